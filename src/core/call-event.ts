@@ -1,0 +1,97 @@
+/**
+ * The one call event model every softphone adapter produces (design.md, "The call event model").
+ *
+ * Adapters turn whatever a softphone exposes (SIP frames, a vendor's postMessage, DOM clicks)
+ * into these events; the coach only ever sees these. Everything is keyed by `callId`, because
+ * two calls at once (call waiting, a consult transfer) are normal.
+ *
+ * `*-requested` events are the agent reaching for a control before the softphone acts on it
+ * (a click on Hold, a platform's before-hold hook): they let a nudge come *before* the caller is
+ * put on hold. SIP alone never yields them.
+ */
+
+/** Who did something on a call: the agent's own phone, or the other side (caller, PBX, transferee). */
+export type Party = 'agent' | 'remote';
+
+export type CallDirection = 'inbound' | 'outbound';
+
+/** What the softphone knows of the other party. Comes from the network: render as text only. */
+export interface RemoteParty {
+  displayName?: string;
+  /** The user part or number of the remote URI, e.g. "+37167000000" or "alice". */
+  number?: string;
+}
+
+interface CallEventBase {
+  /** Stable for the whole call in one tab (for SIP: the Call-ID). */
+  callId: string;
+  /** Epoch milliseconds at which the adapter saw the signal (the frame's time, not the coach's). */
+  at: number;
+  /** The adapter id that produced the event, e.g. "sip-websocket". */
+  source: string;
+}
+
+export type CallEvent = CallEventBase &
+  (
+    | { type: 'ringing'; direction: 'inbound'; remote?: RemoteParty }
+    | { type: 'outbound-dialing'; direction: 'outbound'; remote?: RemoteParty }
+    | { type: 'answered'; direction: CallDirection; remote?: RemoteParty }
+    | { type: 'hold-requested' }
+    | { type: 'held'; by: Party }
+    | { type: 'resumed'; by: Party }
+    | { type: 'transfer-requested' }
+    /** A transfer was started (SIP: REFER sent or received). `target` is the Refer-To as given. */
+    | { type: 'transfer-started'; by: Party; target?: string }
+    /**
+     * The transfer was accepted (SIP: 202 to REFER, or a 1xx/2xx in its NOTIFY sipfrag) or has
+     * completed (a 2xx in the sipfrag, or the platform's success event).
+     */
+    | { type: 'transfer-accepted'; by: Party; completed: boolean }
+    /** The transfer failed (REFER rejected, or a final non-2xx in the sipfrag). */
+    | { type: 'transfer-failed'; by: Party; status?: number }
+    | { type: 'hangup-requested' }
+    /** An answered call ended. */
+    | { type: 'ended'; by: Party; reason?: string }
+    /**
+     * A call that never got answered: an inbound call the caller abandoned, that rang out, or
+     * that the agent's phone rejected; an outbound call that failed or was cancelled.
+     */
+    | { type: 'missed'; direction: CallDirection; by: Party; reason: MissedReason; status?: number }
+    | { type: 'muted' }
+    | { type: 'unmuted' }
+  );
+
+export type MissedReason =
+  /** The caller gave up while it rang (SIP: CANCEL received, then 487/480). */
+  | 'caller-abandoned'
+  /** Nobody answered in time (SIP: 408 or 480 without a CANCEL). */
+  | 'no-answer'
+  /** The agent's phone declined it (SIP: 486, 603, 480 sent without a CANCEL). */
+  | 'rejected'
+  /** Outbound: the agent cancelled before the other side answered. */
+  | 'cancelled'
+  /** Outbound: the other side or the network refused the call. */
+  | 'failed';
+
+export type CallEventType = CallEvent['type'];
+
+/** Narrow a CallEvent by its `type`. */
+export type CallEventOf<T extends CallEventType> = Extract<CallEvent, { type: T }>;
+
+export const CALL_EVENT_TYPES: readonly CallEventType[] = [
+  'ringing',
+  'outbound-dialing',
+  'answered',
+  'hold-requested',
+  'held',
+  'resumed',
+  'transfer-requested',
+  'transfer-started',
+  'transfer-accepted',
+  'transfer-failed',
+  'hangup-requested',
+  'ended',
+  'missed',
+  'muted',
+  'unmuted',
+];

@@ -1,0 +1,130 @@
+/**
+ * The coach's contract: a pure `step(state, input, now, config) → { state, effects, wakeAt }`
+ * (design.md §3). No timer, clock or browser API inside; the background shell persists `state`,
+ * carries out `effects` and makes sure `step` is called again with a `tick` at `wakeAt`.
+ */
+import type { CallDirection, CallEvent, MissedReason, Party, RemoteParty } from '../call-event';
+
+/** Rule ids of shared/rules-catalogue.md. Stable: config, history, tests and reports use them. */
+export type RuleId =
+  | 'answer-window'
+  | 'missed-call'
+  | 'greeting'
+  | 'caller-name'
+  | 'hold-permission'
+  | 'hold-check-back'
+  | 'hold-overuse'
+  | 'transfer-permission'
+  | 'safe-hold'
+  | 'take-message'
+  | 'return-call'
+  | 'closing'
+  | 'professional-language'
+  | 'voice-pace'
+  | 'prepared';
+
+/** `info`: quiet, no sound; `nudge`: the default; `urgent`: stays until acknowledged. */
+export type Severity = 'info' | 'nudge' | 'urgent';
+
+export type Language = 'en' | 'lv';
+
+export interface ChecklistItem {
+  id: string;
+  text: string;
+}
+
+/**
+ * One nudge as the agent sees it. `key` = callKey + rule id + occurrence: the shell and the page
+ * use it so a restart can neither drop nor repeat a nudge.
+ */
+export interface Nudge {
+  key: string;
+  callKey: string;
+  tabId: number;
+  ruleId: RuleId;
+  /** 1 for the first nudge of this rule on this call, 2 for the second (e.g. each check-back). */
+  occurrence: number;
+  severity: Severity;
+  /** `question`: yes/no answer recorded with the call; `checklist`: items the agent ticks. */
+  kind: 'toast' | 'question' | 'checklist';
+  /** Already filled in and in the configured language. Plain text, never HTML. */
+  text: string;
+  items?: readonly ChecklistItem[];
+  /** When the rule fired (the triggering event's time or the deadline), epoch ms. */
+  firedAt: number;
+}
+
+/** The agent's reaction to a nudge, sent from the page. */
+export type NudgeResponse =
+  | { type: 'dismissed' }
+  | { type: 'answered'; answer: 'yes' | 'no' }
+  | { type: 'checked'; itemId: string; checked: boolean };
+
+export type CoachInput =
+  | { kind: 'call-event'; tabId: number; event: CallEvent }
+  /** Time passed: fire every deadline up to `now`. Ticks are idempotent; extra ones are harmless. */
+  | { kind: 'tick' }
+  | { kind: 'nudge-response'; key: string; response: NudgeResponse; at: number }
+  /** The tab is gone: its live calls are closed as ended by nobody we saw. */
+  | { kind: 'tab-closed'; tabId: number };
+
+/** The ring cadence the page uses to show its quiet ring counter (informational, no nudge). */
+export interface RingStatus {
+  callKey: string;
+  startedAt: number;
+  onMs: number;
+  offMs: number;
+  /** The ring from which the counter says "answer now" (2 in the catalogue). */
+  answerNowFromRing: number;
+}
+
+export type AnswerClass = 'too-early' | 'on-time' | 'late';
+
+/** What the coach recorded about one call; upserted to history each time it changes. */
+export interface CallRecord {
+  callKey: string;
+  callId: string;
+  tabId: number;
+  source: string;
+  direction: CallDirection;
+  remote?: RemoteParty;
+  startedAt: number;
+  answeredAt?: number;
+  endedAt?: number;
+  outcome: 'live' | 'answered' | 'missed';
+  endedBy?: Party;
+  missedReason?: MissedReason;
+  /** Ring number (1-based) in which the call was answered or given up; inbound only. */
+  rings?: number;
+  answerClass?: AnswerClass;
+  holds: { start: number; end?: number; by: Party }[];
+  transfers: { at: number; by: Party; target?: string; outcome?: 'accepted' | 'completed' | 'failed' }[];
+  events: { type: CallEvent['type']; at: number }[];
+  nudges: {
+    key: string;
+    ruleId: RuleId;
+    firedAt: number;
+    text: string;
+    /** The agent's answer to a question nudge. */
+    answer?: 'yes' | 'no';
+    dismissedAt?: number;
+    /** Ticked checklist items, by id. */
+    checked?: string[];
+  }[];
+  /** Coaching flags set after the fact, e.g. { ruleId: 'safe-hold', note: 'likely accidental disconnect' }. */
+  flags: { ruleId: RuleId; at: number; note: string }[];
+}
+
+export type Effect =
+  | { type: 'show-nudge'; nudge: Nudge }
+  | { type: 'dismiss-nudge'; tabId: number; key: string }
+  /** Start (`ring` set) or stop (`ring: null`) the page's ring counter for a call. */
+  | { type: 'ring-status'; tabId: number; callKey: string; ring: RingStatus | null }
+  | { type: 'record-call'; record: CallRecord };
+
+export interface StepResult<S> {
+  state: S;
+  effects: Effect[];
+  /** The next deadline (epoch ms) at which `step` must get a `tick`, or null when none. */
+  wakeAt: number | null;
+}

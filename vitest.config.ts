@@ -1,0 +1,14 @@
+import { defineConfig } from 'vitest/config';
+
+// Unit tests: node by default (the pure core needs nothing else); DOM tests opt in per file
+// with `// @vitest-environment happy-dom`. The crx() plugin is deliberately not loaded here.
+export default defineConfig({
+  test: {
+    include: ['test/unit/**/*.test.ts', 'test/unit/**/*.test.tsx'],
+    environment: 'node',
+    setupFiles: ['test/unit/setup.ts'],
+  },
+  resolve: {
+    alias: { 'webextension-polyfill': '@webext-core/fake-browser' },
+  },
+});
