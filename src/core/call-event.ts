@@ -68,6 +68,11 @@ export type MissedReason =
   | 'no-answer'
   /** The agent's phone declined it (SIP: 486, 603, 480 sent without a CANCEL). */
   | 'rejected'
+  /**
+   * A queue rang several phones and a colleague took it (SIP: CANCEL with
+   * `Reason: SIP;cause=200`). Not the agent's miss, and nobody owes a return call.
+   */
+  | 'answered-elsewhere'
   /** Outbound: the agent cancelled before the other side answered. */
   | 'cancelled'
   /** Outbound: the other side or the network refused the call. */

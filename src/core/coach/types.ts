@@ -93,6 +93,11 @@ export interface CallRecord {
   endedAt?: number;
   outcome: 'live' | 'answered' | 'missed';
   endedBy?: Party;
+  /**
+   * Why it ended, when known: the `ended` event's reason, or the coach's own 'tab-closed' (the
+   * tab went away mid-call) or 'stale' (no event for hours: the end was never seen).
+   */
+  endReason?: string;
   missedReason?: MissedReason;
   /** Ring number (1-based) in which the call was answered or given up; inbound only. */
   rings?: number;
@@ -103,6 +108,8 @@ export interface CallRecord {
   nudges: {
     key: string;
     ruleId: RuleId;
+    /** The nudge's kind, so a response can be checked against it after the nudge left the screen. */
+    kind?: Nudge['kind'];
     firedAt: number;
     text: string;
     /** The agent's answer to a question nudge. */

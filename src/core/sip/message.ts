@@ -7,19 +7,23 @@
  */
 export interface SipMessageBase {
   headers: ReadonlyMap<string, readonly string[]>;
-  /** The body as text ('' when none); its length follows Content-Length. */
+  /** The body as text ('' when none); its length follows Content-Length, counted in UTF-8 octets. */
   body: string;
 }
 
 export interface SipRequest extends SipMessageBase {
   kind: 'request';
-  /** Upper-case method token, e.g. "INVITE". */
+  /**
+   * The method token as sent, e.g. "INVITE". Methods are case-sensitive (RFC 3261 §7.1): the
+   * standard ones are upper-case, and "invite" is some other, unknown method.
+   */
   method: string;
   uri: string;
 }
 
 export interface SipResponse extends SipMessageBase {
   kind: 'response';
+  /** 100–699. */
   status: number;
   reason: string;
 }

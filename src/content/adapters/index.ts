@@ -1,0 +1,5 @@
+/** Every adapter the content script may start, in order of preference (design.md §2). */
+import type { SoftphoneAdapter } from './adapter';
+import { sipWebSocketAdapter } from './sip-websocket';
+
+export const ADAPTERS: readonly SoftphoneAdapter[] = [sipWebSocketAdapter];

@@ -1,0 +1,66 @@
+/**
+ * Content script (ISOLATED world) on a softphone page: connects to the page hook, starts the
+ * adapters that match, forwards their call events to the coach, and shows what the coach
+ * sends back. Everything hangs off one AbortController, aborted when the extension goes away
+ * (update, reload) so an orphaned script stops touching the page.
+ */
+import { ADAPTERS } from './adapters';
+import { createBackgroundLink } from './background-link';
+import { connectPageBridge } from './page-bridge';
+import { createNudgeView } from './nudges/mount';
+import type { BackgroundToContent } from '../core/messages';
+import { extensionId, handleMessages } from '../platform/messaging';
+
+const controller = new AbortController();
+const { signal } = controller;
+const ownId = extensionId();
+
+const link = createBackgroundLink(signal);
+const view = createNudgeView({
+  signal,
+  onResponse: (key, response) => void link.send('nudgeResponse', { key, response, at: Date.now() }),
+});
+
+let wakeTimer: ReturnType<typeof setTimeout> | undefined;
+function keepDeadline(at: number | null): void {
+  if (wakeTimer !== undefined) clearTimeout(wakeTimer);
+  wakeTimer = undefined;
+  if (at === null) return;
+  wakeTimer = setTimeout(() => void link.send('tick', {}), Math.max(0, at - Date.now()));
+}
+signal.addEventListener('abort', () => keepDeadline(null));
+
+const stopHandling = handleMessages<BackgroundToContent, true>(
+  {
+    showNudge: ({ nudge }) => ({ shown: view.show(nudge) }),
+    dismissNudge: ({ key }) => view.dismiss(key),
+    ringStatus: ({ callKey, ring }) => view.setRing(callKey, ring),
+    wakeAt: ({ at }) => keepDeadline(at),
+  },
+  // Only our own background (which sends without a tab) may drive this page's UI.
+  (sender) => (sender.id === ownId && !sender.tab ? true : undefined),
+);
+signal.addEventListener('abort', stopHandling);
+
+const page = connectPageBridge(signal);
+for (const adapter of ADAPTERS) {
+  if (!adapter.matches(location)) continue;
+  adapter.start({ signal, page, emit: (event) => void link.send('callEvent', { event }) });
+}
+
+// A page (re)loaded mid-call gets back what is still open for its tab.
+void link.send('hello', {}).then((state) => {
+  if (!state) return;
+  view.setLanguage(state.language);
+  for (const ring of state.rings) view.setRing(ring.callKey, ring);
+  for (const nudge of state.nudges) view.show(nudge);
+  keepDeadline(state.wakeAt);
+});
+
+// The extension was updated or removed: this script is orphaned and must let go of the page.
+const orphanCheck = setInterval(() => {
+  if (extensionId() === undefined) {
+    clearInterval(orphanCheck);
+    controller.abort();
+  }
+}, 5_000);

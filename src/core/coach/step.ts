@@ -1,0 +1,809 @@
+/**
+ * The coach: `step(state, input, now, config) → { state, effects, wakeAt }` (design.md §3).
+ *
+ * Pure: the input state is never mutated (calls are copied on write), nothing reads a clock,
+ * and effects are returned as data. The state is plain JSON because the shell persists it after
+ * every step and reloads it after a service-worker restart; a JSON round-trip between two steps
+ * changes nothing (no `undefined` values, no Maps, no class instances).
+ *
+ * How "on time, once" is kept:
+ *  - Deadlines are absolute epoch ms, computed from event times (`event.at`, clamped to `now`).
+ *  - Every step, not only a tick, fires each deadline ≤ now, after applying its input. An input
+ *    that makes a deadline moot (the call answered at 10.5 s when the 10 s tick never came)
+ *    cancels it first: a nudge about a state that is already over would be noise.
+ *  - A nudge key is `${callKey}|${ruleId}|${occurrence}` with a per-call, per-rule counter that
+ *    lives in the persisted state, so a repeated or late tick, or one after a restart, can
+ *    never produce the same key twice. Calls pruned from the state are remembered by key, and
+ *    late events for them are ignored, so a pruned call cannot start over at occurrence 1.
+ *  - A late tick fires a timer rule once, not once per missed interval (see `fireCheckBack`).
+ *
+ * At the end of a call the coach withdraws its toasts (they were about the moment) and keeps
+ * questions and checklists on screen: an answer given after the call still goes into the record,
+ * for KEEP_FINISHED_MS. A tab that closes, or a call that went stale, ends without new nudges.
+ */
+import type { CallEvent, CallEventOf, MissedReason, Party, RemoteParty } from '../call-event';
+import type { CallRecord, ChecklistItem, CoachInput, Effect, Nudge, NudgeResponse, RuleId, StepResult } from './types';
+import type { CoachConfig, ConfigurableRuleId } from './config';
+import { classifyAnswer, ringNumberAt, RING_CADENCES, RING_WINDOWS, type RingRegion } from './ring';
+import { DEFAULT_TEXTS, formatText, type TextId, type TextParams } from './texts';
+
+/** A `*-requested` this recent (ms) before hold/transfer started means the "before" reminder came in time. */
+export const REQUEST_WINDOW_MS = 10_000;
+/** Finished calls stay this long (ms) after their end, so answers to their nudges are still recorded. */
+export const KEEP_FINISHED_MS = 15 * 60_000;
+/** At most this many finished calls are kept, however recent. */
+export const MAX_FINISHED_CALLS = 50;
+/** A live call with no event for this long (ms) lost its end (e.g. the page reloaded): close it. */
+export const STALE_LIVE_MS = 8 * 3_600_000;
+/** Live calls beyond this many (the oldest first) are closed as stale: a broken adapter cannot grow the state. */
+export const MAX_LIVE_CALLS = 20;
+/** Keys of pruned calls remembered so that late events for them are ignored. */
+export const MAX_RETIRED_KEYS = 200;
+/** Per-record caps (newest kept): a record is upserted whole after every change. */
+export const MAX_RECORD_EVENTS = 500;
+export const MAX_RECORD_NUDGES = 300;
+
+/** The closing checklist's items, in order; ids are stable (history keeps ticked ids). */
+export const CLOSING_ITEMS: readonly { id: string; textId: TextId }[] = [
+  { id: 'recap', textId: 'closing.recap' },
+  { id: 'anything-else', textId: 'closing.anything-else' },
+  { id: 'thank', textId: 'closing.thank' },
+];
+
+/**
+ * The per-call state machine. Holds and transfers are facts inside `connected` (kept in the
+ * record's `holds` and `transfers`), not states of their own: hold by agent and by remote can
+ * overlap, and a transfer can be pending while on hold.
+ *
+ * ```
+ *   ringing (inbound) ─┐              ┌─ outbound-dialing
+ *                      ▼              ▼
+ *                ┌──────────┐   ┌──────────┐
+ *                │ ringing  │   │ dialing  │
+ *                └──────────┘   └──────────┘
+ *          answered │  │ missed /     │  │ answered
+ *                   │  │ ended /      │  │
+ *                   │  │ tab-closed   │  │       answered for an unknown call
+ *                   │  ▼              ▼  │       (the adapter joined mid-call)
+ *                   │ ┌────────────────┐ │              │
+ *                   │ │     missed     │ │              │
+ *                   │ └────────────────┘ │              │
+ *                   ▼                    ▼              ▼
+ *                ┌──────────────────────────────────────────┐
+ *                │ connected  (holds, transfers, hangup-     │
+ *                │            requested, mute: recorded)     │
+ *                └──────────────────────────────────────────┘
+ *                                 │ ended / tab-closed / stale
+ *                                 ▼
+ *                          ┌────────────┐  transfer-accepted / -failed
+ *                          │   ended    │◀─ still recorded here (they can
+ *                          └────────────┘   arrive just after the BYE)
+ *
+ *   missed, ended: kept KEEP_FINISHED_MS for nudge responses, then pruned (key retired).
+ * ```
+ */
+export type CallPhase =
+  /** Inbound, alerting: the ring counter runs and the ring-3 deadline is pending. */
+  | 'ringing'
+  /** Outbound, not yet answered by the other side. */
+  | 'dialing'
+  /** Answered and not ended. */
+  | 'connected'
+  /** Never answered; final. */
+  | 'missed'
+  /** Answered, then ended; final. */
+  | 'ended';
+
+/** A pending timer rule. Check-backs find their hold in the record when they fire. */
+export interface Deadline {
+  at: number;
+  ruleId: 'answer-window' | 'hold-check-back';
+}
+
+/** A nudge still on the agent's screen as far as the coach knows (not dismissed, not answered). */
+export interface OpenNudge {
+  key: string;
+  ruleId: RuleId;
+  kind: Nudge['kind'];
+}
+
+export interface CallState {
+  phase: CallPhase;
+  record: CallRecord;
+  /** Time of the last applied event; events are clamped to never go back before it. */
+  lastEventAt: number;
+  /** Inbound only: when alerting began, and the cadence used (config may change mid-call). */
+  ringStartedAt?: number;
+  region?: RingRegion;
+  /** A ring counter was started on the page and must be stopped. */
+  ringShown: boolean;
+  holdRequestedAt?: number;
+  transferRequestedAt?: number;
+  /** When the last agent transfer failed (safe-hold measures its window from the failure too). */
+  transferFailedAt?: number;
+  closingShown: boolean;
+  /** Why safe-hold flagged this call, so a transfer success arriving after the end can retract it. */
+  safeHold?: 'hold' | 'transfer';
+  /** The last occurrence used per rule: keys are never reused. */
+  occurrences: Partial<Record<RuleId, number>>;
+  open: OpenNudge[];
+  deadlines: Deadline[];
+}
+
+export interface CoachState {
+  version: 1;
+  /** By call key `${tabId}:${callId}`, in order of arrival. */
+  calls: Record<string, CallState>;
+  /** Keys of pruned calls, oldest first (bounded by MAX_RETIRED_KEYS). */
+  retired: string[];
+}
+
+export function initialCoachState(): CoachState {
+  return { version: 1, calls: {}, retired: [] };
+}
+
+export const callKeyOf = (tabId: number, callId: string): string => `${tabId}:${callId}`;
+
+export const nudgeKeyOf = (callKey: string, ruleId: RuleId, occurrence: number): string =>
+  `${callKey}|${ruleId}|${occurrence}`;
+
+// ─── step ──────────────────────────────────────────────────────────────────────────────────
+
+interface Ctx {
+  readonly now: number;
+  readonly config: CoachConfig;
+  readonly state: CoachState;
+  readonly effects: Effect[];
+  /** Calls already copied in this step (safe to mutate). */
+  readonly copied: Set<string>;
+  /** Calls whose record changed in this step, in order of first change. */
+  readonly changed: string[];
+}
+
+export function step(state: CoachState, input: CoachInput, now: number, config: CoachConfig): StepResult<CoachState> {
+  // A snapshot that is not ours (corrupt storage, a future version) cannot be stepped safely.
+  const base = isCoachState(state) ? state : initialCoachState();
+  const ctx: Ctx = {
+    now,
+    config,
+    state: { version: 1, calls: { ...base.calls }, retired: [...base.retired] },
+    effects: [],
+    copied: new Set(),
+    changed: [],
+  };
+
+  switch (input.kind) {
+    case 'call-event':
+      onCallEvent(ctx, input.tabId, input.event);
+      break;
+    case 'nudge-response':
+      onNudgeResponse(ctx, input.key, input.response, input.at);
+      break;
+    case 'tab-closed':
+      onTabClosed(ctx, input.tabId);
+      break;
+    case 'tick':
+      break;
+  }
+  fireDueDeadlines(ctx);
+  closeStaleCalls(ctx);
+  // Records before pruning: a call that changed and expired in the same step is still recorded.
+  for (const key of ctx.changed) {
+    const call = ctx.state.calls[key];
+    if (call) ctx.effects.push({ type: 'record-call', record: clone(call.record) });
+  }
+  pruneFinished(ctx);
+  return { state: ctx.state, effects: ctx.effects, wakeAt: nextWake(ctx.state) };
+}
+
+function isCoachState(value: unknown): value is CoachState {
+  if (typeof value !== 'object' || value === null) return false;
+  const s = value as Partial<CoachState>;
+  return s.version === 1 && typeof s.calls === 'object' && s.calls !== null && Array.isArray(s.retired);
+}
+
+function nextWake(state: CoachState): number | null {
+  let wake: number | null = null;
+  for (const call of Object.values(state.calls)) {
+    for (const d of call.deadlines) if (wake === null || d.at < wake) wake = d.at;
+  }
+  return wake;
+}
+
+/** The state is JSON by contract, so a JSON copy is a faithful deep copy. */
+function clone<T>(value: T): T {
+  return JSON.parse(JSON.stringify(value)) as T;
+}
+
+/** The call, copied on first write in this step. */
+function mutable(ctx: Ctx, key: string): CallState | undefined {
+  const call = ctx.state.calls[key];
+  if (!call) return undefined;
+  if (ctx.copied.has(key)) return call;
+  const copy = clone(call);
+  ctx.state.calls[key] = copy;
+  ctx.copied.add(key);
+  return copy;
+}
+
+function markChanged(ctx: Ctx, key: string): void {
+  if (!ctx.changed.includes(key)) ctx.changed.push(key);
+}
+
+function ruleOn(ctx: Ctx, ruleId: ConfigurableRuleId): boolean {
+  return ctx.config.rules[ruleId].enabled;
+}
+
+/** An event's time: its own `at`, but never in the future and never before the call's last event. */
+function eventTime(at: number, now: number, lastEventAt?: number): number {
+  const t = Number.isFinite(at) ? at : now;
+  return Math.min(lastEventAt === undefined ? t : Math.max(t, lastEventAt), now);
+}
+
+// ─── texts and nudges ───────────────────────────────────────────────────────────────────────
+
+function text(ctx: Ctx, id: TextId, params: TextParams = {}): string {
+  const lang = ctx.config.language;
+  const template = ctx.config.texts?.[lang]?.[id] ?? DEFAULT_TEXTS[lang][id];
+  return formatText(template, params);
+}
+
+const MAX_NAME_CHARS = 80;
+const shorten = (s: string): string => (s.length > MAX_NAME_CHARS ? `${s.slice(0, MAX_NAME_CHARS - 1)}…` : s);
+
+function callerName(ctx: Ctx, remote: RemoteParty | undefined): string {
+  const name = remote?.displayName?.trim();
+  const number = remote?.number?.trim();
+  if (name && number && name !== number) return `${shorten(name)}, ${shorten(number)}`;
+  if (name) return shorten(name);
+  if (number) return shorten(number);
+  return text(ctx, 'missed-call.unknown-caller');
+}
+
+function showNudge(
+  ctx: Ctx,
+  key: string,
+  call: CallState,
+  ruleId: ConfigurableRuleId,
+  kind: Nudge['kind'],
+  body: string,
+  firedAt: number,
+  items?: readonly ChecklistItem[],
+): void {
+  const occurrence = (call.occurrences[ruleId] ?? 0) + 1;
+  call.occurrences[ruleId] = occurrence;
+  const nudge: Nudge = {
+    key: nudgeKeyOf(key, ruleId, occurrence),
+    callKey: key,
+    tabId: call.record.tabId,
+    ruleId,
+    occurrence,
+    severity: ctx.config.rules[ruleId].severity,
+    kind,
+    text: body,
+    firedAt,
+    ...(items ? { items } : {}),
+  };
+  ctx.effects.push({ type: 'show-nudge', nudge });
+  call.record.nudges.push({ key: nudge.key, ruleId, kind, firedAt, text: body });
+  if (call.record.nudges.length > MAX_RECORD_NUDGES) call.record.nudges.splice(0, call.record.nudges.length - MAX_RECORD_NUDGES);
+  call.open.push({ key: nudge.key, ruleId, kind });
+  markChanged(ctx, key);
+}
+
+/** Take the coach's own nudges off the screen (not an agent dismissal: `dismissedAt` stays unset). */
+function withdraw(ctx: Ctx, call: CallState, which: (n: OpenNudge) => boolean): void {
+  const keep: OpenNudge[] = [];
+  for (const n of call.open) {
+    if (which(n)) ctx.effects.push({ type: 'dismiss-nudge', tabId: call.record.tabId, key: n.key });
+    else keep.push(n);
+  }
+  call.open = keep;
+}
+
+const hasOpenQuestion = (call: CallState, ruleId: RuleId): boolean =>
+  call.open.some((n) => n.ruleId === ruleId && n.kind === 'question');
+
+// ─── call events ────────────────────────────────────────────────────────────────────────────
+
+function onCallEvent(ctx: Ctx, tabId: number, event: CallEvent): void {
+  const key = callKeyOf(tabId, event.callId);
+  if (ctx.state.retired.includes(key)) return;
+  const existing = mutable(ctx, key);
+  if (!existing) {
+    startCall(ctx, key, tabId, event);
+    return;
+  }
+  const call = existing;
+  const at = eventTime(event.at, ctx.now, call.lastEventAt);
+  if (!applyEvent(ctx, key, call, event, at)) return;
+  call.lastEventAt = at;
+  call.record.events.push({ type: event.type, at });
+  if (call.record.events.length > MAX_RECORD_EVENTS) call.record.events.splice(0, call.record.events.length - MAX_RECORD_EVENTS);
+  markChanged(ctx, key);
+}
+
+/** Only a call's first signal starts it; anything else for an unknown call is ignored. */
+function startCall(ctx: Ctx, key: string, tabId: number, event: CallEvent): void {
+  if (event.type !== 'ringing' && event.type !== 'outbound-dialing' && event.type !== 'answered') return;
+  const at = eventTime(event.at, ctx.now);
+  const record: CallRecord = {
+    callKey: key,
+    callId: event.callId,
+    tabId,
+    source: event.source,
+    direction: event.direction,
+    ...(event.remote ? { remote: { ...event.remote } } : {}),
+    startedAt: at,
+    outcome: event.type === 'answered' ? 'answered' : 'live',
+    ...(event.type === 'answered' ? { answeredAt: at } : {}),
+    holds: [],
+    transfers: [],
+    events: [{ type: event.type, at }],
+    nudges: [],
+    flags: [],
+  };
+  const call: CallState = {
+    phase: event.type === 'ringing' ? 'ringing' : event.type === 'answered' ? 'connected' : 'dialing',
+    record,
+    lastEventAt: at,
+    ringShown: false,
+    closingShown: false,
+    occurrences: {},
+    open: [],
+    deadlines: [],
+  };
+  ctx.state.calls[key] = call;
+  ctx.copied.add(key);
+  markChanged(ctx, key);
+
+  if (event.type === 'ringing') {
+    const region = ctx.config.region;
+    call.ringStartedAt = at;
+    call.region = region;
+    if (ruleOn(ctx, 'answer-window')) {
+      const cadence = RING_CADENCES[region];
+      call.ringShown = true;
+      ctx.effects.push({
+        type: 'ring-status',
+        tabId,
+        callKey: key,
+        ring: { callKey: key, startedAt: at, onMs: cadence.onMs, offMs: cadence.offMs, answerNowFromRing: 2 },
+      });
+      call.deadlines.push({ at: at + RING_WINDOWS[region].ring3StartsMs, ruleId: 'answer-window' });
+    }
+  }
+}
+
+/** Apply one event to a known call; false when it does not apply in the call's phase (ignored). */
+function applyEvent(ctx: Ctx, key: string, call: CallState, event: CallEvent, at: number): boolean {
+  const { phase } = call;
+  const live = phase === 'ringing' || phase === 'dialing';
+  switch (event.type) {
+    case 'ringing':
+    case 'outbound-dialing':
+      return false; // A repeat (e.g. a retransmitted INVITE): the call already exists.
+    case 'answered':
+      if (!live) return false;
+      onAnswered(ctx, key, call, event, at);
+      return true;
+    case 'missed':
+      if (!live) return false;
+      missCall(ctx, key, call, at, { by: event.by, missedReason: event.reason, coach: true });
+      return true;
+    case 'ended':
+      if (live) {
+        // `ended` is for answered calls; an adapter that sends it for a ringing one still means "gone".
+        missCall(ctx, key, call, at, { by: event.by, ...(event.reason ? { endReason: event.reason } : {}), coach: true });
+        return true;
+      }
+      if (phase !== 'connected') return false;
+      endCall(ctx, key, call, at, { by: event.by, ...(event.reason ? { endReason: event.reason } : {}), coach: true });
+      return true;
+    case 'transfer-accepted':
+    case 'transfer-failed':
+      if (phase !== 'connected' && phase !== 'ended') return false;
+      return onTransferOutcome(ctx, call, event, at);
+    default:
+      if (phase !== 'connected') return false;
+      return applyConnected(ctx, key, call, event, at);
+  }
+}
+
+function onAnswered(ctx: Ctx, key: string, call: CallState, event: CallEventOf<'answered'>, at: number): void {
+  const r = call.record;
+  r.outcome = 'answered';
+  r.answeredAt = at;
+  if (!r.remote && event.remote) r.remote = { ...event.remote };
+  if (call.phase === 'ringing' && call.ringStartedAt !== undefined && call.region) {
+    // Recorded whether or not answer-window nudges are on: these are figures, not nudges.
+    r.rings = ringNumberAt(at - call.ringStartedAt, call.region);
+    r.answerClass = classifyAnswer(at - call.ringStartedAt, call.region);
+  }
+  call.phase = 'connected';
+  stopRinging(ctx, key, call);
+  withdraw(ctx, call, (n) => n.ruleId === 'answer-window');
+}
+
+function stopRinging(ctx: Ctx, key: string, call: CallState): void {
+  call.deadlines = call.deadlines.filter((d) => d.ruleId !== 'answer-window');
+  if (call.ringShown) {
+    call.ringShown = false;
+    ctx.effects.push({ type: 'ring-status', tabId: call.record.tabId, callKey: key, ring: null });
+  }
+}
+
+const currentHold = (call: CallState, by: Party) => call.record.holds.find((h) => h.by === by && h.end === undefined);
+
+function applyConnected(ctx: Ctx, key: string, call: CallState, event: CallEvent, at: number): boolean {
+  const r = call.record;
+  switch (event.type) {
+    case 'hold-requested': {
+      if (currentHold(call, 'agent')) return false; // Already on hold: a click on Hold now is not a new hold.
+      const repeat = call.holdRequestedAt !== undefined && at - call.holdRequestedAt <= REQUEST_WINDOW_MS;
+      call.holdRequestedAt = at;
+      if (!repeat && ruleOn(ctx, 'hold-permission')) {
+        showNudge(ctx, key, call, 'hold-permission', 'toast', text(ctx, 'hold-permission.before'), at);
+      }
+      return true;
+    }
+    case 'held': {
+      if (currentHold(call, event.by)) return false;
+      r.holds.push({ start: at, by: event.by });
+      if (event.by === 'agent') onAgentHold(ctx, key, call, at);
+      return true;
+    }
+    case 'resumed': {
+      const hold = currentHold(call, event.by);
+      if (!hold) return false;
+      hold.end = at;
+      if (event.by === 'agent') {
+        call.deadlines = call.deadlines.filter((d) => d.ruleId !== 'hold-check-back');
+        withdraw(ctx, call, (n) => n.ruleId === 'hold-check-back');
+      }
+      return true;
+    }
+    case 'transfer-requested': {
+      const repeat = call.transferRequestedAt !== undefined && at - call.transferRequestedAt <= REQUEST_WINDOW_MS;
+      call.transferRequestedAt = at;
+      if (!repeat && ruleOn(ctx, 'transfer-permission')) {
+        showNudge(ctx, key, call, 'transfer-permission', 'toast', text(ctx, 'transfer-permission.before'), at);
+      }
+      return true;
+    }
+    case 'transfer-started': {
+      r.transfers.push({ at, by: event.by, ...(event.target !== undefined ? { target: event.target } : {}) });
+      if (event.by !== 'agent') return true; // The other side transferring us: nothing to coach.
+      delete call.transferFailedAt;
+      const asked = call.transferRequestedAt !== undefined && at - call.transferRequestedAt <= REQUEST_WINDOW_MS;
+      delete call.transferRequestedAt;
+      if (!asked && ruleOn(ctx, 'transfer-permission') && !hasOpenQuestion(call, 'transfer-permission')) {
+        showNudge(ctx, key, call, 'transfer-permission', 'question', text(ctx, 'transfer-permission.question'), at);
+      }
+      return true;
+    }
+    case 'hangup-requested': {
+      if (!call.closingShown && ruleOn(ctx, 'closing')) showClosing(ctx, key, call, 'closing.before', at);
+      return true;
+    }
+    case 'muted':
+    case 'unmuted':
+      return true; // Recorded only.
+    default:
+      return false;
+  }
+}
+
+function onAgentHold(ctx: Ctx, key: string, call: CallState, at: number): void {
+  const asked = call.holdRequestedAt !== undefined && at - call.holdRequestedAt <= REQUEST_WINDOW_MS;
+  delete call.holdRequestedAt;
+  // One unanswered "did you ask?" at a time: an agent who ignores it does not need a pile of them.
+  if (!asked && ruleOn(ctx, 'hold-permission') && !hasOpenQuestion(call, 'hold-permission')) {
+    showNudge(ctx, key, call, 'hold-permission', 'question', text(ctx, 'hold-permission.question'), at);
+  }
+  const overuse = ctx.config.rules['hold-overuse'];
+  const holds = call.record.holds.filter((h) => h.by === 'agent').length;
+  if (overuse.enabled && holds >= overuse.maxHolds) {
+    showNudge(ctx, key, call, 'hold-overuse', 'toast', text(ctx, 'hold-overuse.nudge', { holds }), at);
+  }
+  const checkBack = ctx.config.rules['hold-check-back'];
+  if (checkBack.enabled) {
+    call.deadlines.push({ at: at + checkBack.intervalSeconds * 1000, ruleId: 'hold-check-back' });
+  }
+}
+
+function onTransferOutcome(
+  ctx: Ctx,
+  call: CallState,
+  event: CallEventOf<'transfer-accepted'> | CallEventOf<'transfer-failed'>,
+  at: number,
+): boolean {
+  const transfers = call.record.transfers;
+  let index = -1;
+  for (let i = transfers.length - 1; i >= 0; i--) {
+    if (transfers[i]?.by === event.by) {
+      index = i;
+      break;
+    }
+  }
+  const transfer = transfers[index];
+  // A completed transfer is final; "accepted then failed" (202, then a 486 in the NOTIFY) is not.
+  if (!transfer || transfer.outcome === 'completed') return false;
+  const outcome = event.type === 'transfer-failed' ? 'failed' : event.completed ? 'completed' : 'accepted';
+  if (transfer.outcome === outcome) return false;
+  transfer.outcome = outcome;
+  if (event.by !== 'agent') return true;
+  if (outcome === 'failed') {
+    call.transferFailedAt = at;
+  } else if (call.phase === 'ended' && call.safeHold === 'transfer') {
+    // The success came just after the agent's leg ended: the caller reached the target after all.
+    call.record.flags = call.record.flags.filter((f) => f.ruleId !== 'safe-hold');
+    delete call.safeHold;
+    withdraw(ctx, call, (n) => n.ruleId === 'safe-hold');
+  }
+  return true;
+}
+
+function showClosing(ctx: Ctx, key: string, call: CallState, textId: 'closing.before' | 'closing.after', at: number): void {
+  call.closingShown = true;
+  const items = CLOSING_ITEMS.map((item) => ({ id: item.id, text: text(ctx, item.textId) }));
+  showNudge(ctx, key, call, 'closing', 'checklist', text(ctx, textId), at, items);
+}
+
+// ─── the end of a call ──────────────────────────────────────────────────────────────────────
+
+interface EndOptions {
+  by?: Party;
+  endReason?: string;
+  missedReason?: MissedReason;
+  /** False for tab-closed and stale calls: nobody is there to read a nudge. */
+  coach: boolean;
+}
+
+/**
+ * Common to every end: stop timers and the ring counter, close holds, and withdraw the toasts
+ * that were about the moment (ring, check-back, "before" reminders, 4th hold). Questions and
+ * checklists stay: answering them after the call still completes the record.
+ */
+function closeDown(ctx: Ctx, key: string, call: CallState, at: number, opts: EndOptions): void {
+  const r = call.record;
+  r.endedAt = at;
+  if (opts.by) r.endedBy = opts.by;
+  if (opts.endReason) r.endReason = opts.endReason;
+  for (const hold of r.holds) if (hold.end === undefined) hold.end = at;
+  call.deadlines = [];
+  delete call.holdRequestedAt;
+  delete call.transferRequestedAt;
+  stopRinging(ctx, key, call);
+  withdraw(ctx, call, (n) => n.kind === 'toast');
+  markChanged(ctx, key);
+}
+
+function missCall(ctx: Ctx, key: string, call: CallState, at: number, opts: EndOptions): void {
+  const r = call.record;
+  const inboundRinging = call.phase === 'ringing';
+  call.phase = 'missed';
+  r.outcome = 'missed';
+  if (opts.missedReason) r.missedReason = opts.missedReason;
+  if (call.ringStartedAt !== undefined && call.region) r.rings = ringNumberAt(at - call.ringStartedAt, call.region);
+  closeDown(ctx, key, call, at, opts);
+  // Outbound calls that did not connect are recorded only: the agent knows they did not get through.
+  // A colleague took it off a ring-all queue: recorded, but not the agent's miss to nudge about.
+  const theirs = opts.missedReason === 'answered-elsewhere';
+  if (opts.coach && !theirs && inboundRinging && r.direction === 'inbound' && ruleOn(ctx, 'missed-call')) {
+    const body = text(ctx, 'missed-call.nudge', { caller: callerName(ctx, r.remote), rings: r.rings ?? 1 });
+    showNudge(ctx, key, call, 'missed-call', 'toast', body, at);
+  }
+}
+
+function endCall(ctx: Ctx, key: string, call: CallState, at: number, opts: EndOptions): void {
+  call.phase = 'ended';
+  closeDown(ctx, key, call, at, opts);
+  if (!opts.coach) return;
+  if (opts.by === 'agent') checkSafeHold(ctx, key, call, at);
+  checkHoldShare(ctx, key, call, at);
+  if (!call.closingShown && ruleOn(ctx, 'closing')) showClosing(ctx, key, call, 'closing.after', at);
+}
+
+/**
+ * safe-hold: the agent's side ended the call within the window after (a) a transfer attempt
+ * that did not succeed (never accepted, or failed; the window runs from its start or its
+ * failure, whichever is later) or (b) the start of an agent hold. A transfer that was accepted
+ * clears every hold before it: that is the normal blind transfer (hold, REFER, 202, BYE).
+ */
+function checkSafeHold(ctx: Ctx, key: string, call: CallState, end: number): void {
+  const rule = ctx.config.rules['safe-hold'];
+  if (!rule.enabled) return;
+  const windowMs = rule.windowSeconds * 1000;
+  const r = call.record;
+  const transfer = r.transfers.filter((t) => t.by === 'agent').at(-1);
+  const lastHold = r.holds.filter((h) => h.by === 'agent').at(-1);
+
+  let cause: { kind: 'hold' | 'transfer'; since: number } | undefined;
+  if (transfer && (transfer.outcome === undefined || transfer.outcome === 'failed')) {
+    const since = Math.max(transfer.at, call.transferFailedAt ?? transfer.at);
+    if (end - since <= windowMs) cause = { kind: 'transfer', since };
+  }
+  const transferSucceeded = transfer?.outcome === 'accepted' || transfer?.outcome === 'completed';
+  const holdCounts = lastHold !== undefined && (!transferSucceeded || lastHold.start > (transfer?.at ?? 0));
+  if (!cause && lastHold && holdCounts && end - lastHold.start <= windowMs) {
+    cause = { kind: 'hold', since: lastHold.start };
+  }
+  if (!cause) return;
+
+  const seconds = Math.round(Math.max(0, end - cause.since) / 1000);
+  call.safeHold = cause.kind;
+  r.flags.push({
+    ruleId: 'safe-hold',
+    at: end,
+    note:
+      cause.kind === 'hold'
+        ? `likely accidental disconnect: ended ${seconds} s after a hold started`
+        : `likely accidental disconnect: ended ${seconds} s after a transfer that did not succeed`,
+  });
+  const textId = cause.kind === 'hold' ? 'safe-hold.hold' : 'safe-hold.transfer';
+  showNudge(ctx, key, call, 'safe-hold', 'toast', text(ctx, textId, { seconds }), end);
+}
+
+/** hold-overuse at the end: the agent's hold time as a share of the connected time (answer → end). */
+function checkHoldShare(ctx: Ctx, key: string, call: CallState, end: number): void {
+  const rule = ctx.config.rules['hold-overuse'];
+  const answeredAt = call.record.answeredAt;
+  if (!rule.enabled || answeredAt === undefined) return;
+  const connected = end - answeredAt;
+  if (connected <= 0) return;
+  let held = 0;
+  for (const h of call.record.holds) {
+    if (h.by !== 'agent') continue;
+    held += Math.max(0, Math.min(h.end ?? end, end) - Math.max(h.start, answeredAt));
+  }
+  const share = held / connected;
+  if (share <= rule.maxHoldShare) return;
+  const percent = Math.round(share * 100);
+  showNudge(ctx, key, call, 'hold-overuse', 'toast', text(ctx, 'hold-overuse.share', { percent }), end);
+}
+
+// ─── other inputs ───────────────────────────────────────────────────────────────────────────
+
+function onTabClosed(ctx: Ctx, tabId: number): void {
+  for (const key of Object.keys(ctx.state.calls)) {
+    const peek = ctx.state.calls[key];
+    if (!peek || peek.record.tabId !== tabId || !isLive(peek)) continue;
+    const call = mutable(ctx, key);
+    if (call) closeSilently(ctx, key, call, ctx.now, 'tab-closed');
+  }
+}
+
+const isLive = (call: CallState): boolean =>
+  call.phase === 'ringing' || call.phase === 'dialing' || call.phase === 'connected';
+
+/** End a live call nobody saw end (tab closed, stale): recorded, no nudges. */
+function closeSilently(ctx: Ctx, key: string, call: CallState, at: number, endReason: string): void {
+  const when = Math.max(at, call.lastEventAt);
+  if (call.phase === 'connected') endCall(ctx, key, call, when, { endReason, coach: false });
+  else missCall(ctx, key, call, when, { endReason, coach: false });
+}
+
+/** Split `${callKey}|${ruleId}|${occurrence}` from the right: a call id may contain anything. */
+function callKeyOfNudge(key: string): string | undefined {
+  const last = key.lastIndexOf('|');
+  const middle = last > 0 ? key.lastIndexOf('|', last - 1) : -1;
+  return middle > 0 ? key.slice(0, middle) : undefined;
+}
+
+function onNudgeResponse(ctx: Ctx, nudgeKey: string, response: NudgeResponse, at: number): void {
+  const key = callKeyOfNudge(nudgeKey);
+  if (key === undefined || !ctx.state.calls[key]?.record.nudges.some((n) => n.key === nudgeKey)) return;
+  const call = mutable(ctx, key);
+  const entry = call?.record.nudges.find((n) => n.key === nudgeKey);
+  if (!call || !entry) return;
+  const when = Math.min(Number.isFinite(at) ? at : ctx.now, ctx.now);
+  const closeOpen = () => (call.open = call.open.filter((n) => n.key !== nudgeKey));
+
+  switch (response.type) {
+    case 'dismissed':
+      closeOpen();
+      if (entry.dismissedAt !== undefined) return;
+      entry.dismissedAt = when;
+      break;
+    case 'answered':
+      if (entry.kind !== 'question') return;
+      closeOpen();
+      if (entry.answer === response.answer) return;
+      entry.answer = response.answer; // The agent may change their mind: the last answer counts.
+      break;
+    case 'checked': {
+      if (entry.kind !== 'checklist' || !CLOSING_ITEMS.some((i) => i.id === response.itemId)) return;
+      const checked = entry.checked ?? [];
+      const has = checked.includes(response.itemId);
+      if (has === response.checked) return;
+      // Kept in the checklist's order, whatever the order of ticking.
+      const next = response.checked ? [...checked, response.itemId] : checked.filter((id) => id !== response.itemId);
+      entry.checked = CLOSING_ITEMS.map((i) => i.id).filter((id) => next.includes(id));
+      break;
+    }
+  }
+  markChanged(ctx, key);
+}
+
+// ─── deadlines ──────────────────────────────────────────────────────────────────────────────
+
+function fireDueDeadlines(ctx: Ctx): void {
+  // Each firing removes its deadline and schedules any next one strictly after `now`, so this
+  // ends; the bound only guards against a bug turning into a hung service worker.
+  for (let guard = 0; guard < 10_000; guard++) {
+    let due: { key: string; deadline: Deadline } | undefined;
+    for (const [key, call] of Object.entries(ctx.state.calls)) {
+      for (const d of call.deadlines) {
+        if (d.at <= ctx.now && (!due || d.at < due.deadline.at)) due = { key, deadline: d };
+      }
+    }
+    if (!due) return;
+    const call = mutable(ctx, due.key);
+    if (!call) return;
+    const { at, ruleId } = due.deadline;
+    call.deadlines = call.deadlines.filter((d) => !(d.at === at && d.ruleId === ruleId));
+    if (ruleId === 'answer-window') fireRingThree(ctx, due.key, call, at);
+    else fireCheckBack(ctx, due.key, call, at);
+  }
+}
+
+function fireRingThree(ctx: Ctx, key: string, call: CallState, at: number): void {
+  if (call.phase !== 'ringing' || !ruleOn(ctx, 'answer-window')) return;
+  showNudge(ctx, key, call, 'answer-window', 'toast', text(ctx, 'answer-window.nudge'), at);
+}
+
+/**
+ * One check-back per due deadline, however late the tick. The next one stays on the hold's
+ * grid (start + k × interval, so the texts read 45, 90, 135 s…) but is at least half an
+ * interval after `now`: a tick that comes at 89.9 s to fire the 45 s check-back must not be
+ * followed by the 90 s one a moment later. The text gives the true time on hold at `now`.
+ */
+function fireCheckBack(ctx: Ctx, key: string, call: CallState, at: number): void {
+  const hold = currentHold(call, 'agent');
+  const rule = ctx.config.rules['hold-check-back'];
+  if (call.phase !== 'connected' || !hold || !rule.enabled) return;
+  const seconds = Math.round(Math.max(0, ctx.now - hold.start) / 1000);
+  // The new check-back replaces the last one rather than stacking up beside it.
+  withdraw(ctx, call, (n) => n.ruleId === 'hold-check-back');
+  showNudge(ctx, key, call, 'hold-check-back', 'toast', text(ctx, 'hold-check-back.nudge', { seconds }), at);
+  const interval = rule.intervalSeconds * 1000;
+  const k = Math.max(1, Math.ceil((ctx.now + interval / 2 - hold.start) / interval));
+  const next = Math.max(hold.start + k * interval, ctx.now + 1);
+  call.deadlines.push({ at: next, ruleId: 'hold-check-back' });
+}
+
+// ─── pruning ────────────────────────────────────────────────────────────────────────────────
+
+/** Live calls that lost their end, or too many of them: close them so nothing nudges forever. */
+function closeStaleCalls(ctx: Ctx): void {
+  const { now, state } = ctx;
+  const live = Object.entries(state.calls).filter(([, c]) => isLive(c));
+  // Sorting only when over the cap: this runs on every step.
+  if (live.length > MAX_LIVE_CALLS) live.sort(([ka, a], [kb, b]) => a.lastEventAt - b.lastEventAt || (ka < kb ? -1 : 1));
+  live.forEach(([key, peek], i) => {
+    if (now - peek.lastEventAt > STALE_LIVE_MS || live.length - i > MAX_LIVE_CALLS) {
+      const call = mutable(ctx, key);
+      // Its end went unseen; its last event is the best guess (`now` would count hours of nothing).
+      if (call) closeSilently(ctx, key, call, call.lastEventAt, 'stale');
+    }
+  });
+}
+
+/** Finished calls go KEEP_FINISHED_MS after their end, or sooner beyond MAX_FINISHED_CALLS. */
+function pruneFinished(ctx: Ctx): void {
+  const { now, state } = ctx;
+  const finished = Object.entries(state.calls).filter(([, c]) => !isLive(c));
+  if (finished.length > MAX_FINISHED_CALLS) {
+    finished.sort(([ka, a], [kb, b]) => (a.record.endedAt ?? 0) - (b.record.endedAt ?? 0) || (ka < kb ? -1 : 1));
+  }
+  finished.forEach(([key, call], i) => {
+    const expired = now - (call.record.endedAt ?? 0) > KEEP_FINISHED_MS;
+    if (!expired && finished.length - i <= MAX_FINISHED_CALLS) return;
+    // Whatever is still open (an unanswered question) can no longer be answered: take it down.
+    for (const n of call.open) ctx.effects.push({ type: 'dismiss-nudge', tabId: call.record.tabId, key: n.key });
+    delete state.calls[key];
+    state.retired.push(key);
+  });
+  if (state.retired.length > MAX_RETIRED_KEYS) state.retired.splice(0, state.retired.length - MAX_RETIRED_KEYS);
+}

@@ -1,0 +1,123 @@
+/**
+ * Helpers for driving the built extension in Chromium: its service worker, stopping and
+ * starting it like MV3 idle termination (CDP), its storage, and the nudges it shows on a page.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import type { BrowserContext, Locator, Page, Worker } from 'playwright-core';
+
+export const DIST = path.resolve(process.env.EXT_DIST ?? 'dist');
+
+export function assertBuilt(dist = DIST): string {
+  if (!fs.existsSync(path.join(dist, 'manifest.json'))) {
+    throw new Error(`no built extension at ${dist}: run "npx vite build" first (npm test does)`);
+  }
+  return dist;
+}
+
+export async function extensionWorker(context: BrowserContext, timeout = 15_000): Promise<Worker> {
+  const found = context.serviceWorkers().find((w) => w.url().startsWith('chrome-extension://'));
+  return found ?? context.waitForEvent('serviceworker', { timeout });
+}
+
+/** NB: new URL('chrome-extension://id/x').origin is the string 'null' in Node. */
+export const extensionScope = (sw: Worker) => `chrome-extension://${new URL(sw.url()).host}/`;
+
+/** Stop/start the extension's service worker through a page CDP session (ServiceWorker domain). */
+export async function serviceWorkerControl(context: BrowserContext, page: Page, scope: string) {
+  const cdp = await context.newCDPSession(page);
+  const versions = new Map<string, { scriptURL: string; runningStatus: string }>();
+  cdp.on('ServiceWorker.workerVersionUpdated', ({ versions: vs }) => {
+    for (const v of vs) versions.set(v.versionId, v);
+  });
+  await cdp.send('ServiceWorker.enable');
+  const status = () =>
+    [...versions.values()].filter((v) => v.scriptURL.startsWith(scope)).map((v) => v.runningStatus);
+  const waitStatus = async (s: string, timeout = 5_000) => {
+    for (const end = Date.now() + timeout; Date.now() < end; await new Promise((r) => setTimeout(r, 25))) {
+      if (status().includes(s)) return;
+    }
+    throw new Error(`service worker never reached '${s}' (now ${status().join(',')})`);
+  };
+  return {
+    status,
+    waitStatus,
+    /** Like MV3 idle termination. Never call worker.evaluate() while it is stopped: it hangs. */
+    stop: async () => {
+      await cdp.send('ServiceWorker.stopAllWorkers');
+      await waitStatus('stopped');
+    },
+    start: async () => {
+      await cdp.send('ServiceWorker.startWorker', { scopeURL: scope });
+      await waitStatus('running');
+    },
+  };
+}
+
+/** Our nudge host on a softphone page; Playwright's CSS locators pierce its open shadow root. */
+export const nudges = (page: Page): Locator => page.locator('second-ring-coach .nudge');
+export const nudgeFor = (page: Page, ruleId: string): Locator =>
+  page.locator(`second-ring-coach .nudge[data-rule="${ruleId}"]`);
+export const ringCounter = (page: Page): Locator => page.locator('second-ring-coach .ring');
+
+/** Every nudge the page has shown so far, with its timing, read from a MutationObserver log. */
+export async function recordNudges(page: Page): Promise<void> {
+  await page.addInitScript(() => {
+    const log: { key: string; rule: string; firedAt: number; shownAt: number; text: string }[] = [];
+    (window as unknown as { __nudgeLog: typeof log }).__nudgeLog = log;
+    const seen = new Set<string>();
+    const scan = () => {
+      const host = document.querySelector('second-ring-coach');
+      host?.shadowRoot?.querySelectorAll<HTMLElement>('.nudge').forEach((el) => {
+        const key = el.dataset.key ?? '';
+        if (seen.has(key)) return;
+        seen.add(key);
+        log.push({
+          key,
+          rule: el.dataset.rule ?? '',
+          firedAt: Number(el.dataset.firedAt),
+          shownAt: Number(el.dataset.shownAt),
+          text: el.textContent ?? '',
+        });
+      });
+    };
+    setInterval(scan, 20);
+  });
+}
+
+export interface LoggedNudge {
+  key: string;
+  rule: string;
+  firedAt: number;
+  shownAt: number;
+  text: string;
+}
+
+export const nudgeLog = (page: Page): Promise<LoggedNudge[]> =>
+  page.evaluate(() => (window as unknown as { __nudgeLog?: LoggedNudge[] }).__nudgeLog ?? []);
+
+/** Set the coaching configuration the way the options page will: storage.local `config`. */
+/** The slice of `chrome` the tests use inside the worker (functions passed to evaluate run there). */
+interface WorkerChrome {
+  storage: {
+    local: { get(key: string): Promise<Record<string, unknown>>; set(items: Record<string, unknown>): Promise<void> };
+  };
+  alarms: { getAll(): Promise<{ name: string; scheduledTime: number }[]> };
+}
+
+export async function setConfig(sw: Worker, config: unknown): Promise<void> {
+  await sw.evaluate(async (value) => {
+    await (globalThis as unknown as { chrome: WorkerChrome }).chrome.storage.local.set({ config: value });
+  }, config);
+}
+
+export async function callLog(sw: Worker): Promise<unknown[]> {
+  return sw.evaluate(async () => {
+    const { recentCalls } = await (globalThis as unknown as { chrome: WorkerChrome }).chrome.storage.local.get('recentCalls');
+    return (recentCalls as unknown[] | undefined) ?? [];
+  });
+}
+
+export async function alarms(sw: Worker): Promise<{ name: string; scheduledTime: number }[]> {
+  return sw.evaluate(() => (globalThis as unknown as { chrome: WorkerChrome }).chrome.alarms.getAll());
+}
