@@ -11,6 +11,7 @@ export const reflectConstruct = Reflect.construct;
 export const defineProperty = Object.defineProperty;
 export const getOwnPropertyDescriptor = Object.getOwnPropertyDescriptor;
 export const dateNow = Date.now;
+export const nativeFunctionToString = Function.prototype.toString;
 export const addEventListener = EventTarget.prototype.addEventListener;
 export const stopImmediatePropagation = Event.prototype.stopImmediatePropagation;
 function nativeGetter(proto: object, name: string): () => unknown {

@@ -22,6 +22,7 @@ import {
   getOwnPropertyDescriptor,
   isView,
   messageEventData,
+  nativeFunctionToString,
   nativeSend,
   reflectApply,
   reflectConstruct,
@@ -110,6 +111,24 @@ export function hookWebSocket(): void {
       return result;
     },
   });
+  // V8 prints a Proxy of a function as "function () { [native code] }", without its name: a
+  // page that checks natives would notice. toString answers for our wrappers (and for itself)
+  // with the original's text, as DuckDuckGo's content-scope-scripts do.
+  const wrappedToString = new NativeProxy(nativeFunctionToString, {
+    apply(target, thisArg, args) {
+      const original =
+        thisArg === wrappedConstructor
+          ? NativeWebSocket
+          : thisArg === wrappedSend
+            ? nativeSend
+            : thisArg === wrappedToString
+              ? nativeFunctionToString
+              : thisArg;
+      return reflectApply(target, original, args);
+    },
+  });
+  const toStringDescriptor = getOwnPropertyDescriptor(Function.prototype, 'toString');
+  if (toStringDescriptor) defineProperty(Function.prototype, 'toString', { ...toStringDescriptor, value: wrappedToString });
   // Keep the original property attributes (writable, configurable, not enumerable).
   const ctorDescriptor = getOwnPropertyDescriptor(globalThis, 'WebSocket');
   const sendDescriptor = getOwnPropertyDescriptor(NativeWebSocket.prototype, 'send');

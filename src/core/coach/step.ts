@@ -323,6 +323,20 @@ function onCallEvent(ctx: Ctx, tabId: number, event: CallEvent): void {
   markChanged(ctx, key);
 }
 
+/**
+ * The agent has moved on to the next call in this tab: what is still open from calls that are
+ * over (an unticked closing checklist, an unanswered question) leaves the screen, so nudges of
+ * different calls never pile up. What was answered stays recorded; the rest stays unanswered.
+ */
+function clearFinishedCallsOfTab(ctx: Ctx, tabId: number): void {
+  for (const [otherKey, other] of Object.entries(ctx.state.calls)) {
+    if (other.record.tabId !== tabId || other.open.length === 0) continue;
+    if (other.phase !== 'missed' && other.phase !== 'ended') continue;
+    const call = mutable(ctx, otherKey);
+    if (call) withdraw(ctx, call, () => true);
+  }
+}
+
 /** Only a call's first signal starts it; anything else for an unknown call is ignored. */
 function startCall(ctx: Ctx, key: string, tabId: number, event: CallEvent): void {
   if (event.type !== 'ringing' && event.type !== 'outbound-dialing' && event.type !== 'answered') return;
@@ -353,6 +367,7 @@ function startCall(ctx: Ctx, key: string, tabId: number, event: CallEvent): void
     open: [],
     deadlines: [],
   };
+  clearFinishedCallsOfTab(ctx, tabId);
   ctx.state.calls[key] = call;
   ctx.copied.add(key);
   markChanged(ctx, key);

@@ -64,6 +64,17 @@ describe('closing', () => {
     expect(h.shown('closing')).toEqual([]);
   });
 
+  it('takes what is still open from a finished call off the screen when the next call in the tab starts', () => {
+    const h = harness();
+    h.event(ev.ringing('c1', t(0)));
+    h.event(ev.answered('c1', t(3)));
+    h.event(ev.ended('c1', t(60)));
+    expect(h.shown('closing')).toHaveLength(1);
+    const next = h.event(ev.ringing('c2', t(90)));
+    const withdrawn = next.effects.flatMap((e) => (e.type === 'dismiss-nudge' ? [e.key] : []));
+    expect(withdrawn).toEqual(['1:c1|closing|1']);
+  });
+
   it('records a call a colleague took off a ring-all queue without a missed-call nudge', () => {
     const h = harness();
     h.event(ev.ringing('c1', t(0)));
