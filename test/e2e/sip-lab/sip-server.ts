@@ -131,11 +131,26 @@ export async function freePort(): Promise<number> {
   });
 }
 
+/**
+ * Ready means a SIP WebSocket handshake succeeds (101 with the "sip" subprotocol), not merely
+ * that the port accepts: right after start Kamailio can accept TCP before its workers answer
+ * the upgrade, and a phone registering then fails with "Connection Error".
+ */
 function tryConnect(port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const sock = net.connect({ host: '127.0.0.1', port });
+    let reply = '';
     const done = (ok: boolean) => { sock.destroy(); resolve(ok); };
-    sock.once('connect', () => done(true));
+    sock.once('connect', () => {
+      sock.write(
+        'GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n' +
+          'Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Protocol: sip\r\n\r\n',
+      );
+    });
+    sock.on('data', (chunk) => {
+      reply += chunk.toString('latin1');
+      if (reply.includes('\r\n\r\n')) done(/^HTTP\/1\.1 101/.test(reply) && /sec-websocket-protocol:\s*sip/i.test(reply));
+    });
     sock.once('error', () => done(false));
     sock.setTimeout(500, () => done(false));
   });
