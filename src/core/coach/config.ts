@@ -24,11 +24,19 @@ const RegionSchema = v.picklist(RING_REGIONS);
 const seconds = (min: number, max: number) => v.pipe(v.number(), v.minValue(min), v.maxValue(max));
 
 const ruleBase = { enabled: v.boolean(), severity: SeveritySchema };
+const phrase = v.pipe(v.string(), v.minLength(1), v.maxLength(80));
+const shortText = v.pipe(v.string(), v.minLength(1), v.maxLength(200));
 
-/** The complete settings of each configurable rule (every key present after the merge). */
+/** The complete settings of each rule of the catalogue (every key present after the merge). */
 export const RULE_SETTINGS = {
   'answer-window': v.strictObject({ ...ruleBase }),
   'missed-call': v.strictObject({ ...ruleBase }),
+  greeting: v.strictObject({ ...ruleBase }),
+  'caller-name': v.strictObject({
+    ...ruleBase,
+    /** Nudge when no name was noted this long after the call was answered. */
+    afterSeconds: seconds(1, 600),
+  }),
   'hold-permission': v.strictObject({ ...ruleBase }),
   'hold-check-back': v.strictObject({ ...ruleBase, intervalSeconds: seconds(1, 3600) }),
   'hold-overuse': v.strictObject({
@@ -40,9 +48,22 @@ export const RULE_SETTINGS = {
   }),
   'transfer-permission': v.strictObject({ ...ruleBase }),
   'safe-hold': v.strictObject({ ...ruleBase, windowSeconds: seconds(1, 60) }),
+  'take-message': v.strictObject({ ...ruleBase, reminderMinutes: seconds(1, 24 * 60) }),
+  'return-call': v.strictObject({
+    ...ruleBase,
+    /** How long before a return call's due time the reminder comes. */
+    reminderLeadMinutes: seconds(1, 24 * 60),
+  }),
   closing: v.strictObject({ ...ruleBase }),
+  'professional-language': v.strictObject({
+    ...ruleBase,
+    /** Casual phrases to flag, per language (needs a transcript source: not available yet). */
+    phrases: v.strictObject({ en: v.array(phrase), lv: v.array(phrase) }),
+  }),
+  'voice-pace': v.strictObject({ ...ruleBase, deadAirSeconds: seconds(1, 600) }),
+  prepared: v.strictObject({ ...ruleBase }),
   // Every key must be a catalogue rule id: a typo is a compile error here.
-} as const satisfies Partial<Record<RuleId, v.GenericSchema>>;
+} as const satisfies Record<RuleId, v.GenericSchema>;
 
 export type ConfigurableRuleId = keyof typeof RULE_SETTINGS;
 
@@ -50,11 +71,74 @@ export type RulesConfig = { [K in ConfigurableRuleId]: v.InferOutput<(typeof RUL
 
 export type TextOverrides = Partial<Record<TextId, string>>;
 
+/**
+ * What the signal behind a rule needs (rules-catalogue.md): `call` works on any supported
+ * softphone, `agent` needs the agent's input in our UI, `audio` and `speech` need sources the
+ * product does not have yet, so those rules can be configured but stay silent.
+ */
+export const RULE_SIGNALS: Readonly<Record<ConfigurableRuleId, 'call' | 'agent' | 'call+agent' | 'audio' | 'speech'>> = {
+  'answer-window': 'call',
+  'missed-call': 'call',
+  greeting: 'agent',
+  'caller-name': 'agent',
+  'hold-permission': 'call+agent',
+  'hold-check-back': 'call',
+  'hold-overuse': 'call',
+  'transfer-permission': 'call+agent',
+  'safe-hold': 'call',
+  'take-message': 'agent',
+  'return-call': 'call+agent',
+  closing: 'agent',
+  'professional-language': 'speech',
+  'voice-pace': 'audio',
+  prepared: 'agent',
+};
+
+/** The four parts of the standard greeting (seed: "Be prepared"), per language. */
+export interface GreetingParts {
+  greeting: string;
+  ownName: string;
+  organization: string;
+  offer: string;
+}
+
+/** When the team works: return calls are due by the end of the next business day. */
+export interface BusinessHours {
+  /** IANA time zone, e.g. "Europe/Riga". */
+  timeZone: string;
+  /** ISO weekdays the team works, Monday = 1 … Sunday = 7. */
+  days: number[];
+  /** "HH:MM", local to `timeZone`. */
+  open: string;
+  close: string;
+  /** "YYYY-MM-DD" dates with no business. */
+  holidays: string[];
+}
+
+/**
+ * A softphone site: where the page hook and content script run. `sip-websocket` watches SIP
+ * over WebSocket; `selectors` is for an in-house softphone, watched through CSS selectors of
+ * its ringing indicator and its buttons.
+ */
+export interface SoftphoneSite {
+  /** A match pattern, e.g. "https://phone.example.com/*". */
+  pattern: string;
+  adapter: 'sip-websocket' | 'selectors';
+  selectors?: SiteSelectors;
+}
+
+export const SELECTOR_KEYS = ['ringing', 'answer', 'hold', 'resume', 'transfer', 'hangup'] as const;
+export type SiteSelectors = Partial<Record<(typeof SELECTOR_KEYS)[number], string>>;
+
 /** The configuration in force: complete, as `parseCoachConfig` returns it. */
 export interface CoachConfig {
   version: 1;
   language: 'en' | 'lv';
   region: RingRegion;
+  organization: string;
+  greeting: Record<'en' | 'lv', GreetingParts>;
+  businessHours: BusinessHours;
+  sites: SoftphoneSite[];
   rules: RulesConfig;
   /** Overrides of the default texts, by text id (e.g. 'hold-check-back.nudge'). */
   texts?: { en?: TextOverrides; lv?: TextOverrides };
@@ -63,37 +147,113 @@ export interface CoachConfig {
 const DEFAULT_RULES: RulesConfig = {
   'answer-window': { enabled: true, severity: 'nudge' },
   'missed-call': { enabled: true, severity: 'info' },
+  greeting: { enabled: true, severity: 'info' },
+  'caller-name': { enabled: true, severity: 'nudge', afterSeconds: 20 },
   'hold-permission': { enabled: true, severity: 'nudge' },
   'hold-check-back': { enabled: true, severity: 'nudge', intervalSeconds: 45 },
   'hold-overuse': { enabled: true, severity: 'nudge', maxHolds: 4, maxHoldShare: 0.4 },
   'transfer-permission': { enabled: true, severity: 'nudge' },
   'safe-hold': { enabled: true, severity: 'nudge', windowSeconds: 5 },
+  'take-message': { enabled: true, severity: 'nudge', reminderMinutes: 10 },
+  'return-call': { enabled: true, severity: 'nudge', reminderLeadMinutes: 60 },
   closing: { enabled: true, severity: 'nudge' },
+  'professional-language': {
+    enabled: false,
+    severity: 'info',
+    phrases: {
+      en: ["what's up", 'just a sec', 'yeah', 'no problem', 'gonna', 'wanna', 'hang on'],
+      lv: ['čau', 'sekundīti', 'nu jā', 'okei', 'pagaidi'],
+    },
+  },
+  'voice-pace': { enabled: false, severity: 'info', deadAirSeconds: 10 },
+  prepared: { enabled: true, severity: 'info' },
+};
+
+export const DEFAULT_GREETING: Readonly<Record<'en' | 'lv', GreetingParts>> = {
+  en: { greeting: 'Hello,', ownName: 'this is {agent}', organization: 'with {organization}.', offer: 'How can I help you today?' },
+  lv: { greeting: 'Labdien,', ownName: 'runā {agent}', organization: 'no {organization}.', offer: 'Kā varu jums palīdzēt?' },
+};
+
+export const DEFAULT_BUSINESS_HOURS: Readonly<BusinessHours> = {
+  timeZone: 'Europe/Riga',
+  days: [1, 2, 3, 4, 5],
+  open: '09:00',
+  close: '17:00',
+  holidays: [],
 };
 
 export const DEFAULT_CONFIG: Readonly<CoachConfig> = {
   version: 1,
   language: 'en',
   region: 'europe',
+  organization: '',
+  greeting: DEFAULT_GREETING,
+  businessHours: DEFAULT_BUSINESS_HOURS,
+  sites: [],
   rules: DEFAULT_RULES,
 };
 
 const partialRule = <S extends v.StrictObjectSchema<v.ObjectEntries, undefined>>(schema: S) =>
   v.optional(v.partial(schema));
 
-const RulesInputSchema = v.strictObject({
-  'answer-window': partialRule(RULE_SETTINGS['answer-window']),
-  'missed-call': partialRule(RULE_SETTINGS['missed-call']),
-  'hold-permission': partialRule(RULE_SETTINGS['hold-permission']),
-  'hold-check-back': partialRule(RULE_SETTINGS['hold-check-back']),
-  'hold-overuse': partialRule(RULE_SETTINGS['hold-overuse']),
-  'transfer-permission': partialRule(RULE_SETTINGS['transfer-permission']),
-  'safe-hold': partialRule(RULE_SETTINGS['safe-hold']),
-  closing: partialRule(RULE_SETTINGS.closing),
-});
+const RulesInputSchema = v.strictObject(
+  Object.fromEntries(
+    Object.entries(RULE_SETTINGS).map(([id, schema]) => [id, partialRule(schema)]),
+  ) as { [K in ConfigurableRuleId]: ReturnType<typeof partialRule<(typeof RULE_SETTINGS)[K]>> },
+);
 
 // A text is shown in a small toast: an empty or essay-length override is a mistake.
 const TextOverridesSchema = v.record(v.picklist(TEXT_IDS), v.pipe(v.string(), v.minLength(1), v.maxLength(500)));
+
+const GreetingPartsSchema = v.strictObject({
+  greeting: v.optional(shortText),
+  ownName: v.optional(shortText),
+  organization: v.optional(shortText),
+  offer: v.optional(shortText),
+});
+
+const TIME_OF_DAY = /^([01]\d|2[0-3]):[0-5]\d$/;
+const DATE = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/;
+
+const BusinessHoursSchema = v.pipe(
+  v.strictObject({
+    timeZone: v.optional(v.pipe(v.string(), v.check(isTimeZone, 'Unknown time zone'))),
+    days: v.optional(
+      v.pipe(v.array(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(7))), v.minLength(1, 'At least one working day')),
+    ),
+    open: v.optional(v.pipe(v.string(), v.regex(TIME_OF_DAY, 'Expected a time "HH:MM"'))),
+    close: v.optional(v.pipe(v.string(), v.regex(TIME_OF_DAY, 'Expected a time "HH:MM"'))),
+    holidays: v.optional(v.pipe(v.array(v.pipe(v.string(), v.regex(DATE, 'Expected a date "YYYY-MM-DD"'))), v.maxLength(366))),
+  }),
+  // Only once both are well-formed times; a malformed one already has its own error.
+  v.check(
+    (h) => !h.open || !h.close || !TIME_OF_DAY.test(h.open) || !TIME_OF_DAY.test(h.close) || h.open < h.close,
+    'Opening time must come before closing time',
+  ),
+);
+
+/**
+ * A Chrome match pattern limited to what a softphone site needs: http or https, one host
+ * (a leading "*." wildcard allowed), any port, a path. "<all_urls>" and any-host patterns are refused:
+ * the product asks for the sites a team lead lists, no more.
+ */
+export const SITE_PATTERN = /^(https?):\/\/(\*\.)?[a-z0-9-]+(\.[a-z0-9-]+)*(:\d{1,5})?\/.*$/i;
+
+const SelectorSchema = v.pipe(v.string(), v.minLength(1), v.maxLength(300));
+
+const SiteSchema = v.pipe(
+  v.strictObject({
+    pattern: v.pipe(v.string(), v.regex(SITE_PATTERN, 'Expected a site like "https://phone.example.com/*"')),
+    adapter: v.picklist(['sip-websocket', 'selectors']),
+    selectors: v.optional(
+      v.strictObject(Object.fromEntries(SELECTOR_KEYS.map((k) => [k, v.optional(SelectorSchema)])) as Record<
+        (typeof SELECTOR_KEYS)[number],
+        v.OptionalSchema<typeof SelectorSchema, undefined>
+      >),
+    ),
+  }),
+  v.check((s) => s.adapter !== 'selectors' || !!s.selectors?.ringing, 'A selector site needs at least the ringing indicator'),
+);
 
 /** What a team lead's file, a policy or an import may contain (every key optional). */
 export const CoachConfigInputSchema = v.strictObject({
@@ -101,6 +261,10 @@ export const CoachConfigInputSchema = v.strictObject({
   version: v.optional(v.literal(1, 'Unsupported version: expected 1')),
   language: v.optional(LanguageSchema),
   region: v.optional(RegionSchema),
+  organization: v.optional(v.pipe(v.string(), v.maxLength(120))),
+  greeting: v.optional(v.strictObject({ en: v.optional(GreetingPartsSchema), lv: v.optional(GreetingPartsSchema) })),
+  businessHours: v.optional(BusinessHoursSchema),
+  sites: v.optional(v.pipe(v.array(SiteSchema), v.maxLength(50))),
   rules: v.optional(RulesInputSchema),
   texts: v.optional(
     v.strictObject({ en: v.optional(TextOverridesSchema), lv: v.optional(TextOverridesSchema) }),
@@ -108,6 +272,15 @@ export const CoachConfigInputSchema = v.strictObject({
 });
 
 export type CoachConfigInput = v.InferInput<typeof CoachConfigInputSchema>;
+
+function isTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 export interface ConfigError {
   /** Dotted path of the offending value, e.g. `rules.hold-check-back.intervalSeconds`; '' for the root. */
@@ -147,10 +320,18 @@ function mergeConfig(input: v.InferOutput<typeof CoachConfigInputSchema>): Coach
     const given = input.rules?.[id];
     if (given) rules[id] = { ...DEFAULT_RULES[id], ...dropUndefined(given) };
   }
+  const greeting = {
+    en: { ...DEFAULT_GREETING.en, ...dropUndefined(input.greeting?.en ?? {}) },
+    lv: { ...DEFAULT_GREETING.lv, ...dropUndefined(input.greeting?.lv ?? {}) },
+  };
   const config: CoachConfig = {
     version: 1,
     language: input.language ?? DEFAULT_CONFIG.language,
     region: input.region ?? DEFAULT_CONFIG.region,
+    organization: input.organization ?? DEFAULT_CONFIG.organization,
+    greeting,
+    businessHours: { ...DEFAULT_BUSINESS_HOURS, ...dropUndefined(input.businessHours ?? {}) },
+    sites: (input.sites ?? []).map((site) => ({ ...site })),
     rules: rules as RulesConfig,
   };
   const texts: NonNullable<CoachConfig['texts']> = {};

@@ -18,7 +18,11 @@ describe('coach configuration', () => {
     expect(DEFAULT_CONFIG.rules['hold-overuse']).toMatchObject({ maxHolds: 4, maxHoldShare: 0.4 });
     expect(DEFAULT_CONFIG.rules['safe-hold'].windowSeconds).toBe(5);
     expect(DEFAULT_CONFIG.rules['missed-call'].severity).toBe('info');
-    expect(Object.values(DEFAULT_CONFIG.rules).every((r) => r.enabled)).toBe(true);
+    // Rules whose signal (audio, a transcript) the product does not have yet ship switched off.
+    const off = Object.entries(DEFAULT_CONFIG.rules).filter(([, r]) => !r.enabled).map(([id]) => id);
+    expect(off.sort()).toEqual(['professional-language', 'voice-pace']);
+    expect(DEFAULT_CONFIG.businessHours).toEqual({ timeZone: 'Europe/Riga', days: [1, 2, 3, 4, 5], open: '09:00', close: '17:00', holidays: [] });
+    expect(DEFAULT_CONFIG.sites).toEqual([]);
   });
 
   it('merges a partial config over the defaults, rule by rule and key by key', () => {
@@ -54,13 +58,43 @@ describe('coach configuration', () => {
   });
 
   it('refuses unknown rule ids and unknown keys', () => {
-    expect(errorsOf({ rules: { greeting: { enabled: true } } })).toEqual([
-      { path: 'rules.greeting', message: 'Unknown key "greeting"' },
+    expect(errorsOf({ rules: { greetings: { enabled: true } } })).toEqual([
+      { path: 'rules.greetings', message: 'Unknown key "greetings"' },
     ]);
     expect(errorsOf({ rules: { 'safe-hold': { windowSecond: 5 } } })).toEqual([
       { path: 'rules.safe-hold.windowSecond', message: 'Unknown key "windowSecond"' },
     ]);
     expect(errorsOf({ colour: 'red' })).toEqual([{ path: 'colour', message: 'Unknown key "colour"' }]);
+  });
+
+  it('checks business hours, sites and greeting parts with a path for each error', () => {
+    expect(
+      errorsOf({
+        businessHours: { timeZone: 'Mars/Olympus', open: '9:00', close: '17:00', holidays: ['2026-13-01'] },
+        sites: [
+          { pattern: '<all_urls>', adapter: 'sip-websocket' },
+          { pattern: 'https://phone.example.com/*', adapter: 'selectors', selectors: { answer: '#answer' } },
+        ],
+        greeting: { en: { offer: '' } },
+      }),
+    ).toEqual([
+      { path: 'greeting.en.offer', message: expect.stringMatching(/length/i) },
+      { path: 'businessHours.timeZone', message: 'Unknown time zone' },
+      { path: 'businessHours.open', message: 'Expected a time "HH:MM"' },
+      { path: 'businessHours.holidays.0', message: 'Expected a date "YYYY-MM-DD"' },
+      { path: 'sites.0.pattern', message: 'Expected a site like "https://phone.example.com/*"' },
+      { path: 'sites.1', message: 'A selector site needs at least the ringing indicator' },
+    ]);
+    expect(errorsOf({ businessHours: { open: '18:00', close: '17:00' } })).toEqual([
+      { path: 'businessHours', message: 'Opening time must come before closing time' },
+    ]);
+  });
+
+  it('merges business hours and greeting parts key by key', () => {
+    const result = parseCoachConfig({ businessHours: { close: '18:00' }, greeting: { lv: { offer: 'Ar ko varu palīdzēt?' } } });
+    expect(result.ok && result.config.businessHours).toEqual({ ...DEFAULT_CONFIG.businessHours, close: '18:00' });
+    expect(result.ok && result.config.greeting.lv).toEqual({ ...DEFAULT_CONFIG.greeting.lv, offer: 'Ar ko varu palīdzēt?' });
+    expect(result.ok && result.config.greeting.en).toEqual(DEFAULT_CONFIG.greeting.en);
   });
 
   it('reports every error at once, each with its path', () => {
