@@ -1,19 +1,41 @@
-import { defineConfig } from 'vite';
+import fs from 'node:fs';
+import { defineConfig, type Plugin } from 'vite';
 import preact from '@preact/preset-vite';
 import { crx, type ManifestV3Export } from '@crxjs/vite-plugin';
 import manifestJson from './manifest.json' with { type: 'json' };
+import testKey from './test/e2e/test-extension-key.json' with { type: 'json' };
 
-// JSON imports widen string literals; the root manifest.json is the source of truth.
-const manifest = manifestJson as ManifestV3Export;
+/** Origins the real-browser tests serve softphones from (any port). */
+const TEST_ORIGINS = ['http://127.0.0.1/*', 'http://localhost/*'];
 
-export default defineConfig({
-  plugins: [
-    preact(),
-    // Both page scripts are single self-contained IIFEs: the MAIN-world hook has no
-    // chrome.runtime for crxjs's ESM loader, and the content script then runs at document_start
-    // itself instead of after an async import(), without exposing its chunks to the page as
-    // web-accessible resources.
-    crx({ manifest, contentScripts: { standaloneFiles: ['src/page/index.ts', 'src/content/index.ts'] } }),
-  ],
-  build: { outDir: 'dist', emptyOutDir: true, target: 'chrome120' },
-});
+/**
+ * The store build asks for no host at all: sites come from the team lead's list (optional host
+ * permissions, requested at run time). The test build (`--mode e2e`) differs in two ways only:
+ * it already holds the loopback origins (headless Chromium cannot answer a permission prompt),
+ * and it has a fixed id through the manifest `key`, so a managed policy can reach it. The store
+ * rejects a `key`; it never ships.
+ */
+function manifestFor(mode: string): ManifestV3Export {
+  const manifest = structuredClone(manifestJson) as Record<string, unknown>;
+  if (mode === 'e2e') {
+    manifest.key = testKey.key;
+    manifest.host_permissions = TEST_ORIGINS;
+  }
+  return manifest as unknown as ManifestV3Export;
+}
+
+/** crxjs copies what the manifest names as scripts, pages and icons; the policy schema it does not. */
+function managedSchema(): Plugin {
+  return {
+    name: 'second-ring:managed-schema',
+    generateBundle() {
+      this.emitFile({ type: 'asset', fileName: 'managed-schema.json', source: fs.readFileSync('assets/managed-schema.json', 'utf8') });
+    },
+  };
+}
+
+export default defineConfig(({ mode }) => ({
+  plugins: [preact(), crx({ manifest: manifestFor(mode) }), managedSchema()],
+  define: { __TEST_BUILD__: JSON.stringify(mode === 'e2e') },
+  build: { outDir: mode === 'e2e' ? 'dist-e2e' : 'dist', emptyOutDir: true, target: 'chrome120' },
+}));

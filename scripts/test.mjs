@@ -43,6 +43,7 @@ results.push('test-results/unit.json');
 run('unit tests', 'npx', ['vitest', 'run', '--reporter=default', '--reporter=json', '--outputFile.json=test-results/unit.json']);
 run('build', 'npx', ['vite', 'build', '--logLevel', 'warn']);
 run('size budget', 'node', ['scripts/check-build.mjs']);
+run('test build', 'npx', ['vite', 'build', '--mode', 'e2e', '--logLevel', 'warn']);
 results.push('test-results/e2e.json');
 run('browser tests', 'npx', ['vitest', 'run', '-c', 'vitest.e2e.config.ts', '--reporter=default', '--reporter=json', '--outputFile.json=test-results/e2e.json']);
 finish(0);

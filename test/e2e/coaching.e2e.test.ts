@@ -44,6 +44,7 @@ beforeAll(async () => {
     launchPhoneBrowser(),
   ]);
   sw = await extensionWorker(agentBrowser);
+  await setConfig(sw, { version: 1 });
 });
 
 afterAll(async () => {

@@ -6,11 +6,15 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { BrowserContext, Locator, Page, Worker } from 'playwright-core';
 
-export const DIST = path.resolve(process.env.EXT_DIST ?? 'dist');
+/** The test build (`vite build --mode e2e`): loopback host access and a fixed id; see vite.config.ts. */
+export const DIST = path.resolve(process.env.EXT_DIST ?? 'dist-e2e');
+
+/** The softphone site every coaching test uses: the SIP lab serves its phones on loopback. */
+export const LAB_SITES = [{ pattern: 'http://127.0.0.1/*', adapter: 'sip-websocket' }] as const;
 
 export function assertBuilt(dist = DIST): string {
   if (!fs.existsSync(path.join(dist, 'manifest.json'))) {
-    throw new Error(`no built extension at ${dist}: run "npx vite build" first (npm test does)`);
+    throw new Error(`no built extension at ${dist}: run "npx vite build --mode e2e" first (npm test does)`);
   }
   return dist;
 }
@@ -103,12 +107,28 @@ interface WorkerChrome {
     local: { get(key: string): Promise<Record<string, unknown>>; set(items: Record<string, unknown>): Promise<void> };
   };
   alarms: { getAll(): Promise<{ name: string; scheduledTime: number }[]> };
+  scripting: { getRegisteredContentScripts(): Promise<{ id: string; matches?: string[] }[]> };
 }
 
-export async function setConfig(sw: Worker, config: unknown): Promise<void> {
-  await sw.evaluate(async (value) => {
-    await (globalThis as unknown as { chrome: WorkerChrome }).chrome.storage.local.set({ config: value });
-  }, config);
+/**
+ * Set the team configuration the way the options page does (storage.local `config`), with the
+ * lab's site unless the config names its own, and wait until the scripts are registered for
+ * those sites: pages loaded after this get the extension.
+ */
+export async function setConfig(sw: Worker, config: Record<string, unknown>): Promise<void> {
+  const value = { sites: LAB_SITES, ...config };
+  await sw.evaluate(async (v) => {
+    await (globalThis as unknown as { chrome: WorkerChrome }).chrome.storage.local.set({ config: v });
+  }, value);
+  const patterns = (value.sites as readonly { pattern: string }[]).map((s) => s.pattern).sort();
+  for (const end = Date.now() + 10_000; ; await new Promise((r) => setTimeout(r, 50))) {
+    const registered = await sw.evaluate(async () => {
+      const scripts = await (globalThis as unknown as { chrome: WorkerChrome }).chrome.scripting.getRegisteredContentScripts();
+      return scripts.find((s) => s.id === 'second-ring-content')?.matches ?? [];
+    });
+    if (JSON.stringify([...registered].sort()) === JSON.stringify(patterns)) return;
+    if (Date.now() > end) throw new Error(`content scripts registered for [${registered.join(', ')}], expected [${patterns.join(', ')}]`);
+  }
 }
 
 export async function callLog(sw: Worker): Promise<unknown[]> {

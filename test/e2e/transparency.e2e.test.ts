@@ -20,7 +20,7 @@ import {
   type WsCapture,
 } from './sip-lab/browsers';
 import { startSipLab, type SipLab } from './sip-lab/lab';
-import { assertBuilt, callLog, extensionWorker, ringCounter } from './extension';
+import { assertBuilt, callLog, extensionWorker, ringCounter, setConfig } from './extension';
 
 let lab: SipLab;
 let withExtension: BrowserContext;
@@ -35,6 +35,7 @@ beforeAll(async () => {
     launchPhoneBrowser(),
   ]);
   sw = await extensionWorker(withExtension);
+  await setConfig(sw, { version: 1 });
   caller = await openPhone(without, 'jssip', lab.phoneParams('caller-t'));
 });
 
@@ -159,6 +160,8 @@ describe.each<PhoneKind>(['jssip', 'sipjs'])('the %s softphone with the extensio
         beforeLoad: async (page) => void (wire = await captureWebSocketFrames(page)),
       });
       const callId = await scriptedCall(agent, user);
+      // The phone reports "ended" when it sends BYE; the 200 to it may still be on its way.
+      await wire.waitForSip((m) => m.status === 200 && m.cseqMethod === 'BYE', 5_000);
       await wire.sync();
       await agent.evaluate(() => window.phone.unregister());
       await agent.close();

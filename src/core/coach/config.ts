@@ -295,6 +295,8 @@ export type ParseConfigResult = { ok: true; config: CoachConfig } | { ok: false;
  * just the first, so the options page can show them all at once.
  */
 export function parseCoachConfig(input: unknown): ParseConfigResult {
+  // valibot's objects accept arrays; a configuration never is one.
+  if (Array.isArray(input)) return { ok: false, errors: [{ path: '', message: 'Expected an object, not a list' }] };
   const result = v.safeParse(CoachConfigInputSchema, input);
   if (!result.success) {
     return { ok: false, errors: result.issues.map(toConfigError) };

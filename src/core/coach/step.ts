@@ -98,6 +98,8 @@ export type CallPhase =
 export interface Deadline {
   at: number;
   ruleId: 'answer-window' | 'hold-check-back';
+  /** For check-backs: the interval the deadline was planned with, to re-plan when it changes. */
+  intervalMs?: number;
 }
 
 /** A nudge still on the agent's screen as far as the coach knows (not dismissed, not answered). */
@@ -185,6 +187,7 @@ export function step(state: CoachState, input: CoachInput, now: number, config: 
     case 'tick':
       break;
   }
+  replanCheckBacks(ctx);
   fireDueDeadlines(ctx);
   closeStaleCalls(ctx);
   // Records before pruning: a call that changed and expired in the same step is still recorded.
@@ -523,7 +526,8 @@ function onAgentHold(ctx: Ctx, key: string, call: CallState, at: number): void {
   }
   const checkBack = ctx.config.rules['hold-check-back'];
   if (checkBack.enabled) {
-    call.deadlines.push({ at: at + checkBack.intervalSeconds * 1000, ruleId: 'hold-check-back' });
+    const intervalMs = checkBack.intervalSeconds * 1000;
+    call.deadlines.push({ at: at + intervalMs, ruleId: 'hold-check-back', intervalMs });
   }
 }
 
@@ -785,7 +789,34 @@ function fireCheckBack(ctx: Ctx, key: string, call: CallState, at: number): void
   const interval = rule.intervalSeconds * 1000;
   const k = Math.max(1, Math.ceil((ctx.now + interval / 2 - hold.start) / interval));
   const next = Math.max(hold.start + k * interval, ctx.now + 1);
-  call.deadlines.push({ at: next, ruleId: 'hold-check-back' });
+  call.deadlines.push({ at: next, ruleId: 'hold-check-back', intervalMs: interval });
+}
+
+/**
+ * A team lead's change applies to calls already on hold: a check-back planned with another
+ * interval (or for a rule since switched off or on) is planned again from the last check-back
+ * of this hold, or from its start. A deadline that is then already past fires once, now.
+ */
+function replanCheckBacks(ctx: Ctx): void {
+  const rule = ctx.config.rules['hold-check-back'];
+  const intervalMs = rule.intervalSeconds * 1000;
+  for (const [key, peek] of Object.entries(ctx.state.calls)) {
+    if (peek.phase !== 'connected') continue;
+    const hold = currentHold(peek, 'agent');
+    const planned = peek.deadlines.filter((d) => d.ruleId === 'hold-check-back');
+    const wanted = rule.enabled && hold !== undefined;
+    // Deadlines from before `intervalMs` was recorded count as planned with the current interval.
+    const [only] = planned;
+    if (wanted ? planned.length === 1 && (only?.intervalMs ?? intervalMs) === intervalMs : planned.length === 0) continue;
+    const call = mutable(ctx, key);
+    if (!call) continue;
+    call.deadlines = call.deadlines.filter((d) => d.ruleId !== 'hold-check-back');
+    if (!wanted || !hold) continue;
+    const lastShown = call.record.nudges
+      .filter((n) => n.ruleId === 'hold-check-back' && n.firedAt >= hold.start)
+      .reduce((latest, n) => Math.max(latest, n.firedAt), hold.start);
+    call.deadlines.push({ at: Math.max(lastShown + intervalMs, ctx.now), ruleId: 'hold-check-back', intervalMs });
+  }
 }
 
 // ─── pruning ────────────────────────────────────────────────────────────────────────────────

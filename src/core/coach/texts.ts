@@ -6,6 +6,8 @@
  * caller's display name comes from the network) stay plain text too.
  */
 import type { Language } from './types';
+import enMessages from '../../../_locales/en/messages.json';
+import lvMessages from '../../../_locales/lv/messages.json';
 
 /** Every text the coach can show. Ids are `<rule id>.<purpose>` so an override says what it changes. */
 export const TEXT_IDS = [
@@ -32,51 +34,28 @@ export type TextId = (typeof TEXT_IDS)[number];
 
 export type TextTable = Readonly<Record<TextId, string>>;
 
-// Counts go after a colon or an ordinal ("hold number 4", "4. aizturēšana") so that no noun has to
-// agree with them: "1 rings" in English, and Latvian's case and number endings.
-const EN: TextTable = {
-  'answer-window.nudge': 'Answer now — the caller has heard three rings.',
-  'missed-call.nudge': 'Missed call from {caller} (rings: {rings}) — return it within one business day.',
-  'missed-call.unknown-caller': 'an unknown number',
-  'hold-permission.before': 'Ask the caller before you put them on hold.',
-  'hold-permission.question': 'Did you ask the caller before putting them on hold?',
-  'hold-check-back.nudge': 'The caller has been on hold for {seconds} s — check back with them.',
-  'hold-overuse.nudge': 'That is hold number {holds} on this call — is hold the best way to help?',
-  'hold-overuse.share': 'Held {percent}% of the call — too much hold time. Keep the caller in the conversation.',
-  'transfer-permission.before': 'Ask permission and tell the caller where you are transferring them.',
-  'transfer-permission.question': 'Did you ask permission and tell the caller where you are transferring them?',
-  'safe-hold.hold': 'The call ended {seconds} s after a hold — was the caller disconnected by accident?',
-  'safe-hold.transfer':
-    'The call ended {seconds} s after a transfer that did not go through — was the caller disconnected by accident?',
-  'closing.before': 'Before you hang up:',
-  'closing.after': 'The call has ended — tick what you did:',
-  'closing.recap': 'Recap the actions taken',
-  'closing.anything-else': 'Ask if there is anything else',
-  'closing.thank': 'Thank the caller',
-};
+// The texts themselves live in _locales/<lang>/messages.json, the product's one source of every
+// string in both languages, under "nudge_<rule>__<purpose>" (chrome.i18n keys allow only
+// letters, digits and "_"). Counts go after a colon or an ordinal ("hold number 4",
+// "4. aizturēšana") so that no noun has to agree with them.
+export const localeKeyOf = (id: TextId): string => `nudge_${id.replace(/\./g, '__').replace(/-/g, '_')}`;
 
-const LV: TextTable = {
-  'answer-window.nudge': 'Atbildiet tagad — zvanītājs dzirdējis jau trīs signālus.',
-  'missed-call.nudge': 'Neatbildēts zvans: {caller} (signāli: {rings}). Atzvaniet vienas darba dienas laikā.',
-  'missed-call.unknown-caller': 'nezināms numurs',
-  'hold-permission.before': 'Pirms aizturēšanas pajautājiet zvanītāja atļauju.',
-  'hold-permission.question': 'Vai pirms aizturēšanas pajautājāt zvanītāja atļauju?',
-  'hold-check-back.nudge': 'Zvanītājs gaida jau {seconds} s — atgriezieties pie viņa.',
-  'hold-overuse.nudge': 'Šī ir jau {holds}. aizturēšana šajā zvanā — vai tā tiešām ir labākais veids, kā palīdzēt?',
-  'hold-overuse.share': 'Zvans bija aizturēts {percent}% no sarunas laika — tas ir par daudz. Palieciet sarunā ar zvanītāju.',
-  'transfer-permission.before': 'Pirms pārsūtīšanas pajautājiet atļauju un pasakiet zvanītājam, kam viņu pārsūtāt.',
-  'transfer-permission.question': 'Vai pajautājāt atļauju un pateicāt zvanītājam, kam viņu pārsūtāt?',
-  'safe-hold.hold': 'Zvans beidzās {seconds} s pēc aizturēšanas — vai zvanītājs netika atvienots nejauši?',
-  'safe-hold.transfer':
-    'Zvans beidzās {seconds} s pēc neizdevušās pārsūtīšanas — vai zvanītājs netika atvienots nejauši?',
-  'closing.before': 'Pirms beidzat zvanu:',
-  'closing.after': 'Zvans ir beidzies — atzīmējiet, ko izdarījāt:',
-  'closing.recap': 'Apkopojiet, kas tika izdarīts',
-  'closing.anything-else': 'Pajautājiet, vai vēl varat kā palīdzēt',
-  'closing.thank': 'Pateicieties zvanītājam',
-};
+type LocaleMessages = Readonly<Record<string, { message: string }>>;
 
-export const DEFAULT_TEXTS: Readonly<Record<Language, TextTable>> = { en: EN, lv: LV };
+function tableFrom(messages: LocaleMessages, language: Language): TextTable {
+  const table = {} as Record<TextId, string>;
+  for (const id of TEXT_IDS) {
+    const entry = messages[localeKeyOf(id)];
+    // A missing text is a build defect; the locale test names it. Fall back to the id, never crash.
+    table[id] = entry?.message ?? `[${language}:${id}]`;
+  }
+  return table;
+}
+
+export const DEFAULT_TEXTS: Readonly<Record<Language, TextTable>> = {
+  en: tableFrom(enMessages, 'en'),
+  lv: tableFrom(lvMessages, 'lv'),
+};
 
 export type TextParams = Readonly<Record<string, string | number>>;
 

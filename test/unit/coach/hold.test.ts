@@ -251,3 +251,43 @@ describe('hold-overuse', () => {
     expect(h.shown('hold-overuse').map((n) => n.key)).toEqual(['1:c1|hold-overuse|1', '1:c1|hold-overuse|2']);
   });
 });
+
+describe('a team lead changing the check-back while a call is on hold', () => {
+  it('applies a shorter interval to the hold in progress, from the last check-back', () => {
+    const h = harness();
+    h.event(ev.ringing('c1', t(0)));
+    h.event(ev.answered('c1', t(3)));
+    h.event(ev.held('c1', t(10)));
+    expect(h.wakeAt).toBe(t(55));
+    h.setConfig(config({ rules: { 'hold-check-back': { intervalSeconds: 5 } } }));
+    h.tick(t(12));
+    expect(h.wakeAt).toBe(t(15));
+    h.tick(t(15));
+    expect(h.shown('hold-check-back').map((n) => n.firedAt)).toEqual([t(15)]);
+    expect(h.wakeAt).toBe(t(20));
+  });
+
+  it('fires once, now, when the new interval has already passed', () => {
+    const h = harness();
+    h.event(ev.answered('c1', t(0)));
+    h.event(ev.held('c1', t(10)));
+    h.setConfig(config({ rules: { 'hold-check-back': { intervalSeconds: 3 } } }));
+    h.tick(t(30));
+    expect(h.shown('hold-check-back')).toHaveLength(1);
+    expect(h.shown('hold-check-back')[0]!.firedAt).toBe(t(30));
+  });
+
+  it('stops check-backs when the rule is switched off mid-hold, and starts them when switched on', () => {
+    const h = harness();
+    h.event(ev.answered('c1', t(0)));
+    h.event(ev.held('c1', t(10)));
+    h.setConfig(config({ rules: { 'hold-check-back': { enabled: false } } }));
+    h.tick(t(11));
+    expect(h.wakeAt).toBeNull();
+    h.tick(t(60));
+    expect(h.shown('hold-check-back')).toEqual([]);
+    h.setConfig(config({ rules: { 'hold-check-back': { enabled: true, intervalSeconds: 45 } } }));
+    h.tick(t(61));
+    expect(h.shown('hold-check-back')).toHaveLength(1);
+  });
+});

@@ -8,7 +8,10 @@ import { ADAPTERS } from './adapters';
 import { createBackgroundLink } from './background-link';
 import { connectPageBridge } from './page-bridge';
 import { createNudgeView } from './nudges/mount';
+import { createSelectorAdapter } from './adapters/selectors';
 import type { BackgroundToContent } from '../core/messages';
+import type { CallEvent } from '../core/call-event';
+import type { SoftphoneSite } from '../core/coach/config';
 import { extensionId, handleMessages } from '../platform/messaging';
 
 const controller = new AbortController();
@@ -21,6 +24,7 @@ const view = createNudgeView({
   onResponse: (key, response) => void link.send('nudgeResponse', { key, response, at: Date.now() }),
 });
 
+let currentSite: SoftphoneSite | null = null;
 let wakeTimer: ReturnType<typeof setTimeout> | undefined;
 function keepDeadline(at: number | null): void {
   if (wakeTimer !== undefined) clearTimeout(wakeTimer);
@@ -30,28 +34,50 @@ function keepDeadline(at: number | null): void {
 }
 signal.addEventListener('abort', () => keepDeadline(null));
 
+const emit = (event: CallEvent) => void link.send('callEvent', { event });
+const page = connectPageBridge(signal);
+
+/** The selector adapter follows the site's settings: restarted when a team lead edits them. */
+let selectorRun: AbortController | undefined;
+function applySite(site: SoftphoneSite | null): void {
+  selectorRun?.abort();
+  selectorRun = undefined;
+  if (site?.adapter !== 'selectors' || !site.selectors) return;
+  selectorRun = new AbortController();
+  signal.addEventListener('abort', () => selectorRun?.abort(), { once: true });
+  createSelectorAdapter(site.selectors).start({ signal: selectorRun.signal, page, emit });
+}
+
 const stopHandling = handleMessages<BackgroundToContent, true>(
   {
     showNudge: ({ nudge }) => ({ shown: view.show(nudge) }),
     dismissNudge: ({ key }) => view.dismiss(key),
     ringStatus: ({ callKey, ring }) => view.setRing(callKey, ring),
     wakeAt: ({ at }) => keepDeadline(at),
+    settings: ({ language, site }) => {
+      view.setLanguage(language);
+      if (JSON.stringify(site) !== JSON.stringify(currentSite)) {
+        currentSite = site;
+        applySite(site);
+      }
+    },
   },
   // Only our own background (which sends without a tab) may drive this page's UI.
   (sender) => (sender.id === ownId && !sender.tab ? true : undefined),
 );
 signal.addEventListener('abort', stopHandling);
 
-const page = connectPageBridge(signal);
+// Adapters that need no settings start at once: the page may open its socket any moment.
 for (const adapter of ADAPTERS) {
-  if (!adapter.matches(location)) continue;
-  adapter.start({ signal, page, emit: (event) => void link.send('callEvent', { event }) });
+  if (adapter.matches(location)) adapter.start({ signal, page, emit });
 }
 
 // A page (re)loaded mid-call gets back what is still open for its tab.
 void link.send('hello', {}).then((state) => {
   if (!state) return;
   view.setLanguage(state.language);
+  currentSite = state.site;
+  applySite(state.site);
   for (const ring of state.rings) view.setRing(ring.callKey, ring);
   for (const nudge of state.nudges) view.show(nudge);
   keepDeadline(state.wakeAt);

@@ -1,0 +1,44 @@
+/**
+ * What the extension's own pages can ask for. Components receive an implementation as a prop
+ * and never touch the browser themselves (style.md §10): `background-client.ts` implements it
+ * against the background and the browser, and tests use an in-memory one.
+ */
+import type { AgentSettings, SelectorTestResult, SettingsView } from '../../core/messages';
+import type { CoachConfigInput, ConfigError, SiteSelectors } from '../../core/coach/config';
+
+export type SaveResult = { ok: true } | { ok: false; errors: ConfigError[] };
+
+export interface SiteTab {
+  id: number;
+  title: string;
+  url: string;
+}
+
+export interface UiActions {
+  getSettings(): Promise<SettingsView>;
+  /** Replace the team lead's local configuration (a partial input); refused whole when invalid. */
+  saveTeamConfig(input: CoachConfigInput): Promise<SaveResult>;
+  saveAgentSettings(settings: AgentSettings): Promise<SaveResult>;
+  /** A rule pack file's text; when refused, the configuration in force stays. */
+  importRulePack(text: string): Promise<SaveResult>;
+  /** The effective configuration as JSON: the policy an administrator would push. */
+  exportRulePack(): Promise<string>;
+  siteTabs(pattern: string): Promise<SiteTab[]>;
+  reloadTabs(tabIds: number[]): Promise<void>;
+  testSelectors(tabId: number, selectors: SiteSelectors): Promise<SelectorTestResult>;
+  /**
+   * Ask the browser for host access to a site pattern. Call it synchronously from a click or
+   * submit handler, before any `await`: the browser shows its prompt only during a user gesture.
+   * Resolves to whether access was granted.
+   */
+  requestSiteAccess(pattern: string): Promise<boolean>;
+  hasSiteAccess(pattern: string): Promise<boolean>;
+  openOptionsPage(): Promise<void>;
+  /** Offer `text` as a file download. */
+  saveFile(fileName: string, text: string, mimeType: string): void;
+  /**
+   * Call `listener` when settings may have changed elsewhere (another page, a policy update, a
+   * permission granted or removed). Returns the function that stops listening.
+   */
+  onSettingsChanged(listener: () => void): () => void;
+}

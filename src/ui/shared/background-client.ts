@@ -1,0 +1,66 @@
+/**
+ * The one UI module that talks to the background and the browser (style.md §10, §11): the real
+ * `UiActions`. Everything here is a thin call; the pages' logic lives in their components, which
+ * tests drive with an in-memory `UiActions`.
+ */
+import { browser } from '../../platform/browser';
+import { sendToBackground } from '../../platform/messaging';
+import type { UiToBackground } from '../../core/messages';
+import type { UiActions } from './actions';
+
+function send<K extends keyof UiToBackground & string>(
+  type: K,
+  payload: UiToBackground[K]['payload'],
+): Promise<UiToBackground[K]['response']> {
+  return sendToBackground<UiToBackground, K>(type, payload);
+}
+
+/** How long a download's Blob URL stays valid: the browser has started the download by then. */
+const REVOKE_AFTER_MS = 60_000;
+
+export function createBackgroundClient(): UiActions {
+  return {
+    getSettings: () => send('getSettings', {}),
+    saveTeamConfig: (input) => send('saveTeamConfig', { input }),
+    saveAgentSettings: (settings) => send('saveAgentSettings', settings),
+    importRulePack: (text) => send('importRulePack', { text }),
+    exportRulePack: async () => (await send('exportRulePack', {})).text,
+    siteTabs: (pattern) => send('siteTabs', { pattern }),
+    reloadTabs: (tabIds) => send('reloadTabs', { tabIds }),
+    testSelectors: (tabId, selectors) => send('testSelectors', { tabId, selectors }),
+
+    // No await before the request: Chrome shows the prompt only while the click's user
+    // activation lasts. (The popup may close when the prompt opens: the background picks the
+    // grant up from permissions.onAdded, not from this promise.)
+    requestSiteAccess: (pattern) => browser.permissions.request({ origins: [pattern] }),
+    hasSiteAccess: (pattern) => browser.permissions.contains({ origins: [pattern] }),
+    openOptionsPage: () => browser.runtime.openOptionsPage(),
+
+    saveFile(fileName, text, mimeType) {
+      const url = URL.createObjectURL(new Blob([text], { type: mimeType }));
+      const link = document.createElement('a');
+      link.href = url;
+      link.download = fileName;
+      link.hidden = true;
+      document.body.append(link);
+      link.click();
+      link.remove();
+      setTimeout(() => URL.revokeObjectURL(url), REVOKE_AFTER_MS);
+    },
+
+    onSettingsChanged(listener) {
+      const onStorage = (_changes: unknown, area: string) => {
+        if (area === 'local' || area === 'managed' || area === 'sync') listener();
+      };
+      const onPermissions = () => listener();
+      browser.storage.onChanged.addListener(onStorage);
+      browser.permissions.onAdded.addListener(onPermissions);
+      browser.permissions.onRemoved.addListener(onPermissions);
+      return () => {
+        browser.storage.onChanged.removeListener(onStorage);
+        browser.permissions.onAdded.removeListener(onPermissions);
+        browser.permissions.onRemoved.removeListener(onPermissions);
+      };
+    },
+  };
+}

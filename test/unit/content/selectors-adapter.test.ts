@@ -1,0 +1,66 @@
+// @vitest-environment happy-dom
+import { afterEach, describe, expect, it } from 'vitest';
+import { createSelectorAdapter } from '../../../src/content/adapters/selectors';
+import type { CallEvent } from '../../../src/core/call-event';
+import type { PageSignalSource } from '../../../src/content/page-bridge';
+
+const page: PageSignalSource = { subscribe: () => undefined, rejected: 0 };
+// Two frames: the observer schedules its own frame only after the mutation, after ours.
+const oneFrame = () => new Promise((resolve) => requestAnimationFrame(() => resolve(undefined)));
+const frame = async () => {
+  await oneFrame();
+  await oneFrame();
+};
+
+function start(selectors: Parameters<typeof createSelectorAdapter>[0]) {
+  const events: CallEvent[] = [];
+  const controller = new AbortController();
+  createSelectorAdapter(selectors).start({ signal: controller.signal, page, emit: (e) => events.push(e) });
+  return { events, controller };
+}
+
+afterEach(() => {
+  document.body.innerHTML = '';
+});
+
+describe('the selector adapter', () => {
+  it('reports ringing when the indicator appears, and a missed call when it goes without an answer', async () => {
+    document.body.innerHTML = '<div id="phone"><button id="answer">Answer</button></div>';
+    const { events, controller } = start({ ringing: '.incoming', answer: '#answer' });
+    const banner = document.createElement('div');
+    banner.className = 'incoming';
+    document.body.append(banner);
+    await frame();
+    expect(events.map((e) => e.type)).toEqual(['ringing']);
+    banner.remove();
+    await frame();
+    expect(events.map((e) => e.type)).toEqual(['ringing', 'missed']);
+    expect(events[0]!.callId).toBe(events[1]!.callId);
+    controller.abort();
+  });
+
+  it('ignores clicks that page scripts synthesise', async () => {
+    document.body.innerHTML = '<div class="incoming"></div><button id="answer">Answer</button>';
+    const { events, controller } = start({ ringing: '.incoming', answer: '#answer' });
+    document.querySelector<HTMLButtonElement>('#answer')!.click();
+    await frame();
+    expect(events.map((e) => e.type)).toEqual(['ringing']);
+    controller.abort();
+  });
+
+  it('skips an invalid selector instead of failing on every change', async () => {
+    document.body.innerHTML = '<div class="incoming"></div>';
+    const { events, controller } = start({ ringing: '.incoming', hold: '##bad' });
+    await frame();
+    expect(events.map((e) => e.type)).toEqual(['ringing']);
+    controller.abort();
+  });
+
+  it('stops watching when aborted', async () => {
+    const { events, controller } = start({ ringing: '.incoming' });
+    controller.abort();
+    document.body.innerHTML = '<div class="incoming"></div>';
+    await frame();
+    expect(events).toEqual([]);
+  });
+});

@@ -1,0 +1,174 @@
+/**
+ * An in-memory `UiActions`: the same interface the pages get from background-client.ts, with
+ * the background's behaviour reduced to what the pages rely on (policy merged over local, locked
+ * paths, validation with the core's schema, site statuses) and every call recorded.
+ */
+import { parseCoachConfig, type CoachConfigInput, type ConfigError, type SiteSelectors } from '../../../src/core/coach/config';
+import type { Language } from '../../../src/core/coach/types';
+import type { AgentSettings, SelectorTestResult, SettingsView, SiteStatus } from '../../../src/core/messages';
+import type { SaveResult, SiteTab, UiActions } from '../../../src/ui/shared/actions';
+
+export interface MockState {
+  local: CoachConfigInput;
+  policy: CoachConfigInput;
+  agent: AgentSettings;
+  browserLanguage: Language;
+  errors: { local: ConfigError[]; policy: ConfigError[] };
+  /** Patterns the browser granted. */
+  granted: Set<string>;
+  registered: Set<string>;
+  tabs: Record<string, SiteTab[]>;
+}
+
+export type Call = { name: keyof UiActions; args: unknown[] };
+
+export interface MockActions extends UiActions {
+  state: MockState;
+  calls: Call[];
+  callsOf(name: keyof UiActions): unknown[][];
+  /** What the next permission prompt answers. */
+  grantNext: boolean;
+  importResult: SaveResult | undefined;
+  /** What the next saveTeamConfig answers instead of validating. */
+  saveResult: SaveResult | undefined;
+  selectorResult: SelectorTestResult;
+  /** Tell the page settings changed elsewhere. */
+  notify(): void;
+}
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+function mergeOver(base: unknown, over: unknown): unknown {
+  if (!isObject(base) || !isObject(over)) return over === undefined ? base : over;
+  const out: Record<string, unknown> = { ...base };
+  for (const [k, v] of Object.entries(over)) out[k] = mergeOver(base[k], v);
+  return out;
+}
+
+/** Leaf paths of a policy input, arrays being leaves ("sites", "businessHours.days"). */
+function leafPaths(value: unknown, prefix = ''): string[] {
+  if (!isObject(value)) return prefix === '' ? [] : [prefix];
+  return Object.entries(value).flatMap(([k, v]) => leafPaths(v, prefix === '' ? k : `${prefix}.${k}`));
+}
+
+export function createMockActions(initial: Partial<MockState> = {}): MockActions {
+  const state: MockState = {
+    local: {},
+    policy: {},
+    agent: { name: '', language: null },
+    browserLanguage: 'en',
+    errors: { local: [], policy: [] },
+    granted: new Set(),
+    registered: new Set(),
+    tabs: {},
+    ...initial,
+  };
+  const calls: Call[] = [];
+  const listeners = new Set<() => void>();
+  const record = (name: keyof UiActions, ...args: unknown[]) => calls.push({ name, args: structuredClone(args) });
+
+  const view = (): SettingsView => {
+    const merged = parseCoachConfig(mergeOver(state.local, state.policy));
+    const effective = merged.ok ? merged.config : (parseCoachConfig(state.policy) as { ok: true; config: SettingsView['effective'] }).config;
+    const policySites = new Set((state.policy.sites ?? []).map((s) => s.pattern));
+    const sites: SiteStatus[] = effective.sites.map((site) => ({
+      site,
+      granted: state.granted.has(site.pattern),
+      registered: state.registered.has(site.pattern),
+      fromPolicy: policySites.has(site.pattern),
+    }));
+    // The agent's choice, then the team's (policy over local), then the browser's.
+    const language = state.agent.language ?? state.policy.language ?? state.local.language ?? state.browserLanguage;
+    return {
+      effective,
+      local: structuredClone(state.local),
+      policy: structuredClone(state.policy),
+      locked: leafPaths(state.policy),
+      errors: structuredClone(state.errors),
+      agent: { ...state.agent },
+      browserLanguage: state.browserLanguage,
+      language,
+      sites,
+    };
+  };
+
+  const mock: MockActions = {
+    state,
+    calls,
+    grantNext: true,
+    importResult: undefined,
+    saveResult: undefined,
+    selectorResult: {},
+    callsOf: (name) => calls.filter((c) => c.name === name).map((c) => c.args),
+    notify: () => listeners.forEach((l) => l()),
+
+    async getSettings() {
+      record('getSettings');
+      return view();
+    },
+    async saveTeamConfig(input) {
+      record('saveTeamConfig', input);
+      if (mock.saveResult) {
+        const result = mock.saveResult;
+        mock.saveResult = undefined;
+        return result;
+      }
+      const parsed = parseCoachConfig(input);
+      if (!parsed.ok) return { ok: false, errors: parsed.errors };
+      state.local = structuredClone(input);
+      state.errors.local = [];
+      return { ok: true };
+    },
+    async saveAgentSettings(settings) {
+      record('saveAgentSettings', settings);
+      state.agent = { ...settings };
+      return { ok: true };
+    },
+    async importRulePack(text) {
+      record('importRulePack', text);
+      if (mock.importResult) return mock.importResult;
+      const parsed = parseCoachConfig(JSON.parse(text));
+      if (!parsed.ok) return { ok: false, errors: parsed.errors };
+      state.local = JSON.parse(text) as CoachConfigInput;
+      return { ok: true };
+    },
+    async exportRulePack() {
+      record('exportRulePack');
+      return JSON.stringify(view().effective, null, 2);
+    },
+    async siteTabs(pattern) {
+      record('siteTabs', pattern);
+      return state.tabs[pattern] ?? [];
+    },
+    async reloadTabs(tabIds) {
+      record('reloadTabs', tabIds);
+    },
+    async testSelectors(tabId: number, selectors: SiteSelectors) {
+      record('testSelectors', tabId, selectors);
+      return mock.selectorResult;
+    },
+    requestSiteAccess(pattern) {
+      record('requestSiteAccess', pattern);
+      if (mock.grantNext) {
+        state.granted.add(pattern);
+        state.registered.add(pattern);
+      }
+      return Promise.resolve(mock.grantNext);
+    },
+    async hasSiteAccess(pattern) {
+      record('hasSiteAccess', pattern);
+      return state.granted.has(pattern);
+    },
+    async openOptionsPage() {
+      record('openOptionsPage');
+    },
+    saveFile(fileName, text, mimeType) {
+      record('saveFile', fileName, text, mimeType);
+    },
+    onSettingsChanged(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+  };
+  return mock;
+}
