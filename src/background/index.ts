@@ -72,6 +72,7 @@ browser.tabs.onRemoved.addListener((tabId) => void coach.input({ kind: 'tab-clos
 async function applySettings(): Promise<void> {
   const settings = await loadSettings();
   await syncRegistrations(settings.effective.sites);
+  await releaseUnusedHosts(settings.effective.sites.map((s) => s.pattern));
   await coach.input({ kind: 'tick' });
   const patterns = settings.effective.sites.map((s) => s.pattern);
   if (patterns.length === 0) return;
@@ -88,6 +89,15 @@ async function applySettings(): Promise<void> {
             .catch(() => undefined),
     ),
   );
+}
+
+/** Least privilege: host access granted for a site that is no longer listed is given back. */
+async function releaseUnusedHosts(patterns: string[]): Promise<void> {
+  const { origins = [] } = await browser.permissions.getAll();
+  const unused = origins.filter((origin) => !patterns.includes(origin));
+  // One at a time: hosts the manifest requires (the test build's) cannot be removed, and one
+  // refusal must not keep the others.
+  await Promise.all(unused.map((origin) => browser.permissions.remove({ origins: [origin] }).catch(() => undefined)));
 }
 
 browser.storage.onChanged.addListener((changes, area) => {

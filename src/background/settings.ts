@@ -15,6 +15,7 @@ export const AGENT_KEY = 'agent';
 
 export interface Settings {
   effective: CoachConfig;
+  /** As stored, even when refused (the options page offers to remove the invalid values). */
   local: CoachConfigInput;
   policy: CoachConfigInput;
   locked: string[];
@@ -57,6 +58,8 @@ async function readPolicy(): Promise<unknown> {
   return {};
 }
 
+const isObject = (v: unknown): boolean => typeof v === 'object' && v !== null && !Array.isArray(v);
+
 function readAgent(raw: unknown): AgentSettings {
   if (typeof raw !== 'object' || raw === null) return DEFAULT_AGENT;
   const { name, language } = raw as Partial<AgentSettings>;
@@ -85,7 +88,7 @@ async function load(): Promise<Settings> {
   const { config, errors } = effectiveConfig({ local: lastValidLocal, policy, agentLanguage: agent.language, browserLanguage });
   return {
     effective: config,
-    local: lastValidLocal,
+    local: isObject(rawLocal) ? (rawLocal as CoachConfigInput) : lastValidLocal,
     policy,
     locked: lockedPaths(policy),
     errors: { local: [...localErrors, ...errors], policy: policyErrors },

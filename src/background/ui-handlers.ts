@@ -48,9 +48,13 @@ export const uiHandlers: Handlers<UiToBackground, true> = {
     return read.ok ? saveLocalConfig(read.input) : read;
   },
   exportRulePack: async () => {
-    const { effective } = await loadSettings();
-    // Everything but the agent-chosen language resolution: the team's configuration as a pack.
-    return { text: `${JSON.stringify(effective, null, 2)}\n` };
+    const { effective, local, policy } = await loadSettings();
+    // The team's configuration, complete, as an administrator would push it: the agent's own
+    // language choice and name are not the team's, so the language is the team's or none.
+    const { language: _resolved, ...team } = effective;
+    const teamLanguage = policy.language ?? local.language;
+    const pack = teamLanguage ? { ...team, language: teamLanguage } : team;
+    return { text: `${JSON.stringify(pack, null, 2)}\n` };
   },
   siteTabs: async ({ pattern }) => {
     const tabs = await browser.tabs.query({}).catch(() => []);

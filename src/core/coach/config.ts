@@ -142,6 +142,12 @@ export interface CoachConfig {
   rules: RulesConfig;
   /** Overrides of the default texts, by text id (e.g. 'hold-check-back.nudge'). */
   texts?: { en?: TextOverrides; lv?: TextOverrides };
+  /**
+   * The agent's own name, for `{agent}` in the greeting. Not part of a team lead's input (no
+   * schema entry, never set by `parseCoachConfig`): the background fills it in from the
+   * agent's own settings. Empty or missing: the greeting shows a neutral stand-in.
+   */
+  agentName?: string;
 }
 
 const DEFAULT_RULES: RulesConfig = {

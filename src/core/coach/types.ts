@@ -60,13 +60,30 @@ export type NudgeResponse =
   | { type: 'answered'; answer: 'yes' | 'no' }
   | { type: 'checked'; itemId: string; checked: boolean };
 
+/** The four parts of the team's greeting, in the order they are said (checklist item ids). */
+export type GreetingPart = 'greeting' | 'ownName' | 'organization' | 'offer';
+
+/**
+ * What the agent notes on the call card. Plain JSON, like every input: it comes over runtime
+ * messaging and may come again (a retry); applying the same note twice changes nothing.
+ */
+export type AgentNote =
+  /** The caller's name as the agent typed it; an empty name clears it. */
+  | { type: 'caller-name'; name: string }
+  /** A part of the greeting ticked (or unticked) on the card: the same list as the greeting checklist's. */
+  | { type: 'greeting-part'; part: GreetingPart; checked: boolean }
+  /** A message taken during or after the call (its id in the message store). */
+  | { type: 'message-taken'; messageId: string };
+
 export type CoachInput =
   | { kind: 'call-event'; tabId: number; event: CallEvent }
   /** Time passed: fire every deadline up to `now`. Ticks are idempotent; extra ones are harmless. */
   | { kind: 'tick' }
   | { kind: 'nudge-response'; key: string; response: NudgeResponse; at: number }
   /** The tab is gone: its live calls are closed as ended by nobody we saw. */
-  | { kind: 'tab-closed'; tabId: number };
+  | { kind: 'tab-closed'; tabId: number }
+  /** The agent noted something on the call card; `callKey` is the call's `${tabId}:${callId}`. */
+  | { kind: 'agent-note'; callKey: string; note: AgentNote; at: number };
 
 /** The ring cadence the page uses to show its quiet ring counter (informational, no nudge). */
 export interface RingStatus {
@@ -104,7 +121,20 @@ export interface CallRecord {
   answerClass?: AnswerClass;
   holds: { start: number; end?: number; by: Party }[];
   transfers: { at: number; by: Party; target?: string; outcome?: 'accepted' | 'completed' | 'failed' }[];
-  events: { type: CallEvent['type']; at: number }[];
+  /**
+   * Every event applied to the call, with the payload fields a lossless export needs, each
+   * present only when the event has it (`by`, a missed call's or an end's `reason`, a failure's
+   * `status`, a transfer's `target`, an accepted transfer's `completed`).
+   */
+  events: {
+    type: CallEvent['type'];
+    at: number;
+    by?: Party;
+    reason?: string;
+    status?: number;
+    target?: string;
+    completed?: boolean;
+  }[];
   nudges: {
     key: string;
     ruleId: RuleId;
@@ -114,10 +144,26 @@ export interface CallRecord {
     text: string;
     /** The agent's answer to a question nudge. */
     answer?: 'yes' | 'no';
+    /** When the recorded `answer` was given (a changed answer moves it; the same answer again does not). */
+    answeredAt?: number;
     dismissedAt?: number;
-    /** Ticked checklist items, by id. */
+    /** Ticked checklist items, by id, in the checklist's order. */
     checked?: string[];
+    /** When an item of the checklist was last ticked or unticked. */
+    checkedAt?: number;
   }[];
+  /**
+   * The caller's name as the agent noted it on the call card (trimmed, at most 120 characters).
+   * The softphone's display name stays in `remote`.
+   */
+  callerName?: string;
+  /**
+   * The greeting parts (`GreetingPart` ids) the agent ticked, in the greeting's order: one list, whether ticked on
+   * the greeting checklist or on the call card (the checklist nudge's `checked` mirrors it).
+   */
+  greetingChecked?: string[];
+  /** Ids of the messages taken on this call, in the order they were noted. */
+  messages?: string[];
   /** Coaching flags set after the fact, e.g. { ruleId: 'safe-hold', note: 'likely accidental disconnect' }. */
   flags: { ruleId: RuleId; at: number; note: string }[];
 }

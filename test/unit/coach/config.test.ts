@@ -135,3 +135,23 @@ describe('coach configuration', () => {
     expect(result.ok && result.config.rules.closing).toEqual({ enabled: true, severity: 'nudge' });
   });
 });
+
+describe('configurations stored by earlier releases', () => {
+  it('loads the first release\'s configuration (no sites, business hours or greeting) with the new defaults', () => {
+    // What the vertical slice stored: version 1 with rules of that time only.
+    const firstRelease = { version: 1, language: 'lv', region: 'uk', rules: { 'hold-check-back': { intervalSeconds: 30 } } };
+    const result = parseCoachConfig(JSON.parse(JSON.stringify(firstRelease)));
+    expect(result.ok).toBe(true);
+    if (!result.ok) return;
+    expect(result.config.rules['hold-check-back'].intervalSeconds).toBe(30);
+    expect(result.config.sites).toEqual([]);
+    expect(result.config.businessHours).toEqual(DEFAULT_CONFIG.businessHours);
+    expect(result.config.greeting).toEqual(DEFAULT_CONFIG.greeting);
+    expect(result.config.rules['caller-name']).toEqual(DEFAULT_CONFIG.rules['caller-name']);
+  });
+
+  it('refuses a configuration of a future version with a clear message', () => {
+    const result = parseCoachConfig({ version: 2 });
+    expect(result).toEqual({ ok: false, errors: [{ path: 'version', message: 'Unsupported version: expected 1' }] });
+  });
+});
