@@ -34,8 +34,19 @@ function managedSchema(): Plugin {
   };
 }
 
+/**
+ * Extension pages the manifest does not name (crxjs builds only what it names): the figures
+ * page and the practice softphone, opened from the popup and the options page.
+ */
+const EXTRA_PAGES = ['src/ui/figures/index.html', 'src/ui/practice/index.html'].filter((page) => fs.existsSync(page));
+
 export default defineConfig(({ mode }) => ({
   plugins: [preact(), crx({ manifest: manifestFor(mode) }), managedSchema()],
   define: { __TEST_BUILD__: JSON.stringify(mode === 'e2e') },
-  build: { outDir: mode === 'e2e' ? 'dist-e2e' : 'dist', emptyOutDir: true, target: 'chrome120' },
+  build: {
+    outDir: mode === 'e2e' ? 'dist-e2e' : 'dist',
+    emptyOutDir: true,
+    target: 'chrome120',
+    rollupOptions: { input: Object.fromEntries(EXTRA_PAGES.map((page) => [page.split('/')[2], page])) },
+  },
 }));
