@@ -279,7 +279,8 @@ export const CoachConfigInputSchema = v.strictObject({
 
 export type CoachConfigInput = v.InferInput<typeof CoachConfigInputSchema>;
 
-function isTimeZone(zone: string): boolean {
+/** Whether `zone` is an IANA time zone this runtime knows. */
+export function isTimeZone(zone: string): boolean {
   try {
     new Intl.DateTimeFormat('en', { timeZone: zone });
     return true;

@@ -20,9 +20,25 @@
  * At the end of a call the coach withdraws its toasts (they were about the moment) and keeps
  * questions and checklists on screen: an answer given after the call still goes into the record,
  * for KEEP_FINISHED_MS. A tab that closes, or a call that went stale, ends without new nudges.
+ *
+ * What the agent notes on the call card (`agent-note`: the caller's name, greeting parts ticked,
+ * messages taken) goes into the record of any call the coach still holds, live or finished; a
+ * name noted in time keeps caller-name quiet, and greeting ticks from the card and from the
+ * greeting checklist are one list.
  */
 import type { CallEvent, CallEventOf, MissedReason, Party, RemoteParty } from '../call-event';
-import type { CallRecord, ChecklistItem, CoachInput, Effect, Nudge, NudgeResponse, RuleId, StepResult } from './types';
+import type {
+  AgentNote,
+  CallRecord,
+  ChecklistItem,
+  CoachInput,
+  Effect,
+  GreetingPart,
+  Nudge,
+  NudgeResponse,
+  RuleId,
+  StepResult,
+} from './types';
 import type { CoachConfig, ConfigurableRuleId } from './config';
 import { classifyAnswer, ringNumberAt, RING_CADENCES, RING_WINDOWS, type RingRegion } from './ring';
 import { DEFAULT_TEXTS, formatText, type TextId, type TextParams } from './texts';
@@ -42,6 +58,14 @@ export const MAX_RETIRED_KEYS = 200;
 /** Per-record caps (newest kept): a record is upserted whole after every change. */
 export const MAX_RECORD_EVENTS = 500;
 export const MAX_RECORD_NUDGES = 300;
+
+/** The greeting's parts, in the order they are said: the greeting checklist's item ids. */
+export const GREETING_PARTS: readonly GreetingPart[] = ['greeting', 'ownName', 'organization', 'offer'];
+/** A caller's name noted on the card is trimmed and cut to this many UTF-16 units. */
+export const MAX_CALLER_NAME_CHARS = 120;
+/** At most this many message ids per call record (newest kept), each at most MAX_MESSAGE_ID_CHARS long. */
+export const MAX_RECORD_MESSAGES = 100;
+export const MAX_MESSAGE_ID_CHARS = 200;
 
 /** The closing checklist's items, in order; ids are stable (history keeps ticked ids). */
 export const CLOSING_ITEMS: readonly { id: string; textId: TextId }[] = [
@@ -97,9 +121,11 @@ export type CallPhase =
 /** A pending timer rule. Check-backs find their hold in the record when they fire. */
 export interface Deadline {
   at: number;
-  ruleId: 'answer-window' | 'hold-check-back';
+  ruleId: 'answer-window' | 'hold-check-back' | 'caller-name';
   /** For check-backs: the interval the deadline was planned with, to re-plan when it changes. */
   intervalMs?: number;
+  /** For caller-name: the delay after the answer it was planned with, to re-plan when it changes. */
+  afterMs?: number;
 }
 
 /** A nudge still on the agent's screen as far as the coach knows (not dismissed, not answered). */
@@ -124,6 +150,11 @@ export interface CallState {
   /** When the last agent transfer failed (safe-hold measures its window from the failure too). */
   transferFailedAt?: number;
   closingShown: boolean;
+  /**
+   * The agent noted a caller's name at some point: caller-name is satisfied for this call, even
+   * if the name is cleared again (a card being edited must not bring the nudge back).
+   */
+  callerNameNoted?: boolean;
   /** Why safe-hold flagged this call, so a transfer success arriving after the end can retract it. */
   safeHold?: 'hold' | 'transfer';
   /** The last occurrence used per rule: keys are never reused. */
@@ -182,12 +213,16 @@ export function step(state: CoachState, input: CoachInput, now: number, config: 
       onNudgeResponse(ctx, input.key, input.response, input.at);
       break;
     case 'tab-closed':
-      onTabClosed(ctx, input.tabId);
+      onTabClosed(ctx, input.tabId, input.callIds);
+      break;
+    case 'agent-note':
+      onAgentNote(ctx, input.callKey, input.note, input.at);
       break;
     case 'tick':
       break;
   }
   replanCheckBacks(ctx);
+  replanCallerName(ctx);
   fireDueDeadlines(ctx);
   closeStaleCalls(ctx);
   // Records before pruning: a call that changed and expired in the same step is still recorded.
@@ -321,7 +356,7 @@ function onCallEvent(ctx: Ctx, tabId: number, event: CallEvent): void {
   const at = eventTime(event.at, ctx.now, call.lastEventAt);
   if (!applyEvent(ctx, key, call, event, at)) return;
   call.lastEventAt = at;
-  call.record.events.push({ type: event.type, at });
+  call.record.events.push(eventEntry(event, at));
   if (call.record.events.length > MAX_RECORD_EVENTS) call.record.events.splice(0, call.record.events.length - MAX_RECORD_EVENTS);
   markChanged(ctx, key);
 }
@@ -356,7 +391,7 @@ function startCall(ctx: Ctx, key: string, tabId: number, event: CallEvent): void
     ...(event.type === 'answered' ? { answeredAt: at } : {}),
     holds: [],
     transfers: [],
-    events: [{ type: event.type, at }],
+    events: [eventEntry(event, at)],
     nudges: [],
     flags: [],
   };
@@ -374,6 +409,8 @@ function startCall(ctx: Ctx, key: string, tabId: number, event: CallEvent): void
   ctx.state.calls[key] = call;
   ctx.copied.add(key);
   markChanged(ctx, key);
+  // First seen answered (the adapter joined mid-call, or the softphone shows no ringing): still an answer.
+  if (event.type === 'answered') onConnected(ctx, key, call, at);
 
   if (event.type === 'ringing') {
     const region = ctx.config.region;
@@ -441,6 +478,46 @@ function onAnswered(ctx: Ctx, key: string, call: CallState, event: CallEventOf<'
   call.phase = 'connected';
   stopRinging(ctx, key, call);
   withdraw(ctx, call, (n) => n.ruleId === 'answer-window');
+  onConnected(ctx, key, call, at);
+}
+
+/**
+ * On answer, inbound only (on an outbound call the agent is the caller): the greeting
+ * checklist. caller-name's deadline is planned by `replanCallerName`, later in the same step.
+ */
+function onConnected(ctx: Ctx, key: string, call: CallState, at: number): void {
+  if (call.record.direction !== 'inbound' || !ruleOn(ctx, 'greeting')) return;
+  const params = greetingParams(ctx);
+  const parts = ctx.config.greeting[ctx.config.language];
+  const items = GREETING_PARTS.map((part) => ({ id: part, text: formatText(parts[part], params) }));
+  showNudge(ctx, key, call, 'greeting', 'checklist', text(ctx, 'greeting.intro', params), at, items);
+  // Parts the card ticked already (it may open before the answer event arrives) stay ticked.
+  const ticked = call.record.greetingChecked;
+  const entry = call.record.nudges.at(-1);
+  if (ticked && entry?.ruleId === 'greeting') entry.checked = [...ticked];
+}
+
+/** `{agent}` and `{organization}` for the greeting; a neutral stand-in for one not set. */
+function greetingParams(ctx: Ctx): TextParams {
+  const agent = ctx.config.agentName?.trim();
+  const organization = ctx.config.organization.trim();
+  return {
+    agent: agent ? shorten(agent) : text(ctx, 'greeting.no-agent-name'),
+    organization: organization || text(ctx, 'greeting.no-organization'),
+  };
+}
+
+/** What the record keeps of an event: its type, time, and whatever payload a lossless export needs. */
+function eventEntry(event: CallEvent, at: number): CallRecord['events'][number] {
+  const entry: CallRecord['events'][number] = { type: event.type, at };
+  // Read loosely: an event comes over messaging, and the state must stay plain JSON whatever it holds.
+  const e = event as Partial<Record<'by' | 'reason' | 'status' | 'target' | 'completed', unknown>>;
+  if (e.by === 'agent' || e.by === 'remote') entry.by = e.by;
+  if (typeof e.reason === 'string') entry.reason = e.reason;
+  if (typeof e.status === 'number' && Number.isFinite(e.status)) entry.status = e.status;
+  if (typeof e.target === 'string') entry.target = e.target;
+  if (typeof e.completed === 'boolean') entry.completed = e.completed;
+  return entry;
 }
 
 function stopRinging(ctx: Ctx, key: string, call: CallState): void {
@@ -684,10 +761,11 @@ function checkHoldShare(ctx: Ctx, key: string, call: CallState, end: number): vo
 
 // ─── other inputs ───────────────────────────────────────────────────────────────────────────
 
-function onTabClosed(ctx: Ctx, tabId: number): void {
+function onTabClosed(ctx: Ctx, tabId: number, callIds?: readonly string[]): void {
   for (const key of Object.keys(ctx.state.calls)) {
     const peek = ctx.state.calls[key];
     if (!peek || peek.record.tabId !== tabId || !isLive(peek)) continue;
+    if (callIds && !callIds.includes(peek.record.callId)) continue;
     const call = mutable(ctx, key);
     if (call) closeSilently(ctx, key, call, ctx.now, 'tab-closed');
   }
@@ -716,7 +794,7 @@ function onNudgeResponse(ctx: Ctx, nudgeKey: string, response: NudgeResponse, at
   const call = mutable(ctx, key);
   const entry = call?.record.nudges.find((n) => n.key === nudgeKey);
   if (!call || !entry) return;
-  const when = Math.min(Number.isFinite(at) ? at : ctx.now, ctx.now);
+  const when = inputTime(at, ctx.now);
   const closeOpen = () => (call.open = call.open.filter((n) => n.key !== nudgeKey));
 
   switch (response.type) {
@@ -730,17 +808,111 @@ function onNudgeResponse(ctx: Ctx, nudgeKey: string, response: NudgeResponse, at
       closeOpen();
       if (entry.answer === response.answer) return;
       entry.answer = response.answer; // The agent may change their mind: the last answer counts.
+      entry.answeredAt = when;
       break;
     case 'checked': {
-      if (entry.kind !== 'checklist' || !CLOSING_ITEMS.some((i) => i.id === response.itemId)) return;
+      if (entry.kind !== 'checklist') return;
+      if (entry.ruleId === 'greeting') {
+        // One list with the call card's ticks: the record's greetingChecked, mirrored here.
+        if (!isGreetingPart(response.itemId) || !setGreetingPart(call, response.itemId, response.checked, when)) return;
+        break;
+      }
+      if (!CLOSING_ITEMS.some((i) => i.id === response.itemId)) return;
       const checked = entry.checked ?? [];
       const has = checked.includes(response.itemId);
       if (has === response.checked) return;
       // Kept in the checklist's order, whatever the order of ticking.
       const next = response.checked ? [...checked, response.itemId] : checked.filter((id) => id !== response.itemId);
       entry.checked = CLOSING_ITEMS.map((i) => i.id).filter((id) => next.includes(id));
+      entry.checkedAt = when;
       break;
     }
+  }
+  markChanged(ctx, key);
+}
+
+/** An input's own time, but never in the future (the page's clock may run ahead). */
+function inputTime(at: number, now: number): number {
+  return Math.min(Number.isFinite(at) ? at : now, now);
+}
+
+const isGreetingPart = (value: unknown): value is GreetingPart => GREETING_PARTS.some((p) => p === value);
+
+/**
+ * Tick or untick a greeting part: the record's `greetingChecked` (in the greeting's order) and
+ * the greeting checklist's `checked` and `checkedAt`, kept equal. False when nothing changed.
+ */
+function setGreetingPart(call: CallState, part: GreetingPart, checked: boolean, at: number): boolean {
+  const r = call.record;
+  const current = r.greetingChecked ?? [];
+  if (current.includes(part) === checked) return false;
+  const next = checked ? [...current, part] : current.filter((p) => p !== part);
+  r.greetingChecked = GREETING_PARTS.filter((p) => next.includes(p));
+  for (const n of r.nudges) {
+    if (n.ruleId !== 'greeting' || n.kind !== 'checklist') continue;
+    n.checked = [...r.greetingChecked];
+    n.checkedAt = at;
+  }
+  return true;
+}
+
+/** Trimmed, inner runs of whitespace (a pasted line break) made one space, cut without splitting a character. */
+function cleanCallerName(name: string): string {
+  let clean = name.replace(/\s+/g, ' ').trim();
+  if (clean.length > MAX_CALLER_NAME_CHARS) {
+    clean = clean.slice(0, MAX_CALLER_NAME_CHARS);
+    if (/[\uD800-\uDBFF]$/.test(clean)) clean = clean.slice(0, -1);
+    clean = clean.trimEnd();
+  }
+  return clean;
+}
+
+/**
+ * What the agent noted on the call card, for a call the coach still holds (live, or finished
+ * less than KEEP_FINISHED_MS ago: a name or a message is often noted after hanging up). A note
+ * that changes nothing (a retry, the same name again) writes no record.
+ */
+function onAgentNote(ctx: Ctx, key: string, note: AgentNote, at: number): void {
+  const peek = typeof key === 'string' ? ctx.state.calls[key] : undefined;
+  if (!peek || typeof note !== 'object' || note === null) return;
+  const when = inputTime(at, ctx.now);
+  switch (note.type) {
+    case 'caller-name': {
+      if (typeof note.name !== 'string') return;
+      const name = cleanCallerName(note.name);
+      if ((peek.record.callerName ?? '') === name) return;
+      const call = mutable(ctx, key);
+      if (!call) return;
+      if (name === '') {
+        delete call.record.callerName;
+        break;
+      }
+      call.record.callerName = name;
+      call.callerNameNoted = true;
+      // Noted in time: no nudge. Noted after it: the reminder has done its job.
+      call.deadlines = call.deadlines.filter((d) => d.ruleId !== 'caller-name');
+      withdraw(ctx, call, (n) => n.ruleId === 'caller-name');
+      break;
+    }
+    case 'greeting-part': {
+      if (!isGreetingPart(note.part) || typeof note.checked !== 'boolean') return;
+      if ((peek.record.greetingChecked ?? []).includes(note.part) === note.checked) return;
+      const call = mutable(ctx, key);
+      if (!call || !setGreetingPart(call, note.part, note.checked, when)) return;
+      break;
+    }
+    case 'message-taken': {
+      const id = note.messageId;
+      if (typeof id !== 'string' || id === '' || id.length > MAX_MESSAGE_ID_CHARS) return;
+      if (peek.record.messages?.includes(id)) return;
+      const call = mutable(ctx, key);
+      if (!call) return;
+      const messages = [...(call.record.messages ?? []), id];
+      call.record.messages = messages.slice(-MAX_RECORD_MESSAGES);
+      break;
+    }
+    default:
+      return; // A note of a kind this version does not know.
   }
   markChanged(ctx, key);
 }
@@ -763,6 +935,7 @@ function fireDueDeadlines(ctx: Ctx): void {
     const { at, ruleId } = due.deadline;
     call.deadlines = call.deadlines.filter((d) => !(d.at === at && d.ruleId === ruleId));
     if (ruleId === 'answer-window') fireRingThree(ctx, due.key, call, at);
+    else if (ruleId === 'caller-name') fireCallerName(ctx, due.key, call, at);
     else fireCheckBack(ctx, due.key, call, at);
   }
 }
@@ -770,6 +943,47 @@ function fireDueDeadlines(ctx: Ctx): void {
 function fireRingThree(ctx: Ctx, key: string, call: CallState, at: number): void {
   if (call.phase !== 'ringing' || !ruleOn(ctx, 'answer-window')) return;
   showNudge(ctx, key, call, 'answer-window', 'toast', text(ctx, 'answer-window.nudge'), at);
+}
+
+/** caller-name: still connected and no name noted by the deadline (answer + afterSeconds). */
+function fireCallerName(ctx: Ctx, key: string, call: CallState, at: number): void {
+  if (!wantsCallerName(ctx, call)) return;
+  showNudge(ctx, key, call, 'caller-name', 'toast', text(ctx, 'caller-name.nudge'), at);
+}
+
+/** Whether caller-name should still nudge on this call: once per call, inbound, connected, no name noted. */
+function wantsCallerName(ctx: Ctx, call: CallState): boolean {
+  return (
+    call.phase === 'connected' &&
+    call.record.direction === 'inbound' &&
+    call.record.answeredAt !== undefined &&
+    ruleOn(ctx, 'caller-name') &&
+    !call.callerNameNoted &&
+    call.record.callerName === undefined &&
+    call.occurrences['caller-name'] === undefined
+  );
+}
+
+/**
+ * caller-name's deadline, answer + afterSeconds, planned on answer and re-planned when the team
+ * lead changes the delay mid-call (a deadline then already past fires once, now); dropped when
+ * the rule is switched off, the name is noted or the nudge has shown. Switched on mid-call, it
+ * is planned as if it had been on since the answer.
+ */
+function replanCallerName(ctx: Ctx): void {
+  const afterMs = ctx.config.rules['caller-name'].afterSeconds * 1000;
+  for (const [key, peek] of Object.entries(ctx.state.calls)) {
+    const planned = peek.deadlines.filter((d) => d.ruleId === 'caller-name');
+    const wanted = wantsCallerName(ctx, peek);
+    const [only] = planned;
+    if (wanted ? planned.length === 1 && only?.afterMs === afterMs : planned.length === 0) continue;
+    const call = mutable(ctx, key);
+    if (!call) continue;
+    call.deadlines = call.deadlines.filter((d) => d.ruleId !== 'caller-name');
+    const answeredAt = call.record.answeredAt;
+    if (!wanted || answeredAt === undefined) continue;
+    call.deadlines.push({ at: Math.max(answeredAt + afterMs, ctx.now), ruleId: 'caller-name', afterMs });
+  }
 }
 
 /**

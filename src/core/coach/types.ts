@@ -81,7 +81,15 @@ export type CoachInput =
   | { kind: 'tick' }
   | { kind: 'nudge-response'; key: string; response: NudgeResponse; at: number }
   /** The tab is gone: its live calls are closed as ended by nobody we saw. */
-  | { kind: 'tab-closed'; tabId: number }
+  | {
+      kind: 'tab-closed';
+      tabId: number;
+      /**
+       * Only these calls of the tab (by callId): the page that held them was reloaded or left,
+       * and a browser softphone's calls do not outlive its page. All of the tab's when absent.
+       */
+      callIds?: string[];
+    }
   /** The agent noted something on the call card; `callKey` is the call's `${tabId}:${callId}`. */
   | { kind: 'agent-note'; callKey: string; note: AgentNote; at: number };
 

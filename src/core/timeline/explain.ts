@@ -19,10 +19,16 @@ import {
   type Nudge,
 } from '../coach';
 
-/** The rules the replay explains: those the coach implements from call events today. */
+/**
+ * The rules the replay explains: those the coach implements from call events today. greeting
+ * and caller-name also take the agent's notes, which a timeline does not have: a replay shows
+ * them as for an agent who ticks and notes nothing.
+ */
 export const EXPLAINED_RULES = [
   'answer-window',
   'missed-call',
+  'greeting',
+  'caller-name',
   'hold-permission',
   'hold-check-back',
   'hold-overuse',
@@ -67,6 +73,16 @@ export function explainNudge(nudge: Nudge, trigger: Trigger, ctx: ExplainContext
     case 'missed-call': {
       const how = event?.type === 'missed' ? `missed (${event.reason}, by ${event.by})` : `ended by ${event?.type === 'ended' ? event.by : 'nobody seen'}`;
       return `never answered: ${how} at ${at(nudge.firedAt)}, in ring ${r.rings ?? 1}`;
+    }
+    case 'greeting': {
+      // The agent's name comes from the agent's own settings, never from a replayed configuration.
+      const organization = config.organization.trim() ? '' : '; no organization set: a stand-in fills {organization}';
+      return `inbound call answered at ${at(nudge.firedAt)}: the greeting's four parts to tick (${config.language})${organization}`;
+    }
+    case 'caller-name': {
+      const after = config.rules['caller-name'].afterSeconds * 1000;
+      const answered = r.answeredAt !== undefined ? `answered at ${at(r.answeredAt)}, ` : '';
+      return `${answered}still connected at ${at(nudge.firedAt)} with no caller's name noted on the card (afterSeconds ${plain(after)})`;
     }
     case 'hold-permission': {
       if (nudge.kind === 'toast') return `hold requested at ${at(nudge.firedAt)}: the reminder comes before the hold starts`;
@@ -149,6 +165,19 @@ export function explainQuiet(ruleId: ExplainedRuleId, ctx: ExplainContext): stri
       if (r.direction === 'outbound') return `outbound call not connected (${r.missedReason ?? 'ended'}): recorded only`;
       if (r.missedReason === 'answered-elsewhere') return "answered elsewhere (a colleague took it): not the agent's miss";
       return 'no nudge';
+    case 'greeting':
+      if (r.direction === 'outbound') return 'outbound call: the agent is the caller, no greeting to check';
+      return 'no nudge';
+    case 'caller-name': {
+      if (r.direction === 'outbound') return 'outbound call: no caller to ask for a name';
+      if (r.callerName !== undefined) return "the caller's name was noted on the card";
+      const due = (r.answeredAt ?? r.startedAt) + config.rules['caller-name'].afterSeconds * 1000;
+      if (r.endedAt !== undefined && r.endedAt < due) {
+        const end = closedUnseen ? unseen : `ended at ${at(r.endedAt)}`;
+        return `${end}, before the caller's name was due at ${at(due)} (afterSeconds ${plain(config.rules['caller-name'].afterSeconds * 1000)})`;
+      }
+      return 'no nudge';
+    }
     case 'hold-permission':
     case 'hold-check-back': {
       const holds = agentHolds(r);

@@ -25,6 +25,7 @@
  * `version` stays 1 while changes only add optional keys; a breaking change bumps it.
  * Pure: no Node or browser API, so the extension and the CLI share it.
  */
+import { isTimeZone } from '../coach/config';
 import * as v from 'valibot';
 import type { CallEvent, CallEventType, MissedReason } from '../call-event';
 
@@ -83,14 +84,6 @@ export function formatIsoTime(epochMs: number): string {
   return new Date(epochMs).toISOString();
 }
 
-function isTimeZone(zone: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en', { timeZone: zone });
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 // ─── schema ─────────────────────────────────────────────────────────────────────────────────
 

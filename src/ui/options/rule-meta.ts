@@ -64,6 +64,8 @@ export const textIdsOf = (rule: ConfigurableRuleId): TextId[] => TEXT_IDS.filter
 /** Texts that are parts of another nudge (checklist items, a stand-in for a caller's name). */
 const FRAGMENTS: ReadonlySet<TextId> = new Set<TextId>([
   'missed-call.unknown-caller',
+  'greeting.no-agent-name',
+  'greeting.no-organization',
   'closing.recap',
   'closing.anything-else',
   'closing.thank',
@@ -126,7 +128,8 @@ export function previewOf(
       id: part,
       text: formatText(parts[part], params),
     }));
-    return { nudges: [nudge(1, 'checklist', greetingLine(config, language, sample), items)], rings: [] };
+    // As the coach shows it on answer: its intro, and the four parts to tick.
+    return { nudges: [nudge(1, 'checklist', textOf(config, language, 'greeting.intro'), items)], rings: [] };
   }
 
   const params: TextParams = {

@@ -62,10 +62,11 @@ describe('answer-window', () => {
     h.event(ev.ringing('c1', t(0)));
     const answered = h.event(ev.answered('c1', t(6)));
     expect(answered.effects).toContainEqual({ type: 'ring-status', tabId: 1, callKey: '1:c1', ring: null });
-    expect(answered.wakeAt).toBeNull();
+    // The ring-3 deadline is gone; what is left is caller-name's, 20 s after the answer.
+    expect(answered.wakeAt).toBe(t(26));
     h.tick(t(10));
     h.tick(t(30));
-    expect(h.shown()).toEqual([]);
+    expect(h.shown('answer-window')).toEqual([]);
     expect(h.record('1:c1')).toMatchObject({ outcome: 'answered', answeredAt: t(6), rings: 2, answerClass: 'on-time' });
   });
 
@@ -101,7 +102,7 @@ describe('answer-window', () => {
     const h = harness();
     h.event(ev.ringing('c1', t(0)));
     h.event(ev.answered('c1', t(10.5)));
-    expect(h.shown()).toEqual([]);
+    expect(h.shown('answer-window')).toEqual([]);
     expect(h.record('1:c1')?.answerClass).toBe('late');
   });
 

@@ -72,7 +72,7 @@ describe('closing', () => {
     expect(h.shown('closing')).toHaveLength(1);
     const next = h.event(ev.ringing('c2', t(90)));
     const withdrawn = next.effects.flatMap((e) => (e.type === 'dismiss-nudge' ? [e.key] : []));
-    expect(withdrawn).toEqual(['1:c1|closing|1']);
+    expect(withdrawn).toEqual(['1:c1|greeting|1', '1:c1|closing|1']);
   });
 
   it('records a call a colleague took off a ring-all queue without a missed-call nudge', () => {
@@ -94,7 +94,8 @@ describe('the end of a call', () => {
     h.event(ev.transferStarted('c1', t(80)));
     const ended = h.event(ev.ended('c1', t(90), 'remote'));
     const dismissed = ended.effects.flatMap((e) => (e.type === 'dismiss-nudge' ? [e.key] : []));
-    expect(dismissed.sort()).toEqual(['1:c1|hold-check-back|1', '1:c1|hold-permission|1']);
+    expect(dismissed.sort()).toEqual(['1:c1|caller-name|1', '1:c1|hold-check-back|1', '1:c1|hold-permission|1']);
+    expect(dismissed).not.toContain('1:c1|greeting|1');
     expect(dismissed).not.toContain('1:c1|hold-permission|2');
     expect(dismissed).not.toContain('1:c1|transfer-permission|1');
     expect(ended.wakeAt).toBeNull();
@@ -118,7 +119,7 @@ describe('the end of a call', () => {
     h.event(ev.holdRequested('c1', t(9)));
     h.respond('1:c1|hold-permission|1', { type: 'dismissed' }, t(10));
     expect(h.respond('1:c1|hold-permission|1', { type: 'dismissed' }, t(11)).effects).toEqual([]);
-    expect(h.record('1:c1')?.nudges[0]).toMatchObject({ dismissedAt: t(10) });
+    expect(h.record('1:c1')?.nudges.find((n) => n.key === '1:c1|hold-permission|1')).toMatchObject({ dismissedAt: t(10) });
   });
 
   it('ignores an answer to a toast and responses to unknown keys', () => {
@@ -167,7 +168,7 @@ describe('calls apart', () => {
     h.event(ev.answered('a', t(3)), 1);
     expect(h.wakeAt).toBe(t(11));
     h.tick(t(11));
-    expect(h.shown()).toEqual([expect.objectContaining({ key: '2:a|answer-window|1', tabId: 2, callKey: '2:a' })]);
+    expect(h.shown('answer-window')).toEqual([expect.objectContaining({ key: '2:a|answer-window|1', tabId: 2, callKey: '2:a' })]);
     expect(h.record('1:a')).toMatchObject({ tabId: 1, outcome: 'answered', rings: 1 });
     expect(h.record('2:a')).toMatchObject({ tabId: 2, outcome: 'live' });
   });
@@ -182,7 +183,10 @@ describe('calls apart', () => {
     h.tick(t(55));
     h.event(ev.resumed('a', t(56)));
     expect(h.shown().map((n) => n.key)).toEqual([
+      '1:a|greeting|1',
       '1:a|hold-permission|1',
+      '1:b|greeting|1',
+      '1:a|caller-name|1',
       '1:b|closing|1',
       '1:a|hold-check-back|1',
     ]);
@@ -205,7 +209,7 @@ describe('calls apart', () => {
     expect(h.record('1:r')).toMatchObject({ outcome: 'missed', endedAt: t(16), endReason: 'tab-closed', rings: 1 });
     expect(closed.wakeAt).toBe(t(25));
     h.tick(t(100));
-    expect(h.shown().map((n) => n.key)).toEqual(['1:a|hold-permission|1', '2:b|answer-window|1']);
+    expect(h.shown().map((n) => n.key)).toEqual(['1:a|greeting|1', '1:a|hold-permission|1', '2:b|answer-window|1']);
   });
 });
 
@@ -284,6 +288,9 @@ describe('events and records', () => {
     step(before, { kind: 'call-event', tabId: 1, event: ev.ended('c1', t(101)) }, t(101), DEFAULT_CONFIG);
     step(before, { kind: 'nudge-response', key: '1:c1|hold-permission|1', response: { type: 'answered', answer: 'yes' }, at: t(102) }, t(102), DEFAULT_CONFIG);
     step(before, { kind: 'tab-closed', tabId: 1 }, t(103), DEFAULT_CONFIG);
+    step(before, { kind: 'agent-note', callKey: '1:c1', note: { type: 'caller-name', name: 'Jānis' }, at: t(104) }, t(104), DEFAULT_CONFIG);
+    step(before, { kind: 'agent-note', callKey: '1:c1', note: { type: 'greeting-part', part: 'offer', checked: true }, at: t(105) }, t(105), DEFAULT_CONFIG);
+    step(before, { kind: 'agent-note', callKey: '1:c1', note: { type: 'message-taken', messageId: 'm-1' }, at: t(106) }, t(106), DEFAULT_CONFIG);
     expect(JSON.stringify(before)).toBe(snapshot);
   });
 
@@ -295,9 +302,10 @@ describe('events and records', () => {
   it('closes a live call that has had no event for 8 hours, at its last event', () => {
     const h = harness();
     connectedCall(h);
-    h.tick(t(8 * 3600 + 3));
+    h.tick(t(22));
+    const stale = h.tick(t(8 * 3600 + 3));
     expect(h.record('1:c1')).toMatchObject({ endedAt: t(2), endReason: 'stale' });
-    expect(h.shown()).toEqual([]);
+    expect(stale.effects.filter((e) => e.type === 'show-nudge')).toEqual([]);
   });
 });
 
@@ -335,7 +343,7 @@ describe('configuration in the coach', () => {
     h.event(ev.holdRequested('c1', t(9)));
     h.event(ev.held('c1', t(30)));
     h.tick(t(75));
-    expect(h.shown().map((n) => n.ruleId)).toEqual(['hold-check-back']);
+    expect(h.shown().map((n) => n.ruleId)).toEqual(['greeting', 'caller-name', 'hold-check-back']);
   });
 
   it('uses the Latvian texts when the language is lv', () => {
@@ -348,7 +356,9 @@ describe('configuration in the coach', () => {
     h.event(ev.ended('c1', t(70), 'remote'));
     expect(h.shown().map((n) => n.text)).toEqual([
       'Atbildiet tagad — zvanītājs dzirdējis jau trīs signālus.',
+      'Sasveiciniet zvanītāju:',
       'Vai pirms aizturēšanas pajautājāt zvanītāja atļauju?',
+      'Pajautājiet zvanītāja vārdu un ierakstiet to zvana kartītē.',
       'Zvanītājs gaida jau 45 s — atgriezieties pie viņa.',
       'Zvans bija aizturēts 85% no sarunas laika — tas ir par daudz. Palieciet sarunā ar zvanītāju.',
       'Zvans ir beidzies — atzīmējiet, ko izdarījāt:',
@@ -383,3 +393,17 @@ function deepFreeze<T>(value: T): T {
   }
   return value;
 }
+
+describe('a softphone page that was reloaded', () => {
+  it('closes only the calls that page held, silently, and no check-back follows them', () => {
+    const h = harness();
+    h.event(ev.answered('c1', t(0)), 1);
+    h.event(ev.held('c1', t(5)), 1);
+    h.event(ev.answered('c2', t(6)), 1);
+    h.tabClosed(1, t(10), ['c1']);
+    expect(h.record('1:c1')).toMatchObject({ endReason: 'tab-closed' });
+    expect(h.record('1:c2')?.endedAt).toBeUndefined();
+    h.tick(t(120));
+    expect(h.shown('hold-check-back')).toEqual([]);
+  });
+});

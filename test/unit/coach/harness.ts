@@ -5,6 +5,7 @@
 import type { CallDirection, CallEvent, MissedReason, Party, RemoteParty } from '../../../src/core/call-event';
 import {
   DEFAULT_CONFIG,
+  type AgentNote,
   initialCoachState,
   parseCoachConfig,
   step,
@@ -94,7 +95,9 @@ export interface Harness {
   event(event: CallEvent, tabId?: number, now?: number): StepResult<CoachState>;
   tick(now: number): StepResult<CoachState>;
   respond(key: string, response: NudgeResponse, at: number): StepResult<CoachState>;
-  tabClosed(tabId: number, now: number): StepResult<CoachState>;
+  tabClosed(tabId: number, now: number, callIds?: string[]): StepResult<CoachState>;
+  /** The agent notes something on the call card of `callKey` (e.g. '1:c1') at `at` (the coach's `now` too, unless given). */
+  note(callKey: string, note: AgentNote, at: number, now?: number): StepResult<CoachState>;
   /** Nudges shown so far (optionally of one rule). */
   shown(ruleId?: string): Nudge[];
   /** Keys the coach took down so far. */
@@ -143,7 +146,8 @@ export function harness(options: { config?: CoachConfig; roundTrip?: boolean } =
     event: (event, tabId = 1, at = event.at) => run({ kind: 'call-event', tabId, event }, at),
     tick: (at) => run({ kind: 'tick' }, at),
     respond: (key, response, at) => run({ kind: 'nudge-response', key, response, at }, at),
-    tabClosed: (tabId, at) => run({ kind: 'tab-closed', tabId }, at),
+    tabClosed: (tabId, at, callIds) => run({ kind: 'tab-closed', tabId, ...(callIds ? { callIds } : {}) }, at),
+    note: (callKey, note, at, now = at) => run({ kind: 'agent-note', callKey, note, at }, now),
     shown: (ruleId) =>
       effects.flatMap((e) => (e.type === 'show-nudge' && (!ruleId || e.nudge.ruleId === ruleId) ? [e.nudge] : [])),
     withdrawn: () => effects.flatMap((e) => (e.type === 'dismiss-nudge' ? [e.key] : [])),

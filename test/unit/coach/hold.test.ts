@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { config, connectedCall, ev, harness, t } from './harness';
 
+/** These tests read `wakeAt` for check-backs alone: caller-name's deadline (answer + 20 s) would come first. */
+const NO_CALLER_NAME = { 'caller-name': { enabled: false } } as const;
+
 describe('hold-permission', () => {
   it('asks whether the agent asked when hold starts without a request, and records the answer', () => {
     const h = harness();
@@ -52,7 +55,7 @@ describe('hold-permission', () => {
     connectedCall(h);
     h.event(ev.held('c1', t(20), 'remote'));
     h.tick(t(200));
-    expect(h.shown()).toEqual([]);
+    expect(h.shown().filter((n) => n.ruleId.startsWith('hold-'))).toEqual([]);
     expect(h.record('1:c1')?.holds).toEqual([{ start: t(20), by: 'remote' }]);
   });
 
@@ -72,7 +75,7 @@ describe('hold-permission', () => {
 
 describe('hold-check-back', () => {
   it('nudges at 45 s and 90 s on hold', () => {
-    const h = harness();
+    const h = harness({ config: config({ rules: NO_CALLER_NAME }) });
     connectedCall(h);
     h.event(ev.held('c1', t(20)));
     expect(h.wakeAt).toBe(t(65));
@@ -154,7 +157,7 @@ describe('hold-check-back', () => {
   });
 
   it('uses the configured interval', () => {
-    const h = harness({ config: config({ rules: { 'hold-check-back': { intervalSeconds: 30 } } }) });
+    const h = harness({ config: config({ rules: { ...NO_CALLER_NAME, 'hold-check-back': { intervalSeconds: 30 } } }) });
     connectedCall(h);
     h.event(ev.held('c1', t(10)));
     expect(h.wakeAt).toBe(t(40));
@@ -254,12 +257,12 @@ describe('hold-overuse', () => {
 
 describe('a team lead changing the check-back while a call is on hold', () => {
   it('applies a shorter interval to the hold in progress, from the last check-back', () => {
-    const h = harness();
+    const h = harness({ config: config({ rules: NO_CALLER_NAME }) });
     h.event(ev.ringing('c1', t(0)));
     h.event(ev.answered('c1', t(3)));
     h.event(ev.held('c1', t(10)));
     expect(h.wakeAt).toBe(t(55));
-    h.setConfig(config({ rules: { 'hold-check-back': { intervalSeconds: 5 } } }));
+    h.setConfig(config({ rules: { ...NO_CALLER_NAME, 'hold-check-back': { intervalSeconds: 5 } } }));
     h.tick(t(12));
     expect(h.wakeAt).toBe(t(15));
     h.tick(t(15));
@@ -278,15 +281,15 @@ describe('a team lead changing the check-back while a call is on hold', () => {
   });
 
   it('stops check-backs when the rule is switched off mid-hold, and starts them when switched on', () => {
-    const h = harness();
+    const h = harness({ config: config({ rules: NO_CALLER_NAME }) });
     h.event(ev.answered('c1', t(0)));
     h.event(ev.held('c1', t(10)));
-    h.setConfig(config({ rules: { 'hold-check-back': { enabled: false } } }));
+    h.setConfig(config({ rules: { ...NO_CALLER_NAME, 'hold-check-back': { enabled: false } } }));
     h.tick(t(11));
     expect(h.wakeAt).toBeNull();
     h.tick(t(60));
     expect(h.shown('hold-check-back')).toEqual([]);
-    h.setConfig(config({ rules: { 'hold-check-back': { enabled: true, intervalSeconds: 45 } } }));
+    h.setConfig(config({ rules: { ...NO_CALLER_NAME, 'hold-check-back': { enabled: true, intervalSeconds: 45 } } }));
     h.tick(t(61));
     expect(h.shown('hold-check-back')).toHaveLength(1);
   });

@@ -6,7 +6,16 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { CallEvent, Party } from '../../../src/core/call-event';
-import { DEFAULT_CONFIG, initialCoachState, step, type CoachInput, type CoachState, type Effect, type NudgeResponse } from '../../../src/core/coach';
+import {
+  DEFAULT_CONFIG,
+  initialCoachState,
+  step,
+  type AgentNote,
+  type CoachInput,
+  type CoachState,
+  type Effect,
+  type NudgeResponse,
+} from '../../../src/core/coach';
 import { config, T0 } from './harness';
 
 type Action =
@@ -16,6 +25,8 @@ type Action =
   | { kind: 'tick-at-wake'; twice: boolean }
   | { kind: 'respond'; pick: number; response: NudgeResponse; dtMs: number }
   | { kind: 'tab-closed'; tab: number; dtMs: number }
+  /** The agent notes something on a call card (the call may be unknown, live or finished). */
+  | { kind: 'note'; tab: number; call: string; note: AgentNote; skewMs: number; dtMs: number }
   /** The service worker restarts: the state goes through storage. */
   | { kind: 'restart' };
 
@@ -70,7 +81,7 @@ const action: fc.Arbitrary<Action> = fc.oneof(
         fc.constantFrom<NudgeResponse>({ type: 'answered', answer: 'yes' }, { type: 'answered', answer: 'no' }),
         fc.record({
           type: fc.constant('checked' as const),
-          itemId: fc.constantFrom('recap', 'anything-else', 'thank', 'bogus'),
+          itemId: fc.constantFrom('recap', 'anything-else', 'thank', 'greeting', 'ownName', 'organization', 'offer', 'bogus'),
           checked: fc.boolean(),
         }),
       ),
@@ -78,6 +89,25 @@ const action: fc.Arbitrary<Action> = fc.oneof(
     }),
   },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('tab-closed' as const), tab: fc.integer({ min: 1, max: 2 }), dtMs: dt }) },
+  {
+    weight: 2,
+    arbitrary: fc.record({
+      kind: fc.constant('note' as const),
+      tab: fc.integer({ min: 1, max: 2 }),
+      call: fc.constantFrom('a', 'b'),
+      note: fc.oneof(
+        fc.record({ type: fc.constant('caller-name' as const), name: fc.constantFrom('', '  ', 'Jānis', ' Anna  Liepa ', '{seconds}', 'x'.repeat(130)) }),
+        fc.record({
+          type: fc.constant('greeting-part' as const),
+          part: fc.constantFrom('greeting', 'ownName', 'organization', 'offer'),
+          checked: fc.boolean(),
+        }),
+        fc.record({ type: fc.constant('message-taken' as const), messageId: fc.constantFrom('m-1', 'm-2') }),
+      ),
+      skewMs: fc.integer({ min: -5_000, max: 5_000 }),
+      dtMs: dt,
+    }),
+  },
   { weight: 2, arbitrary: fc.constant({ kind: 'restart' as const }) },
 );
 
@@ -111,7 +141,7 @@ function toEvent(a: Extract<Action, { kind: 'event' }>, at: number): CallEvent {
 const configs = [
   config(),
   config({ language: 'lv', region: 'north-america', rules: { 'hold-check-back': { intervalSeconds: 7 }, 'hold-overuse': { maxHolds: 1, maxHoldShare: 0 } } }),
-  config({ region: 'uk', rules: { 'answer-window': { enabled: false }, closing: { enabled: false } } }),
+  { ...config({ region: 'uk', organization: 'Acme', rules: { 'answer-window': { enabled: false }, closing: { enabled: false }, 'caller-name': { afterSeconds: 3 } } }), agentName: 'Anna' },
 ];
 
 interface Run {
@@ -172,6 +202,10 @@ function drive(
         now += a.dtMs;
         feed({ kind: 'tab-closed', tabId: a.tab });
         break;
+      case 'note':
+        now += a.dtMs;
+        feed({ kind: 'agent-note', callKey: `${a.tab}:${a.call}`, note: a.note, at: now + a.skewMs });
+        break;
       case 'restart':
         state = JSON.parse(JSON.stringify(state)) as CoachState;
         break;
@@ -210,6 +244,11 @@ describe('the coach over random event sequences', () => {
             expect(e.nudge.firedAt).toBeLessThanOrEqual(now);
           }
           expect(notPlainJson(result.state)).toEqual([]);
+          for (const call of Object.values(result.state.calls)) {
+            // One list of greeting ticks: the checklist's mirrors the record's, whoever ticked.
+            const greeting = call.record.nudges.find((n) => n.ruleId === 'greeting');
+            if (greeting) expect(greeting.checked ?? []).toEqual(call.record.greetingChecked ?? []);
+          }
           if (result.wakeAt !== null) expect(result.wakeAt).toBeGreaterThan(now);
           const records = result.effects.filter((e) => e.type === 'record-call').map((e) => e.record.callKey);
           expect(new Set(records).size).toBe(records.length);

@@ -35,7 +35,8 @@ describe('transfer-permission', () => {
     connectedCall(h);
     h.event(ev.transferStarted('c1', t(30), 'remote'));
     h.event(ev.transferAccepted('c1', t(31), true, 'remote'));
-    expect(h.shown()).toEqual([]);
+    expect(h.shown('transfer-permission')).toEqual([]);
+    expect(h.shown('safe-hold')).toEqual([]);
     expect(h.record('1:c1')?.transfers).toEqual([{ at: t(30), by: 'remote', outcome: 'completed' }]);
   });
 

@@ -22,7 +22,27 @@ describe('replayTimeline', () => {
         occurrence: 1,
         why: 'still ringing at 10.0 s, when ring 3 began (europe cadence: 1 s on, 4 s off)',
       },
+      expect.objectContaining({
+        ruleId: 'greeting',
+        atMs: 12_000,
+        kind: 'checklist',
+        text: 'Greet the caller:',
+        items: [
+          { id: 'greeting', text: 'Hello,' },
+          { id: 'ownName', text: 'this is (your name)' },
+          { id: 'organization', text: 'with (your organization).' },
+          { id: 'offer', text: 'How can I help you today?' },
+        ],
+        why: "inbound call answered at 12.0 s: the greeting's four parts to tick (en); no organization set: a stand-in fills {organization}",
+      }),
       expect.objectContaining({ ruleId: 'hold-permission', atMs: 30_000, kind: 'question', why: 'held by agent at 30.0 s, no hold request before it' }),
+      expect.objectContaining({
+        ruleId: 'caller-name',
+        atMs: 32_000,
+        kind: 'toast',
+        text: "Ask for the caller's name and note it on the card.",
+        why: "answered at 12.0 s, still connected at 32.0 s with no caller's name noted on the card (afterSeconds 20 s)",
+      }),
       expect.objectContaining({
         ruleId: 'closing',
         atMs: 50_000,
@@ -34,7 +54,7 @@ describe('replayTimeline', () => {
         ],
       }),
     ]);
-    expect(r.summary).toEqual({ 'answer-window': 1, 'hold-permission': 1, closing: 1 });
+    expect(r.summary).toEqual({ 'answer-window': 1, greeting: 1, 'caller-name': 1, 'hold-permission': 1, closing: 1 });
     expect(r).toMatchObject({ calls: 1, events: 5, disabled: [] });
     expect(r.stoppedEarly).toBeUndefined();
   });
@@ -55,7 +75,9 @@ describe('replayTimeline', () => {
     const r = replayTimeline(t, config({ region: 'uk', rules: { 'hold-check-back': { intervalSeconds: 30, severity: 'urgent' } } }));
     expect(brief(r)).toEqual([
       'c1 answer-window +6.0s',
+      'c1 greeting +7.0s',
       'c1 hold-permission +12.0s',
+      'c1 caller-name +27.0s',
       'c1 hold-check-back +42.0s',
       'c1 hold-check-back +72.0s',
       'c1 hold-overuse +90.0s',
@@ -67,7 +89,7 @@ describe('replayTimeline', () => {
 
   it('keeps ticking after the last event until no deadline is left: a call left on hold until the coach calls it stale', () => {
     const t = timeline([{ id: 'c1', events: [e.ringing(0), e.answered(2), e.held(20)] }]);
-    const r = replayTimeline(t, config({ rules: { 'hold-permission': { enabled: false } } }));
+    const r = replayTimeline(t, config({ rules: { 'hold-permission': { enabled: false }, greeting: { enabled: false }, 'caller-name': { enabled: false } } }));
     expect(r.stoppedEarly).toBeUndefined();
     const last = r.nudges.at(-1);
     expect(r.nudges.every((n) => n.ruleId === 'hold-check-back')).toBe(true);
@@ -78,7 +100,7 @@ describe('replayTimeline', () => {
 
   it('stops at maxTicks and says so', () => {
     const t = timeline([{ id: 'c1', events: [e.ringing(0), e.answered(2), e.held(20)] }]);
-    const r = replayTimeline(t, config(), { maxTicks: 3 });
+    const r = replayTimeline(t, config({ rules: { 'caller-name': { enabled: false } } }), { maxTicks: 3 });
     expect(r.nudges.filter((n) => n.ruleId === 'hold-check-back')).toHaveLength(3);
     expect(r.stoppedEarly).toBe('stopped after 3 deadlines with one still pending');
   });
@@ -90,8 +112,11 @@ describe('replayTimeline', () => {
       { id: 'other-tab', tabId: 2, events: [e.ringing(25), e.missed(45, { reason: 'no-answer' })] },
     ]);
     expect(brief(replayTimeline(t, config()))).toEqual([
+      'first greeting +3.0s',
       'first hold-permission +20.0s',
+      'first caller-name +23.0s',
       'second answer-window +10.0s',
+      'second greeting +12.0s',
       'other-tab answer-window +10.0s',
       'second closing +26.0s',
       'other-tab missed-call +20.0s',
@@ -109,9 +134,9 @@ describe('replayTimeline', () => {
 
   it('counts a deadline and an event at the same millisecond as the deadline first', () => {
     const t = timeline([{ id: 'c1', events: [e.ringing(0), e.answered(10), e.ended(20)] }]);
-    expect(brief(replayTimeline(t, config()))).toEqual(['c1 answer-window +10.0s', 'c1 closing +20.0s']);
+    expect(brief(replayTimeline(t, config()))).toEqual(['c1 answer-window +10.0s', 'c1 greeting +10.0s', 'c1 closing +20.0s']);
     const justBefore = timeline([{ id: 'c1', events: [e.ringing(0), e.answered(9.999), e.ended(20)] }]);
-    expect(brief(replayTimeline(justBefore, config()))).toEqual(['c1 closing +20.0s']);
+    expect(brief(replayTimeline(justBefore, config()))).toEqual(['c1 greeting +10.0s', 'c1 closing +20.0s']);
   });
 
   it('closes the calls of a tab that closed, without nudges', () => {
@@ -119,7 +144,7 @@ describe('replayTimeline', () => {
       tabsClosed: [{ tabId: 1, at: at(100) }],
     });
     const r = replayTimeline(t, config());
-    expect(brief(r)).toEqual(['c1 hold-permission +19.0s', 'c1 hold-check-back +65.0s']);
+    expect(brief(r)).toEqual(['c1 greeting +3.0s', 'c1 hold-permission +19.0s', 'c1 caller-name +23.0s', 'c1 hold-check-back +65.0s']);
     expect(quietOf(r, 'c1')).toMatchObject({
       closing: 'the tab closed: the coach closed the call without nudges',
       'safe-hold': 'the tab closed: the coach closed the call without nudges',
@@ -129,9 +154,10 @@ describe('replayTimeline', () => {
   it('leaves disabled rules out and lists them', () => {
     const t = timeline([{ id: 'c1', events: [e.ringing(0), e.answered(12), e.held(30), e.ended(31, 'agent')] }]);
     const r = replayTimeline(t, config({ rules: { closing: { enabled: false }, 'safe-hold': { enabled: false } } }));
-    expect(brief(r)).toEqual(['c1 answer-window +10.0s', 'c1 hold-permission +30.0s']);
+    expect(brief(r)).toEqual(['c1 answer-window +10.0s', 'c1 greeting +12.0s', 'c1 hold-permission +30.0s']);
     expect(r.disabled).toEqual(['safe-hold', 'closing']);
-    expect(r.quiet.map((q) => q.ruleId)).toEqual(['missed-call', 'hold-check-back', 'hold-overuse', 'transfer-permission']);
+    expect(r.quiet.map((q) => q.ruleId)).toEqual(['missed-call', 'caller-name', 'hold-check-back', 'hold-overuse', 'transfer-permission']);
+    expect(quietOf(r, 'c1')['caller-name']).toBe("ended at 31.0 s, before the caller's name was due at 32.0 s (afterSeconds 20 s)");
   });
 
   it('explains why each checked rule stayed quiet', () => {
@@ -159,6 +185,22 @@ describe('replayTimeline', () => {
       'answer-window': "outbound call: the agent's phone does not ring",
       'missed-call': 'outbound call not connected (cancelled): recorded only',
     });
+  });
+
+  it('explains greeting and caller-name: quiet on an outbound call, and on a call over before the name was due', () => {
+    const t = timeline([
+      { id: 'out', events: [e.dialing(0), e.answered(4, 'outbound'), e.ended(60)] },
+      { id: 'short', events: [e.ringing(100), e.answered(102), e.ended(110)] },
+    ]);
+    const r = replayTimeline(t, config({ organization: 'Acme', rules: { 'caller-name': { afterSeconds: 30 } } }));
+    expect(quietOf(r, 'out')).toMatchObject({
+      greeting: 'outbound call: the agent is the caller, no greeting to check',
+      'caller-name': 'outbound call: no caller to ask for a name',
+    });
+    expect(quietOf(r, 'short')['caller-name']).toBe("ended at 10.0 s, before the caller's name was due at 32.0 s (afterSeconds 30 s)");
+    expect(r.nudges.find((n) => n.callId === 'short' && n.ruleId === 'greeting')?.why).toBe(
+      "inbound call answered at 2.0 s: the greeting's four parts to tick (en)",
+    );
   });
 
   it('explains safe-hold, hold-overuse and transfer nudges with their thresholds', () => {
