@@ -6,6 +6,10 @@ import { audioDirection } from '../../../src/core/sip/sdp';
 import { callIdOf, cseqOf, displayNameOf, headerValue, tagOf, uriOf, userPartOf } from '../../../src/core/sip/headers';
 import { inboundCall, outboundCall, sdp } from '../../fixtures/sip/builders';
 
+// fast-check's default size keeps generated strings and arrays far below the lengths the
+// arbitraries allow (a 400-character limit yields about 20); fuzz the sizes the parser must take.
+fc.configureGlobal({ ...fc.readConfigureGlobal(), baseSize: 'max' });
+
 // Property runs add up to more than 10,000 cases per test run (quality-bar.md).
 
 /** The parser's contract, whatever the input: a result of the right shape, nothing thrown. */

@@ -1,0 +1,80 @@
+/**
+ * How a benchmark hands its figures to scripts/bench.mjs: one JSON file per benchmark in
+ * BENCH_OUT (a temp dir the orchestrator creates), merged into test-results/bench.json.
+ * Verdicts are decided here, where the figures are typed; nothing in test/bench asserts a
+ * wall-clock number.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+
+export type Status = 'ok' | 'over' | 'info';
+
+export interface Figure {
+  /** Stable id, e.g. "load.scriptAdded". */
+  id: string;
+  label: string;
+  value: number | null;
+  unit: string;
+  /** Budget as shown in the table, e.g. "≤ 10". */
+  budget?: string;
+  limit?: number;
+  /** 'over' when the budget is exceeded; 'info' for figures without a budget. */
+  status: Status;
+  /** Counted for the exit code (some budgets are only reported: decided by another test run). */
+  gating: boolean;
+  note?: string;
+}
+
+export interface BenchPart {
+  bench: string;
+  title: string;
+  startedAt: string;
+  wallMs: number;
+  figures: Figure[];
+  /** Method notes printed under the table. */
+  notes: string[];
+  /** Raw samples and intermediate values, for bench.json. */
+  details: unknown;
+}
+
+export const OUT_DIR = process.env.BENCH_OUT ?? path.join(os.tmpdir(), 'second-ring-bench');
+
+export function figure(f: {
+  id: string;
+  label: string;
+  value: number | null;
+  unit: string;
+  /** Exceeded when value > limit. */
+  limit?: number;
+  budget?: string;
+  gating?: boolean;
+  note?: string;
+}): Figure {
+  const gating = f.limit !== undefined && (f.gating ?? true);
+  const over = f.limit !== undefined && (f.value === null || !Number.isFinite(f.value) || f.value > f.limit);
+  return {
+    id: f.id,
+    label: f.label,
+    value: f.value === null || Number.isFinite(f.value) ? f.value : null,
+    unit: f.unit,
+    ...(f.limit === undefined ? {} : { limit: f.limit, budget: f.budget ?? `≤ ${f.limit}` }),
+    ...(f.limit === undefined && f.budget ? { budget: f.budget } : {}),
+    status: f.limit === undefined ? 'info' : over ? 'over' : 'ok',
+    gating,
+    ...(f.note ? { note: f.note } : {}),
+  };
+}
+
+export function writePart(part: BenchPart): string {
+  fs.mkdirSync(OUT_DIR, { recursive: true });
+  const file = path.join(OUT_DIR, `${part.bench}.json`);
+  fs.writeFileSync(file, JSON.stringify(part, null, 2));
+  return file;
+}
+
+/** Sample counts can be lowered for a quick look: BENCH_SCALE=0.3 npm run bench. */
+export function scaled(n: number, min = 3): number {
+  const scale = Number(process.env.BENCH_SCALE ?? '1');
+  return Math.max(min, Math.round(n * (Number.isFinite(scale) && scale > 0 ? scale : 1)));
+}
