@@ -29,6 +29,12 @@ export interface PersistedCoach {
   wakeAt: number | null;
   /** Tabs that reported calls: they keep the deadline timer. */
   tabs: number[];
+  /**
+   * The frame each call was reported from, by `${tabId}:${callId}`: a browser softphone's calls
+   * die with its page, so a frame that loads again closes the calls it held (a top frame, all
+   * of its tab's). Absent in snapshots of earlier versions.
+   */
+  owners?: Record<string, number>;
 }
 
 export interface CoachRunnerDeps {
@@ -66,9 +72,11 @@ function isSnapshot(value: unknown): value is PersistedCoach {
 
 export interface CoachRunner {
   /** Feed one input through the coach (serialised with every other call). */
-  input(input: CoachInput, tabId?: number): Promise<void>;
-  /** What a (re)loaded page should show now. */
-  resync(tabId: number): Promise<{ nudges: Nudge[]; rings: RingStatus[]; wakeAt: number | null }>;
+  input(input: CoachInput, tabId?: number, frameId?: number): Promise<void>;
+  /** What a (re)loaded page should show now, and the records of its calls the coach still holds (for their cards). */
+  resync(tabId: number, frameId?: number): Promise<{ nudges: Nudge[]; rings: RingStatus[]; wakeAt: number | null; records: CallRecord[] }>;
+  /** The records of every call the coach holds now (live, or finished a short while ago), oldest first. */
+  records(): Promise<CallRecord[]>;
   /** After a worker start: redeliver, re-arm, and fire deadlines that passed while stopped. */
   resume(): Promise<void>;
 }
@@ -173,12 +181,17 @@ export function createCoachRunner(deps: CoachRunnerDeps): CoachRunner {
   }
 
   const runner: CoachRunner = {
-    input(input, tabId) {
+    input(input, tabId, frameId) {
       return serial(async () => {
         const s = await load();
         if (tabId !== undefined && !s.tabs.includes(tabId)) s.tabs.push(tabId);
+        if (input.kind === 'call-event' && frameId !== undefined) {
+          const owners = (s.owners ??= {});
+          owners[`${input.tabId}:${input.event.callId}`] ??= frameId;
+        }
         if (input.kind === 'tab-closed') {
           s.tabs = s.tabs.filter((t) => t !== input.tabId);
+          for (const owner of Object.keys(s.owners ?? {})) if (owner.startsWith(`${input.tabId}:`)) delete s.owners?.[owner];
           for (const [key, nudge] of Object.entries(s.open)) if (nudge.tabId === input.tabId) delete s.open[key];
           s.outbox = s.outbox.filter((n) => n.tabId !== input.tabId);
         }
@@ -189,10 +202,21 @@ export function createCoachRunner(deps: CoachRunnerDeps): CoachRunner {
         await runStep(s, input);
       });
     },
-    resync(tabId) {
+    resync(tabId, frameId) {
       return serial(async () => {
         const s = await load();
         if (!s.tabs.includes(tabId)) s.tabs.push(tabId);
+        // A frame that (re)loads: the calls it held went with its previous page.
+        if (frameId !== undefined) {
+          const gone: string[] = [];
+          for (const [owner, frame] of Object.entries(s.owners ?? {})) {
+            const [ownerTab, ...rest] = owner.split(':');
+            if (Number(ownerTab) !== tabId || (frameId !== 0 && frame !== frameId)) continue;
+            gone.push(rest.join(':'));
+            delete s.owners?.[owner];
+          }
+          if (gone.length > 0) await runStep(s, { kind: 'tab-closed', tabId, callIds: gone });
+        }
         // The page will show these itself; no need to push them again.
         s.outbox = s.outbox.filter((n) => n.tabId !== tabId);
         await persist(s);
@@ -203,7 +227,18 @@ export function createCoachRunner(deps: CoachRunnerDeps): CoachRunner {
             .filter((r) => r.tabId === tabId)
             .map((r) => r.ring),
           wakeAt: s.wakeAt,
+          records: Object.values(s.coach.calls)
+            .map((c) => c.record)
+            .filter((r) => r.tabId === tabId),
         };
+      });
+    },
+    records() {
+      return serial(async () => {
+        const s = await load();
+        return Object.values(s.coach.calls)
+          .map((c) => c.record)
+          .sort((a, b) => a.startedAt - b.startedAt);
       });
     },
     resume() {

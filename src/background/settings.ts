@@ -8,21 +8,13 @@
 import { browser } from '../platform/browser';
 import { parseCoachConfig, DEFAULT_CONFIG, type CoachConfig, type CoachConfigInput, type ConfigError } from '../core/coach/config';
 import { acceptPolicy, effectiveConfig, lockedPaths, productLanguage } from '../core/config-layers';
-import type { AgentSettings } from '../core/messages';
+import type { AgentSettings, SettingsView } from '../core/messages';
 
 export const CONFIG_KEY = 'config';
 export const AGENT_KEY = 'agent';
 
-export interface Settings {
-  effective: CoachConfig;
-  /** As stored, even when refused (the options page offers to remove the invalid values). */
-  local: CoachConfigInput;
-  policy: CoachConfigInput;
-  locked: string[];
-  errors: { local: ConfigError[]; policy: ConfigError[] };
-  agent: AgentSettings;
-  browserLanguage: CoachConfig['language'];
-}
+/** What the settings stores hold, put together: the view the options page gets, less site states. */
+export type Settings = Omit<SettingsView, 'language' | 'sites'>;
 
 const DEFAULT_AGENT: AgentSettings = { name: '', language: null };
 
@@ -114,7 +106,15 @@ export function loadSettings(): Promise<Settings> {
   return cached;
 }
 
-export const loadConfig = async (): Promise<CoachConfig> => (await loadSettings()).effective;
+/**
+ * The configuration the coach runs with: the one in force, plus the agent's own name for
+ * `{agent}` in the greeting (the agent's setting, never part of the team's configuration).
+ */
+export const loadConfig = async (): Promise<CoachConfig> => {
+  const { effective, agent } = await loadSettings();
+  const name = agent.name.trim();
+  return name ? { ...effective, agentName: name } : effective;
+};
 
 /** From a top-level storage.onChanged listener: the next read sees the new values. */
 export function forgetSettings(): void {

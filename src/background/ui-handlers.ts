@@ -5,9 +5,13 @@
 import { browser } from '../platform/browser';
 import type { Handlers, SelectorTestResult, SettingsView, UiToBackground } from '../core/messages';
 import type { SiteSelectors } from '../core/coach/config';
+import { todayWindow, dailyFigures, shiftFigures } from '../core/figures';
 import { readRulePack } from '../core/rule-pack';
-import { loadSettings, saveAgentSettings, saveLocalConfig } from './settings';
+import { loadConfig, loadSettings, saveAgentSettings, saveLocalConfig } from './settings';
 import { patternMatches, siteStatuses } from './sites';
+import type { CoachRunner } from './coach-runner';
+import { rangeWindow, type HistoryService } from './history-service';
+import type { ShiftWiring } from './shift';
 
 async function view(): Promise<SettingsView> {
   const settings = await loadSettings();
@@ -39,7 +43,85 @@ function countMatches(selectors: SiteSelectors): SelectorTestResult {
   return result;
 }
 
-export const uiHandlers: Handlers<UiToBackground, true> = {
+export interface ShiftDeps {
+  coach: Pick<CoachRunner, 'input' | 'records'>;
+  history: HistoryService;
+  shift: ShiftWiring;
+  now(): number;
+}
+
+/** A day's figures need its calls from its local midnight; the chart needs `chartDays` days back. */
+const MAX_CHART_DAYS = 60;
+
+export function createUiHandlers(deps: ShiftDeps): Handlers<UiToBackground, true> {
+  const { coach, history } = deps;
+  return {
+    ...settingsHandlers,
+    async shiftView() {
+      const [config, records, messages, returnCalls] = await Promise.all([
+        loadConfig(),
+        coach.records(),
+        history.messagesToDeliver(),
+        history.outstandingReturnCalls(),
+      ]);
+      const now = deps.now();
+      const timeZone = config.businessHours.timeZone;
+      const window = todayWindow(now, timeZone);
+      const { calls } = await history.calls(window.from, window.until);
+      const allReturns = await history.allReturnCalls();
+      const cards = await Promise.all(records.map((r) => deps.shift.cardFor(r)));
+      return {
+        now,
+        timeZone,
+        language: config.language,
+        // Newest first: the call on now is the one the agent looks for.
+        cards: cards.reverse(),
+        messages,
+        returnCalls,
+        today: shiftFigures(calls, allReturns, window),
+        problem: await history.problem(),
+      };
+    },
+    async figuresView({ range, chartDays }) {
+      const config = await loadConfig();
+      const now = deps.now();
+      const timeZone = config.businessHours.timeZone;
+      const days = Math.max(1, Math.min(MAX_CHART_DAYS, Math.floor(chartDays)));
+      const window = rangeWindow(range, now, timeZone);
+      const chartFrom = rangeWindow('today', now - (days - 1) * 86_400_000, timeZone).from;
+      const { calls, skipped } = await history.calls(Math.min(window.from, chartFrom));
+      const [returnCalls, messages, counts] = await Promise.all([history.allReturnCalls(), history.messagesToDeliver(), history.counts()]);
+      return {
+        now,
+        timeZone,
+        language: config.language,
+        range,
+        figures: shiftFigures(calls, returnCalls, window),
+        daily: dailyFigures(calls, returnCalls, { now, days, timeZone }),
+        messages,
+        returnCalls: returnCalls.filter((e) => e.status !== 'done'),
+        counts,
+        skipped,
+        problem: await history.problem(),
+        config,
+      };
+    },
+    cardNote: ({ callKey, note }) => deps.shift.note(callKey, note, deps.now()),
+    cardCheck: ({ key, itemId, checked }) =>
+      coach.input({ kind: 'nudge-response', key, response: { type: 'checked', itemId, checked }, at: deps.now() }),
+    takeMessage: ({ input, callKey }) => deps.shift.takeMessage(input, callKey),
+    markMessageDelivered: ({ id }) => deps.shift.markDelivered(id),
+    returnCallAction: ({ id, action }) => history.returnCallAction(id, action),
+    exportHistory: ({ format, range }) => history.exportCalls(format, range),
+    wipeHistory: () => history.wipe(),
+    listCalls: async ({ since }) => {
+      const { calls } = await history.calls(since);
+      return { calls, problem: await history.problem() };
+    },
+  };
+}
+
+const settingsHandlers = {
   getSettings: () => view(),
   saveTeamConfig: ({ input }) => saveLocalConfig(input),
   saveAgentSettings: (agent) => saveAgentSettings(agent),
@@ -69,4 +151,4 @@ export const uiHandlers: Handlers<UiToBackground, true> = {
     const [first] = await browser.scripting.executeScript({ target: { tabId }, func: countMatches, args: [selectors] });
     return (first?.result as SelectorTestResult | undefined) ?? {};
   },
-};
+} satisfies Partial<Handlers<UiToBackground, true>>;

@@ -12,6 +12,7 @@ import { createSelectorAdapter } from './adapters/selectors';
 import type { BackgroundToContent } from '../core/messages';
 import type { CallEvent } from '../core/call-event';
 import type { SoftphoneSite } from '../core/coach/config';
+import type { GreetingPart } from '../core/coach/types';
 import { extensionId, handleMessages } from '../platform/messaging';
 
 const controller = new AbortController();
@@ -22,6 +23,15 @@ const link = createBackgroundLink(signal);
 const view = createNudgeView({
   signal,
   onResponse: (key, response) => void link.send('nudgeResponse', { key, response, at: Date.now() }),
+  // The card's notes and ticks are recorded with the call, through the coach.
+  cardActions: {
+    callerName: (callKey, name) => void link.send('agentNote', { callKey, note: { type: 'caller-name', name }, at: Date.now() }),
+    greeting: (callKey, part, checked) =>
+      void link.send('agentNote', { callKey, note: { type: 'greeting-part', part: part as GreetingPart, checked }, at: Date.now() }),
+    closing: (key, itemId, checked) => void link.send('nudgeResponse', { key, response: { type: 'checked', itemId, checked }, at: Date.now() }),
+    saveMessage: (callKey, input) => link.send('takeMessage', { input, callKey }),
+    delivered: (id) => void link.send('markMessageDelivered', { id }),
+  },
 });
 
 let currentSite: SoftphoneSite | null = null;
@@ -54,6 +64,8 @@ const stopHandling = handleMessages<BackgroundToContent, true>(
     dismissNudge: ({ key }) => view.dismiss(key),
     ringStatus: ({ callKey, ring }) => view.setRing(callKey, ring),
     wakeAt: ({ at }) => keepDeadline(at),
+    card: ({ card }) => view.setCard(card),
+    reminder: ({ nudge }) => view.remind(nudge),
     settings: ({ language, site }) => {
       view.setLanguage(language);
       if (JSON.stringify(site) !== JSON.stringify(currentSite)) {
@@ -79,6 +91,7 @@ void link.send('hello', {}).then((state) => {
   currentSite = state.site;
   applySite(state.site);
   for (const ring of state.rings) view.setRing(ring.callKey, ring);
+  for (const card of state.cards) view.setCard(card);
   for (const nudge of state.nudges) view.show(nudge);
   keepDeadline(state.wakeAt);
 });

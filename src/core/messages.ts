@@ -2,9 +2,12 @@
  * The extension's own message protocol: one map per direction, each entry the payload and
  * the response. Handlers and senders both take their types from here; nothing is `any`.
  */
-import type { CallEvent } from './call-event';
-import type { Language, Nudge, NudgeResponse, RingStatus } from './coach/types';
+import type { CallDirection, CallEvent, RemoteParty } from './call-event';
+import type { AgentNote, CallRecord, ChecklistItem, Language, Nudge, NudgeResponse, RingStatus } from './coach/types';
 import type { CoachConfig, CoachConfigInput, ConfigError, SiteSelectors, SoftphoneSite } from './coach/config';
+import type { MessageErrorCode, MessageStatus, TakenMessage } from './messages-taken';
+import type { ReturnCall } from './return-calls';
+import type { DayFigures, ShiftFigures } from './figures';
 
 export interface ContentToBackground {
   /** An adapter saw something happen on a call in this tab. */
@@ -12,7 +15,7 @@ export interface ContentToBackground {
   /** A deadline this tab was asked to keep has come (see BackgroundToContent.wakeAt). */
   tick: { payload: Record<string, never>; response: void };
   nudgeResponse: { payload: { key: string; response: NudgeResponse; at: number }; response: void };
-  /** A (re)loaded page asks what it should show now: open nudges, ring counters, deadline. */
+  /** A (re)loaded page asks what it should show now: open nudges, ring counters, deadline, call cards. */
   hello: {
     payload: Record<string, never>;
     response: {
@@ -22,9 +25,109 @@ export interface ContentToBackground {
       nudges: Nudge[];
       rings: RingStatus[];
       wakeAt: number | null;
+      /** The cards of this tab's calls the coach still holds (live, or finished a short while ago). */
+      cards: CardCall[];
     };
   };
+  /** The agent noted something on the call card (a call of this tab only). */
+  agentNote: { payload: { callKey: string; note: AgentNote; at: number }; response: void };
+  /** The call card's message form; refused (with every error) when invalid. */
+  takeMessage: { payload: { input: MessageInput; callKey?: string }; response: TakeMessageResult };
+  markMessageDelivered: { payload: { id: string }; response: HistoryActionResult };
 }
+
+/**
+ * The call card: what the agent sees of one call, on the softphone page and in the popup. Built
+ * by the background from the coach's call record (and the configuration, for the checklists'
+ * texts) every time the record changes. Names and numbers come from the network or the agent:
+ * text only.
+ */
+export interface CardCall {
+  callKey: string;
+  tabId: number;
+  direction: CallDirection;
+  state: CardState;
+  startedAt: number;
+  answeredAt?: number;
+  endedAt?: number;
+  /** While the agent holds the caller: since when (the card's hold timer). */
+  holdSince?: number;
+  /** From the softphone (display name, number). */
+  remote?: RemoteParty;
+  /** As the agent typed it on the card. */
+  callerName?: string;
+  /** The language of the checklists' texts. */
+  language: Language;
+  /** Inbound, from the answer on: the team's greeting, filled in, as a checklist of its parts. */
+  greeting?: { items: ChecklistItem[]; checked: string[] };
+  /** Once the coach showed the closing checklist: its nudge key (ticks go to it), items and ticks. */
+  closing?: { key: string; items: ChecklistItem[]; checked: string[] };
+  /** Messages taken on this call. */
+  messages: { id: string; forWhom: string; status: MessageStatus }[];
+}
+
+export type CardState = 'ringing' | 'dialing' | 'connected' | 'on-hold' | 'ended' | 'missed';
+
+/** The message form as typed (validated by the background with `validateMessage`). */
+export interface MessageInput {
+  callerName: string;
+  forWhom: string;
+  callbackWanted: boolean;
+  callbackNumber: string;
+  text: string;
+}
+
+export type TakeMessageResult =
+  | { ok: true; message: TakenMessage }
+  | { ok: false; errors: { path: string; code: MessageErrorCode | 'storage'; message: string }[] };
+
+/** A history operation: done, or why not (a storage failure, an unknown id, a refused change). */
+export type HistoryActionResult = { ok: true } | { ok: false; message: string };
+
+/** A storage failure as the pages show it (see background/history/errors.ts). */
+export interface HistoryProblem {
+  kind: 'quota' | 'blocked' | 'corrupt' | 'unavailable';
+  message: string;
+  /** When it last happened (epoch ms). */
+  at: number;
+}
+
+/** What the popup shows besides the settings: the calls on now, the work still to do, today's figures. */
+export interface ShiftView {
+  now: number;
+  timeZone: string;
+  language: Language;
+  cards: CardCall[];
+  messages: TakenMessage[];
+  returnCalls: ReturnCall[];
+  today: ShiftFigures | null;
+  problem: HistoryProblem | null;
+}
+
+export type FigureRange = 'today' | '7d' | '30d';
+
+/** The figures page: the chosen window's figures, the last days for the chart, the queues. */
+export interface FiguresView {
+  now: number;
+  timeZone: string;
+  language: Language;
+  range: FigureRange;
+  figures: ShiftFigures | null;
+  daily: DayFigures[];
+  messages: TakenMessage[];
+  returnCalls: ReturnCall[];
+  counts: { calls: number; messages: number; returnCalls: number } | null;
+  /** Damaged records left out of the figures. */
+  skipped: number;
+  problem: HistoryProblem | null;
+  /** The coach configuration in force (the team lead view replays imported timelines with it). */
+  config: CoachConfig;
+}
+
+export type ReturnCallAction =
+  | { type: 'done' }
+  | { type: 'told-caller'; promisedAt: number }
+  | { type: 'reopen' };
 
 export interface BackgroundToContent {
   showNudge: { payload: { nudge: Nudge }; response: { shown: boolean } };
@@ -37,6 +140,10 @@ export interface BackgroundToContent {
   wakeAt: { payload: { at: number | null }; response: void };
   /** The language or this page's site settings changed: apply without a reload. */
   settings: { payload: { language: Language; site: SoftphoneSite | null }; response: void };
+  /** A call of this tab changed: its card as it is now. */
+  card: { payload: { card: CardCall }; response: void };
+  /** A reminder from the history (an undelivered message, a return call due): shown like a nudge. */
+  reminder: { payload: { nudge: Nudge }; response: { shown: boolean; visible: boolean } };
 }
 
 /** The agent's own settings (not the team's): stored per browser profile, never pushed by policy. */
@@ -92,6 +199,25 @@ export interface UiToBackground {
   siteTabs: { payload: { pattern: string }; response: { id: number; title: string; url: string }[] };
   reloadTabs: { payload: { tabIds: number[] }; response: void };
   testSelectors: { payload: { tabId: number; selectors: SiteSelectors }; response: SelectorTestResult };
+  /** The popup: cards of the calls on now, messages to deliver, return calls owed, today's figures. */
+  shiftView: { payload: Record<string, never>; response: ShiftView };
+  figuresView: { payload: { range: FigureRange; chartDays: number }; response: FiguresView };
+  /** A note on a call's card from the popup (as the page's card sends it). */
+  cardNote: { payload: { callKey: string; note: AgentNote }; response: void };
+  /** A checklist tick from the popup's card (closing checklist: its nudge key). */
+  cardCheck: { payload: { key: string; itemId: string; checked: boolean }; response: void };
+  takeMessage: { payload: { input: MessageInput; callKey?: string }; response: TakeMessageResult };
+  markMessageDelivered: { payload: { id: string }; response: HistoryActionResult };
+  returnCallAction: { payload: { id: string; action: ReturnCallAction }; response: HistoryActionResult };
+  /** The window's calls as CSV (with BOM) or as a call-timeline JSON file. */
+  exportHistory: {
+    payload: { format: 'csv' | 'timeline'; range: FigureRange };
+    response: { ok: true; fileName: string; text: string; mimeType: string } | { ok: false; message: string };
+  };
+  /** Delete the whole history (calls, messages, return calls). */
+  wipeHistory: { payload: Record<string, never>; response: HistoryActionResult };
+  /** The history's call records, oldest first (tests; a later call list). */
+  listCalls: { payload: { since?: number }; response: { calls: CallRecord[]; problem: HistoryProblem | null } };
 }
 
 /** Any of the maps above: every entry a payload and a response. */

@@ -131,11 +131,42 @@ export async function setConfig(sw: Worker, config: Record<string, unknown>): Pr
   }
 }
 
+/**
+ * The call records in the history (IndexedDB `second-ring-history`, store `calls`), read in the
+ * worker. Opened without a version so as not to upgrade it; a database that does not exist yet
+ * is not created (its upgrade is aborted): the extension creates it with its schema.
+ */
 export async function callLog(sw: Worker): Promise<unknown[]> {
-  return sw.evaluate(async () => {
-    const { recentCalls } = await (globalThis as unknown as { chrome: WorkerChrome }).chrome.storage.local.get('recentCalls');
-    return (recentCalls as unknown[] | undefined) ?? [];
-  });
+  return historyStore(sw, 'calls');
+}
+
+export async function historyStore(sw: Worker, store: 'calls' | 'messages' | 'returnCalls'): Promise<unknown[]> {
+  return sw.evaluate(
+    (name) =>
+      new Promise<unknown[]>((resolve, reject) => {
+        const request = indexedDB.open('second-ring-history');
+        request.onupgradeneeded = () => request.transaction?.abort();
+        request.onerror = () => resolve([]);
+        request.onsuccess = () => {
+          const db = request.result;
+          if (!db.objectStoreNames.contains(name)) {
+            db.close();
+            resolve([]);
+            return;
+          }
+          const all = db.transaction(name).objectStore(name).getAll();
+          all.onsuccess = () => {
+            db.close();
+            resolve(all.result as unknown[]);
+          };
+          all.onerror = () => {
+            db.close();
+            reject(all.error);
+          };
+        };
+      }),
+    store,
+  );
 }
 
 export async function alarms(sw: Worker): Promise<{ name: string; scheduledTime: number }[]> {

@@ -1,25 +1,28 @@
 /**
- * The action popup for the agent: the product, the language in force, the softphone sites and
- * whether the browser lets the coaching run there, and the way to the settings. Props only.
- *
- * Room is left (the `popup__now` slot) for the call card and shift figures of a later issue.
+ * The action popup for the agent: the call on now (its card, as on the softphone page), today's
+ * figures, messages to deliver and the return-call queue, a message form, the softphone sites and
+ * whether the browser lets the coaching run there, and the way to the settings and the figures
+ * page. Props only.
  */
 import { useEffect, useState } from 'preact/hooks';
 import type { Language } from '../../core/coach/types';
 import type { SiteStatus } from '../../core/messages';
-import type { UiActions } from '../shared/actions';
+import type { ShiftActions, UiActions } from '../shared/actions';
 import { LockIcon } from '../shared/components/lock-marker';
 import { t } from '../shared/i18n';
 import { useSettings } from '../shared/use-settings';
+import { ShiftPanel } from './shift-panel';
 
 export interface PopupAppProps {
-  actions: UiActions;
+  actions: UiActions & ShiftActions;
   onLanguage?(language: Language): void;
+  /** How often the call card and lists are refreshed (ms); tests pass 0 to refresh only on actions. */
+  refreshMs?: number;
 }
 
 const messageOf = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 
-export function PopupApp({ actions, onLanguage }: PopupAppProps) {
+export function PopupApp({ actions, onLanguage, refreshMs = 1_000 }: PopupAppProps) {
   const model = useSettings(actions);
   const { view } = model;
   const [notice, setNotice] = useState<string>();
@@ -74,7 +77,13 @@ export function PopupApp({ actions, onLanguage }: PopupAppProps) {
         </p>
       )}
 
-      <div class="popup__now" data-testid="popup-now" />
+      <ShiftPanel
+        actions={actions}
+        language={lang}
+        refreshMs={refreshMs}
+        reminderMs={view.effective.rules['take-message'].reminderMinutes * 60_000}
+        leadMs={view.effective.rules['return-call'].reminderLeadMinutes * 60_000}
+      />
 
       <section aria-labelledby="popup-sites-title">
         <h2 id="popup-sites-title">{t(lang, 'popup_sites_title')}</h2>
@@ -114,6 +123,9 @@ export function PopupApp({ actions, onLanguage }: PopupAppProps) {
       </section>
 
       <footer class="popup__footer">
+        <button type="button" data-testid="popup-open-figures" onClick={() => void actions.openFiguresPage()}>
+          {t(lang, 'popup_open_figures')}
+        </button>
         <button type="button" data-testid="popup-open-options" onClick={() => void actions.openOptionsPage()}>
           {t(lang, 'popup_open_options')}
         </button>

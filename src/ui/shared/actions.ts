@@ -3,7 +3,19 @@
  * and never touch the browser themselves (style.md §10): `background-client.ts` implements it
  * against the background and the browser, and tests use an in-memory one.
  */
-import type { AgentSettings, SelectorTestResult, SettingsView } from '../../core/messages';
+import type {
+  AgentSettings,
+  FigureRange,
+  FiguresView,
+  HistoryActionResult,
+  MessageInput,
+  ReturnCallAction,
+  SelectorTestResult,
+  SettingsView,
+  ShiftView,
+  TakeMessageResult,
+} from '../../core/messages';
+import type { AgentNote } from '../../core/coach/types';
 import type { CoachConfigInput, ConfigError, SiteSelectors } from '../../core/coach/config';
 
 export type SaveResult = { ok: true } | { ok: false; errors: ConfigError[] };
@@ -41,4 +53,25 @@ export interface UiActions {
    * permission granted or removed). Returns the function that stops listening.
    */
   onSettingsChanged(listener: () => void): () => void;
+}
+
+/**
+ * The agent's shift: the call card in the popup, messages, return calls, figures and the
+ * history's exports and wipe. The popup and the figures page get it with `UiActions`.
+ */
+export interface ShiftActions {
+  shiftView(): Promise<ShiftView>;
+  figuresView(range: FigureRange, chartDays: number): Promise<FiguresView>;
+  cardNote(callKey: string, note: AgentNote): Promise<void>;
+  cardCheck(key: string, itemId: string, checked: boolean): Promise<void>;
+  takeMessage(input: MessageInput, callKey?: string): Promise<TakeMessageResult>;
+  markMessageDelivered(id: string): Promise<HistoryActionResult>;
+  returnCallAction(id: string, action: ReturnCallAction): Promise<HistoryActionResult>;
+  exportHistory(
+    format: 'csv' | 'timeline',
+    range: FigureRange,
+  ): Promise<{ ok: true; fileName: string; text: string; mimeType: string } | { ok: false; message: string }>;
+  wipeHistory(): Promise<HistoryActionResult>;
+  /** Open the figures page in a tab. */
+  openFiguresPage(): Promise<void>;
 }

@@ -6,7 +6,7 @@
 import { browser } from '../../platform/browser';
 import { sendToBackground } from '../../platform/messaging';
 import type { UiToBackground } from '../../core/messages';
-import type { UiActions } from './actions';
+import type { ShiftActions, UiActions } from './actions';
 
 function send<K extends keyof UiToBackground & string>(
   type: K,
@@ -18,7 +18,10 @@ function send<K extends keyof UiToBackground & string>(
 /** How long a download's Blob URL stays valid: the browser has started the download by then. */
 const REVOKE_AFTER_MS = 60_000;
 
-export function createBackgroundClient(): UiActions {
+/** The figures page (a page of the extension, built from src/ui/figures/index.html). */
+const FIGURES_PAGE = 'src/ui/figures/index.html';
+
+export function createBackgroundClient(): UiActions & ShiftActions {
   return {
     getSettings: () => send('getSettings', {}),
     saveTeamConfig: (input) => send('saveTeamConfig', { input }),
@@ -28,6 +31,17 @@ export function createBackgroundClient(): UiActions {
     siteTabs: (pattern) => send('siteTabs', { pattern }),
     reloadTabs: (tabIds) => send('reloadTabs', { tabIds }),
     testSelectors: (tabId, selectors) => send('testSelectors', { tabId, selectors }),
+
+    shiftView: () => send('shiftView', {}),
+    figuresView: (range, chartDays) => send('figuresView', { range, chartDays }),
+    cardNote: (callKey, note) => send('cardNote', { callKey, note }),
+    cardCheck: (key, itemId, checked) => send('cardCheck', { key, itemId, checked }),
+    takeMessage: (input, callKey) => send('takeMessage', callKey === undefined ? { input } : { input, callKey }),
+    markMessageDelivered: (id) => send('markMessageDelivered', { id }),
+    returnCallAction: (id, action) => send('returnCallAction', { id, action }),
+    exportHistory: (format, range) => send('exportHistory', { format, range }),
+    wipeHistory: () => send('wipeHistory', {}),
+    openFiguresPage: async () => void (await browser.tabs.create({ url: browser.runtime.getURL(FIGURES_PAGE) })),
 
     // No await before the request: Chrome shows the prompt only while the click's user
     // activation lasts. (The popup may close when the prompt opens: the background picks the

@@ -137,3 +137,24 @@ describe('coach runner', () => {
     expect(stored.tabs).toEqual([]);
   });
 });
+
+describe('a softphone page that reloads mid-call', () => {
+  it('closes the calls its frame held, and no check-back follows them into the new page', async () => {
+    const session = fakeSession();
+    const clock = { now: T0 };
+    const w = worker(session, clock);
+    const answered: CallEvent = { type: 'answered', direction: 'inbound', callId: 'call-1', at: T0, source: 'sip-websocket' };
+    await w.runner.input({ kind: 'call-event', tabId: TAB, event: answered }, TAB, 3);
+    await w.runner.input({ kind: 'call-event', tabId: TAB, event: { type: 'held', by: 'agent', callId: 'call-1', at: T0 + 1_000, source: 'sip-websocket' } }, TAB, 3);
+    // Another frame of the same tab saying hello leaves the call alone…
+    await w.runner.resync(TAB, 5);
+    expect((await session.get(SESSION_KEY)).wakeAt).not.toBeNull();
+    // …the frame that held it loading again closes it.
+    clock.now = T0 + 5_000;
+    await w.runner.resync(TAB, 3);
+    expect((await session.get(SESSION_KEY)).wakeAt).toBeNull();
+    clock.now = T0 + 120_000;
+    await w.runner.input({ kind: 'tick' });
+    expect(w.shown().filter((n) => n.ruleId === 'hold-check-back')).toEqual([]);
+  });
+});

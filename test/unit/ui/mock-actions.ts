@@ -5,8 +5,14 @@
  */
 import { parseCoachConfig, type CoachConfigInput, type ConfigError, type SiteSelectors } from '../../../src/core/coach/config';
 import type { Language } from '../../../src/core/coach/types';
-import type { AgentSettings, SelectorTestResult, SettingsView, SiteStatus } from '../../../src/core/messages';
-import type { SaveResult, SiteTab, UiActions } from '../../../src/ui/shared/actions';
+import type { AgentSettings, CardCall, HistoryProblem, SelectorTestResult, SettingsView, SiteStatus } from '../../../src/core/messages';
+import type { CallRecord } from '../../../src/core/coach/types';
+import type { SaveResult, ShiftActions, SiteTab, UiActions } from '../../../src/ui/shared/actions';
+import { createMessage, markDelivered, validateMessage, type TakenMessage } from '../../../src/core/messages-taken';
+import { markDone, markToldCaller, reopen, type ReturnCall } from '../../../src/core/return-calls';
+import { dailyFigures, shiftFigures, todayWindow } from '../../../src/core/figures';
+import { callsToCsv } from '../../../src/core/csv';
+import { toTimeline } from '../../../src/core/timeline';
 
 export interface MockState {
   local: CoachConfigInput;
@@ -18,14 +24,23 @@ export interface MockState {
   granted: Set<string>;
   registered: Set<string>;
   tabs: Record<string, SiteTab[]>;
+  /** The shift as the background would hold it. */
+  shift: {
+    now: number;
+    cards: CardCall[];
+    records: CallRecord[];
+    messages: TakenMessage[];
+    returnCalls: ReturnCall[];
+    problem: HistoryProblem | null;
+  };
 }
 
-export type Call = { name: keyof UiActions; args: unknown[] };
+export type Call = { name: keyof UiActions | keyof ShiftActions; args: unknown[] };
 
-export interface MockActions extends UiActions {
+export interface MockActions extends UiActions, ShiftActions {
   state: MockState;
   calls: Call[];
-  callsOf(name: keyof UiActions): unknown[][];
+  callsOf(name: keyof UiActions | keyof ShiftActions): unknown[][];
   /** What the next permission prompt answers. */
   grantNext: boolean;
   importResult: SaveResult | undefined;
@@ -61,11 +76,13 @@ export function createMockActions(initial: Partial<MockState> = {}): MockActions
     granted: new Set(),
     registered: new Set(),
     tabs: {},
+    shift: { now: Date.UTC(2026, 10, 26, 10, 0), cards: [], records: [], messages: [], returnCalls: [], problem: null },
     ...initial,
   };
+  let nextId = 1;
   const calls: Call[] = [];
   const listeners = new Set<() => void>();
-  const record = (name: keyof UiActions, ...args: unknown[]) => calls.push({ name, args: structuredClone(args) });
+  const record = (name: Call['name'], ...args: unknown[]) => calls.push({ name, args: structuredClone(args) });
 
   const view = (): SettingsView => {
     const merged = parseCoachConfig(mergeOver(state.local, state.policy));
@@ -168,6 +185,90 @@ export function createMockActions(initial: Partial<MockState> = {}): MockActions
     onSettingsChanged(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);
+    },
+
+    async shiftView() {
+      record('shiftView');
+      const { shift } = state;
+      const config = view().effective;
+      const timeZone = config.businessHours.timeZone;
+      return {
+        now: shift.now,
+        timeZone,
+        language: view().language,
+        cards: structuredClone(shift.cards),
+        messages: shift.messages.filter((m) => m.status === 'to-deliver'),
+        returnCalls: shift.returnCalls.filter((e) => e.status !== 'done'),
+        today: shiftFigures(shift.records, shift.returnCalls, todayWindow(shift.now, timeZone)),
+        problem: shift.problem,
+      };
+    },
+    async figuresView(range, chartDays) {
+      record('figuresView', range, chartDays);
+      const { shift } = state;
+      const config = view().effective;
+      const timeZone = config.businessHours.timeZone;
+      const today = todayWindow(shift.now, timeZone);
+      const days = range === 'today' ? 1 : range === '7d' ? 7 : 30;
+      const window = { ...today, from: today.until - days * 86_400_000 };
+      return {
+        now: shift.now,
+        timeZone,
+        language: view().language,
+        range,
+        figures: shiftFigures(shift.records, shift.returnCalls, window),
+        daily: dailyFigures(shift.records, shift.returnCalls, { now: shift.now, days: chartDays, timeZone }),
+        messages: shift.messages.filter((m) => m.status === 'to-deliver'),
+        returnCalls: shift.returnCalls.filter((e) => e.status !== 'done'),
+        counts: { calls: shift.records.length, messages: shift.messages.length, returnCalls: shift.returnCalls.length },
+        skipped: 0,
+        problem: shift.problem,
+        config,
+      };
+    },
+    async cardNote(callKey, note) {
+      record('cardNote', callKey, note);
+    },
+    async cardCheck(key, itemId, checked) {
+      record('cardCheck', key, itemId, checked);
+    },
+    async takeMessage(input, callKey) {
+      record('takeMessage', input, callKey);
+      const checked = validateMessage(input);
+      if (!checked.ok) return { ok: false, errors: checked.errors };
+      const message = createMessage(checked.value, { id: `m${nextId++}`, createdAt: state.shift.now, ...(callKey ? { callKey } : {}) });
+      state.shift.messages.push(message);
+      return { ok: true, message };
+    },
+    async markMessageDelivered(id) {
+      record('markMessageDelivered', id);
+      state.shift.messages = state.shift.messages.map((m) => (m.id === id ? markDelivered(m, state.shift.now) : m));
+      return { ok: true };
+    },
+    async returnCallAction(id, action) {
+      record('returnCallAction', id, action);
+      const entry = state.shift.returnCalls.find((e) => e.id === id);
+      if (!entry) return { ok: false, message: `No return call ${id}` };
+      const result =
+        action.type === 'done' ? markDone(entry, state.shift.now) : action.type === 'reopen' ? reopen(entry) : markToldCaller(entry, state.shift.now, action.promisedAt);
+      if (!result.ok) return { ok: false, message: result.reason };
+      state.shift.returnCalls = state.shift.returnCalls.map((e) => (e.id === id ? result.entry : e));
+      return { ok: true };
+    },
+    async exportHistory(format, range) {
+      record('exportHistory', format, range);
+      const timeZone = view().effective.businessHours.timeZone;
+      return format === 'csv'
+        ? { ok: true, fileName: `second-ring-calls-${range}.csv`, text: callsToCsv(state.shift.records, { timeZone, bom: true }), mimeType: 'text/csv;charset=utf-8' }
+        : { ok: true, fileName: `second-ring-timeline-${range}.json`, text: JSON.stringify(toTimeline(state.shift.records, { timeZone }).timeline), mimeType: 'application/json' };
+    },
+    async wipeHistory() {
+      record('wipeHistory');
+      state.shift = { ...state.shift, cards: [], records: [], messages: [], returnCalls: [] };
+      return { ok: true };
+    },
+    async openFiguresPage() {
+      record('openFiguresPage');
     },
   };
   return mock;

@@ -1,0 +1,89 @@
+/**
+ * The call card of a call record (core/messages.ts `CardCall`): the record's subset the agent
+ * sees, with the checklists' texts filled in from the configuration. Pure (no browser API), so
+ * it is tested in node.
+ *
+ * The greeting's parts are filled in as the coach fills in its greeting checklist (the team's
+ * template in the configured language, `{agent}` and `{organization}` with a neutral stand-in
+ * when not set), so the card and the checklist nudge read the same. The closing checklist shows
+ * once the coach showed its nudge: ticks on the card go to that nudge (`nudge-response`), ticks
+ * of the greeting go to the call (`agent-note` greeting-part), so both lists are one with the
+ * nudges' and recorded with the call.
+ */
+import { CLOSING_ITEMS, DEFAULT_TEXTS, formatText, type CallRecord, type ChecklistItem, type CoachConfig, type TextId } from '../core/coach';
+import type { GreetingPart } from '../core/coach/types';
+import type { CardCall, CardState } from '../core/messages';
+import type { TakenMessage } from '../core/messages-taken';
+
+/** The greeting's parts in the order they are said (the coach's checklist item ids). */
+export const GREETING_ORDER: readonly GreetingPart[] = ['greeting', 'ownName', 'organization', 'offer'];
+
+/** Names longer than this are cut with an ellipsis in the greeting (as the coach does). */
+const MAX_NAME_CHARS = 80;
+const shorten = (s: string): string => (s.length > MAX_NAME_CHARS ? `${s.slice(0, MAX_NAME_CHARS - 1)}…` : s);
+
+function text(config: CoachConfig, id: TextId): string {
+  const lang = config.language;
+  return config.texts?.[lang]?.[id] ?? DEFAULT_TEXTS[lang][id];
+}
+
+/** The team's greeting, filled in, as checklist items. */
+export function greetingItems(config: CoachConfig): ChecklistItem[] {
+  const agent = config.agentName?.trim();
+  const organization = config.organization.trim();
+  const params = {
+    agent: agent ? shorten(agent) : text(config, 'greeting.no-agent-name'),
+    organization: organization || text(config, 'greeting.no-organization'),
+  };
+  const parts = config.greeting[config.language];
+  return GREETING_ORDER.map((part) => ({ id: part, text: formatText(parts[part], params) }));
+}
+
+export function closingItems(config: CoachConfig): ChecklistItem[] {
+  return CLOSING_ITEMS.map((item) => ({ id: item.id, text: text(config, item.textId) }));
+}
+
+export function cardStateOf(record: CallRecord): CardState {
+  if (record.outcome === 'missed') return 'missed';
+  if (record.endedAt !== undefined) return 'ended';
+  if (record.answeredAt !== undefined || record.outcome === 'answered') {
+    return record.holds.some((h) => h.by === 'agent' && h.end === undefined) ? 'on-hold' : 'connected';
+  }
+  return record.direction === 'inbound' ? 'ringing' : 'dialing';
+}
+
+/** The card of a record; `messages` are the history's copies of the messages taken on the call (any order). */
+export function cardOf(record: CallRecord, config: CoachConfig, messages: readonly TakenMessage[] = []): CardCall {
+  const state = cardStateOf(record);
+  const card: CardCall = {
+    callKey: record.callKey,
+    tabId: record.tabId,
+    direction: record.direction,
+    state,
+    startedAt: record.startedAt,
+    language: config.language,
+    messages: [],
+  };
+  if (record.answeredAt !== undefined) card.answeredAt = record.answeredAt;
+  if (record.endedAt !== undefined) card.endedAt = record.endedAt;
+  const hold = record.holds.find((h) => h.by === 'agent' && h.end === undefined);
+  if (state === 'on-hold' && hold) card.holdSince = hold.start;
+  if (record.remote) card.remote = { ...record.remote };
+  if (record.callerName) card.callerName = record.callerName;
+
+  // The greeting from the answer on, for inbound calls, when the coach runs the rule or already
+  // showed it (the card keeps what was ticked even if the rule was switched off mid-call).
+  const greetingShown = record.nudges.some((n) => n.ruleId === 'greeting');
+  if (record.direction === 'inbound' && record.answeredAt !== undefined && (greetingShown || config.rules.greeting.enabled)) {
+    card.greeting = { items: greetingItems(config), checked: [...(record.greetingChecked ?? [])] };
+  }
+  const closing = record.nudges.filter((n) => n.ruleId === 'closing' && (n.kind === undefined || n.kind === 'checklist')).at(-1);
+  if (closing) card.closing = { key: closing.key, items: closingItems(config), checked: [...(closing.checked ?? [])] };
+
+  const byId = new Map(messages.map((m) => [m.id, m]));
+  for (const id of record.messages ?? []) {
+    const message = byId.get(id);
+    if (message) card.messages.push({ id, forWhom: message.forWhom, status: message.status });
+  }
+  return card;
+}

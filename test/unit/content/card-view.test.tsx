@@ -1,0 +1,151 @@
+// @vitest-environment happy-dom
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { createNudgeView, currentCard, CARD_KEEP_MS } from '../../../src/content/nudges/mount';
+import { matchesShortcut } from '../../../src/content/card/keyboard';
+import type { CardActions } from '../../../src/content/card/call-card';
+import type { CardCall } from '../../../src/core/messages';
+import type { Nudge } from '../../../src/core/coach/types';
+
+const T0 = Date.now();
+let controller: AbortController;
+
+afterEach(() => {
+  controller?.abort();
+  document.body.innerHTML = '';
+});
+
+function card(extra: Partial<CardCall> = {}): CardCall {
+  return {
+    callKey: '7:c1',
+    tabId: 7,
+    direction: 'inbound',
+    state: 'connected',
+    startedAt: T0 - 10_000,
+    answeredAt: T0 - 5_000,
+    language: 'en',
+    greeting: { items: [{ id: 'greeting', text: 'Hello,' }, { id: 'ownName', text: 'this is Anna' }], checked: [] },
+    messages: [],
+    ...extra,
+  };
+}
+
+const noActions: CardActions = {
+  callerName: () => undefined,
+  greeting: () => undefined,
+  closing: () => undefined,
+  saveMessage: async () => undefined,
+  delivered: () => undefined,
+};
+
+function view() {
+  controller = new AbortController();
+  const responses: unknown[] = [];
+  const v = createNudgeView({ signal: controller.signal, onResponse: (key, r) => responses.push([key, r]), cardActions: noActions, trusted: () => true });
+  const root = () => document.querySelector('second-ring-coach')?.shadowRoot;
+  return { v, root, responses };
+}
+
+const shortcut = () => new KeyboardEvent('keydown', { code: 'KeyS', key: 'S', altKey: true, shiftKey: true, bubbles: true, cancelable: true });
+
+describe('the call card on the page', () => {
+  it('shows in the nudges\' shadow root, above them, without taking the focus', () => {
+    const button = document.createElement('button');
+    document.body.append(button);
+    button.focus();
+    const { v, root } = view();
+    v.setCard(card());
+    const column = root()?.querySelector('.column');
+    expect(column?.firstElementChild?.classList.contains('card')).toBe(true);
+    expect(column?.querySelector('.stack')).not.toBeNull();
+    expect(document.activeElement).toBe(button);
+  });
+
+  it('goes to the card with Alt+Shift+S and back where the agent was with Escape or the shortcut again', () => {
+    const input = document.createElement('input');
+    document.body.append(input);
+    input.focus();
+    const { v, root } = view();
+    // No card: the key is the page's.
+    const early = shortcut();
+    window.dispatchEvent(early);
+    expect(early.defaultPrevented).toBe(false);
+
+    v.setCard(card());
+    const event = shortcut();
+    input.dispatchEvent(event);
+    expect(event.defaultPrevented).toBe(true);
+    expect(root()?.activeElement?.classList.contains('card')).toBe(true);
+    root()?.querySelector('.card')?.dispatchEvent(new KeyboardEvent('keydown', { key: 'Escape', bubbles: true }));
+    expect(document.activeElement).toBe(input);
+
+    input.dispatchEvent(shortcut());
+    expect(root()?.activeElement?.classList.contains('card')).toBe(true);
+    window.dispatchEvent(shortcut());
+    expect(document.activeElement).toBe(input);
+  });
+
+  it('matches the shortcut on the physical key, with exactly Alt and Shift', () => {
+    const k = (o: Partial<KeyboardEvent>) => ({ code: 'KeyS', altKey: true, shiftKey: true, ctrlKey: false, metaKey: false, ...o });
+    expect(matchesShortcut(k({}))).toBe(true);
+    expect(matchesShortcut(k({ ctrlKey: true }))).toBe(false);
+    expect(matchesShortcut(k({ shiftKey: false }))).toBe(false);
+    expect(matchesShortcut(k({ code: 'KeyD' }))).toBe(false);
+  });
+
+  it('shows the newest live call, else the newest finished one not closed and not older than its keep time', () => {
+    const live = card({ callKey: '7:live', startedAt: T0 });
+    const ended = card({ callKey: '7:old', startedAt: T0 - 60_000, endedAt: T0 - 30_000, state: 'ended' });
+    const newerEnded = card({ callKey: '7:new', startedAt: T0 - 20_000, endedAt: T0 - 1_000, state: 'ended' });
+    expect(currentCard([ended, live, newerEnded], new Set(), T0)?.callKey).toBe('7:live');
+    expect(currentCard([ended, newerEnded], new Set(), T0)?.callKey).toBe('7:new');
+    expect(currentCard([ended, newerEnded], new Set(['7:new']), T0)?.callKey).toBe('7:old');
+    expect(currentCard([ended], new Set(), T0 - 30_000 + CARD_KEEP_MS)).toBeUndefined();
+  });
+
+  it("keeps the greeting checklist nudge and the card's greeting one list", () => {
+    const { v, root } = view();
+    const nudge: Nudge = {
+      key: '7:c1|greeting|1',
+      callKey: '7:c1',
+      tabId: 7,
+      ruleId: 'greeting',
+      occurrence: 1,
+      severity: 'info',
+      kind: 'checklist',
+      text: 'Greet the caller',
+      items: [{ id: 'greeting', text: 'Hello,' }, { id: 'ownName', text: 'this is Anna' }],
+      firedAt: T0,
+    };
+    v.setCard(card({ greeting: { items: nudge.items!.slice(), checked: ['greeting'] } }));
+    v.show(nudge);
+    const inNudge = (id: string) => root()?.querySelector(`.nudge input[data-item="${id}"]`) as HTMLInputElement;
+    expect(inNudge('greeting').checked).toBe(true);
+    v.setCard(card({ greeting: { items: nudge.items!.slice(), checked: ['greeting', 'ownName'] } }));
+    expect(inNudge('ownName').checked).toBe(true);
+  });
+
+  it('closes a finished call\'s card on request, and redraws its timer every second while live', () => {
+    vi.useFakeTimers({ now: T0 });
+    try {
+      const { v, root } = view();
+      v.setCard(card());
+      const timer = () => root()?.querySelector('[data-timer]')?.textContent;
+      expect(timer()).toBe('0:05');
+      vi.advanceTimersByTime(3_000);
+      expect(timer()).toBe('0:08');
+      v.setCard(card({ state: 'ended', endedAt: T0 + 3_000 }));
+      (root()?.querySelector('[data-action="close"]') as HTMLButtonElement).click();
+      expect(root()?.querySelector('.card')).toBeNull();
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('shows a reminder like a nudge, once, and says whether the page is visible', () => {
+    const { v, root } = view();
+    const nudge: Nudge = { key: 'message:m1|take-message|reminder', callKey: '', tabId: 7, ruleId: 'take-message', occurrence: 1, severity: 'nudge', kind: 'toast', text: 'Deliver it', firedAt: T0 };
+    expect(v.remind(nudge)).toEqual({ shown: true, visible: true });
+    expect(v.remind(nudge)).toEqual({ shown: false, visible: true });
+    expect(root()?.querySelector('.nudge[data-rule="take-message"]')?.textContent).toContain('Deliver it');
+  });
+});
