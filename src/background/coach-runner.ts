@@ -77,6 +77,8 @@ export interface CoachRunner {
   resync(tabId: number, frameId?: number): Promise<{ nudges: Nudge[]; rings: RingStatus[]; wakeAt: number | null; records: CallRecord[] }>;
   /** The records of every call the coach holds now (live, or finished a short while ago), oldest first. */
   records(): Promise<CallRecord[]>;
+  /** Tabs whose pages talk to the coach (softphone sites, and our own practice page). */
+  tabs(): Promise<number[]>;
   /** After a worker start: redeliver, re-arm, and fire deadlines that passed while stopped. */
   resume(): Promise<void>;
 }
@@ -232,6 +234,9 @@ export function createCoachRunner(deps: CoachRunnerDeps): CoachRunner {
             .filter((r) => r.tabId === tabId),
         };
       });
+    },
+    tabs() {
+      return serial(async () => [...(await load()).tabs]);
     },
     records() {
       return serial(async () => {

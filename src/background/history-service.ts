@@ -48,6 +48,7 @@ import {
   type ReturnCall,
 } from '../core/return-calls';
 import { toTimeline } from '../core/timeline';
+import { PRACTICE_SOURCE } from '../core/call-event';
 import { DEFAULT_RETENTION_DAYS, type HistoryResult, type HistoryStore } from './history';
 import enMessages from '../../_locales/en/messages.json';
 import lvMessages from '../../_locales/lv/messages.json';
@@ -80,7 +81,7 @@ export interface HistoryServiceDeps {
 }
 
 export interface HistoryService {
-  /** The coach's `record-call` effects: upsert, and queue the return call a missed call is owed. */
+  /** The coach's `record-call` effects: upsert, and queue the return call a missed call is owed (practice calls excepted). */
   saveRecords(records: readonly CallRecord[]): Promise<void>;
   /** The history's copies of these messages (for the call card), absent ones left out. */
   messages(ids: readonly string[]): Promise<TakenMessage[]>;
@@ -250,7 +251,10 @@ export function createHistoryService(deps: HistoryServiceDeps): HistoryService {
   };
 
   return {
-    async saveRecords(records) {
+    async saveRecords(all) {
+      // Practice calls are coached like real ones but are not the shift's: no history, no
+      // figures, no return call owed to a simulated caller.
+      const records = all.filter((r) => r.source !== PRACTICE_SOURCE);
       if (records.length === 0) return;
       const saved = await written(await store.upsertCalls(records));
       if (saved.ok && saved.value.rejected > 0) console.warn(`[Second Ring] ${saved.value.rejected} call record(s) refused by the history`);

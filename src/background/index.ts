@@ -6,6 +6,7 @@
 import { browser } from '../platform/browser';
 import { handleMessages, extensionId } from '../platform/messaging';
 import type { ContentToBackground, UiToBackground } from '../core/messages';
+import type { SoftphoneSite } from '../core/coach/config';
 import type { Nudge } from '../core/coach';
 import { createCoachRunner, WAKE_ALARM, type TabMessage } from './coach-runner';
 import { AGENT_KEY, CONFIG_KEY, forgetSettings, loadConfig, loadSettings, onSettingsStale } from './settings';
@@ -148,20 +149,17 @@ async function applySettings(): Promise<void> {
   await releaseUnusedHosts(settings.effective.sites.map((s) => s.pattern));
   await coach.input({ kind: 'tick' });
   const patterns = settings.effective.sites.map((s) => s.pattern);
-  if (patterns.length === 0) return;
-  const tabs = await browser.tabs.query({ url: patterns }).catch(() => []);
-  await Promise.all(
-    tabs.map((tab) =>
-      tab.id === undefined
-        ? undefined
-        : browser.tabs
-            .sendMessage(tab.id, {
-              type: 'settings',
-              payload: { language: settings.effective.language, site: siteFor(settings.effective.sites, tab.url) },
-            })
-            .catch(() => undefined),
-    ),
-  );
+  const siteTabs = patterns.length ? await browser.tabs.query({ url: patterns }).catch(() => []) : [];
+  const { language, sites } = settings.effective;
+  const send = (tabId: number, site?: SoftphoneSite | null) =>
+    browser.tabs.sendMessage(tabId, { type: 'settings', payload: { language, ...(site !== undefined ? { site } : {}) } }).catch(() => undefined);
+  const reached = new Set(siteTabs.flatMap((tab) => (tab.id === undefined ? [] : [tab.id])));
+  // Tabs that talk to the coach without being a listed site (our own practice page) too.
+  const others = (await coach.tabs()).filter((tabId) => !reached.has(tabId));
+  await Promise.all([
+    ...siteTabs.map((tab) => (tab.id === undefined ? undefined : send(tab.id, siteFor(sites, tab.url)))),
+    ...others.map((tabId) => send(tabId)),
+  ]);
 }
 
 /** Least privilege: host access granted for a site that is no longer listed is given back. */

@@ -68,7 +68,7 @@ const stopHandling = handleMessages<BackgroundToContent, true>(
     reminder: ({ nudge }) => view.remind(nudge),
     settings: ({ language, site }) => {
       view.setLanguage(language);
-      if (JSON.stringify(site) !== JSON.stringify(currentSite)) {
+      if (site !== undefined && JSON.stringify(site) !== JSON.stringify(currentSite)) {
         currentSite = site;
         applySite(site);
       }

@@ -78,6 +78,12 @@ export type MissedReason =
   /** Outbound: the other side or the network refused the call. */
   | 'failed';
 
+/**
+ * The `source` of calls from the practice softphone: coached like any other, but not the
+ * shift's (no history, no figures, no return call owed to a simulated caller).
+ */
+export const PRACTICE_SOURCE = 'practice';
+
 export type CallEventType = CallEvent['type'];
 
 /** Narrow a CallEvent by its `type`. */

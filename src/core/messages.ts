@@ -139,7 +139,8 @@ export interface BackgroundToContent {
    */
   wakeAt: { payload: { at: number | null }; response: void };
   /** The language or this page's site settings changed: apply without a reload. */
-  settings: { payload: { language: Language; site: SoftphoneSite | null }; response: void };
+  /** `site` absent: unchanged (the background could not see which site the tab is). */
+  settings: { payload: { language: Language; site?: SoftphoneSite | null }; response: void };
   /** A call of this tab changed: its card as it is now. */
   card: { payload: { card: CardCall }; response: void };
   /** A reminder from the history (an undelivered message, a return call due): shown like a nudge. */

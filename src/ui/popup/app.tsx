@@ -126,6 +126,9 @@ export function PopupApp({ actions, onLanguage, refreshMs = 1_000 }: PopupAppPro
         <button type="button" data-testid="popup-open-figures" onClick={() => void actions.openFiguresPage()}>
           {t(lang, 'popup_open_figures')}
         </button>
+        <button type="button" data-testid="popup-open-practice" onClick={() => void actions.openPracticePage()}>
+          {t(lang, 'popup_open_practice')}
+        </button>
         <button type="button" data-testid="popup-open-options" onClick={() => void actions.openOptionsPage()}>
           {t(lang, 'popup_open_options')}
         </button>

@@ -74,4 +74,6 @@ export interface ShiftActions {
   wipeHistory(): Promise<HistoryActionResult>;
   /** Open the figures page in a tab. */
   openFiguresPage(): Promise<void>;
+  /** The practice softphone: practise the etiquette on simulated calls. */
+  openPracticePage(): Promise<void>;
 }

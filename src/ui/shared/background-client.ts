@@ -19,6 +19,7 @@ function send<K extends keyof UiToBackground & string>(
 const REVOKE_AFTER_MS = 60_000;
 
 /** The figures page (a page of the extension, built from src/ui/figures/index.html). */
+const PRACTICE_PAGE = 'src/ui/practice/index.html';
 const FIGURES_PAGE = 'src/ui/figures/index.html';
 
 export function createBackgroundClient(): UiActions & ShiftActions {
@@ -42,6 +43,7 @@ export function createBackgroundClient(): UiActions & ShiftActions {
     exportHistory: (format, range) => send('exportHistory', { format, range }),
     wipeHistory: () => send('wipeHistory', {}),
     openFiguresPage: async () => void (await browser.tabs.create({ url: browser.runtime.getURL(FIGURES_PAGE) })),
+    openPracticePage: async () => void (await browser.tabs.create({ url: browser.runtime.getURL(PRACTICE_PAGE) })),
 
     // No await before the request: Chrome shows the prompt only while the click's user
     // activation lasts. (The popup may close when the prompt opens: the background picks the

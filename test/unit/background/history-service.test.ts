@@ -88,6 +88,14 @@ describe('the history wired into the worker', () => {
     expect(due.sameDayTarget).toBe(Date.parse('2026-03-04T17:00:00+02:00'));
   });
 
+  it('keeps practice calls out of the history and owes no return call to a simulated caller', async () => {
+    const { service, store } = setup();
+    await service.saveRecords([{ ...missedCall(NOON), source: 'practice' }]);
+    const calls = await store.listCalls();
+    expect(calls.ok && calls.value.items).toEqual([]);
+    expect(await service.outstandingReturnCalls()).toEqual([]);
+  });
+
   it('queues no return call for an answered call, nor with the return-call rule off', async () => {
     const answered = playCalls((p) => {
       p.inbound('a', NOON);

@@ -270,6 +270,9 @@ export function createMockActions(initial: Partial<MockState> = {}): MockActions
     async openFiguresPage() {
       record('openFiguresPage');
     },
+    async openPracticePage() {
+      record('openPracticePage');
+    },
   };
   return mock;
 }
