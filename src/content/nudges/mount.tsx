@@ -193,8 +193,7 @@ export function createNudgeView(options: {
         )}
         <NudgeStack
           language={language}
-          // The card on screen already holds its call's greeting checklist: one place to tick.
-          nudges={card && !collapsed ? shown.filter((s) => !(s.nudge.ruleId === 'greeting' && s.nudge.callKey === card.callKey)) : shown}
+          nudges={shown}
           rings={[...rings.values()]}
           now={now}
           onDismiss={(key) => respond(key, { type: 'dismissed' }, true)}
