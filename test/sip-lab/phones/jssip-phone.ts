@@ -69,8 +69,19 @@ class JsSipPhone extends BasePhone<RTCSession> {
     this.ua.start();
   }
 
-  register(): Promise<void> {
-    if (this.registered) return Promise.resolve();
+  async register(): Promise<void> {
+    if (this.registered) return;
+    // JsSIP sends REGISTER at once; on a socket still connecting that fails with "Connection
+    // Error" (seen on a loaded machine), so wait for the transport first.
+    if (!this.ua.isConnected()) {
+      await new Promise<void>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error('WebSocket to the SIP server did not connect within 10 s')), 10_000);
+        this.ua.once('connected', () => {
+          clearTimeout(timer);
+          resolve();
+        });
+      });
+    }
     return new Promise((resolve, reject) => {
       this.registerWaiters.push({ resolve, reject });
       this.ua.register();
