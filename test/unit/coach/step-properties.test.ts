@@ -5,7 +5,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { CallEvent, Party } from '../../../src/core/call-event';
+import { CALL_EVENT_TYPES, type CallEvent, type Party } from '../../../src/core/call-event';
 import {
   DEFAULT_CONFIG,
   initialCoachState,
@@ -30,23 +30,7 @@ type Action =
   /** The service worker restarts: the state goes through storage. */
   | { kind: 'restart' };
 
-const EVENT_TYPES: CallEvent['type'][] = [
-  'ringing',
-  'outbound-dialing',
-  'answered',
-  'hold-requested',
-  'held',
-  'resumed',
-  'transfer-requested',
-  'transfer-started',
-  'transfer-accepted',
-  'transfer-failed',
-  'hangup-requested',
-  'ended',
-  'missed',
-  'muted',
-  'unmuted',
-];
+const EVENT_TYPES = CALL_EVENT_TYPES;
 
 const dt = fc.oneof(
   { weight: 6, arbitrary: fc.integer({ min: 0, max: 15_000 }) },
