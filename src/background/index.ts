@@ -146,7 +146,6 @@ browser.tabs.onRemoved.addListener((tabId) => void coach.input({ kind: 'tab-clos
 async function applySettings(): Promise<void> {
   const settings = await loadSettings();
   await syncRegistrations(settings.effective.sites);
-  await releaseUnusedHosts(settings.effective.sites.map((s) => s.pattern));
   await coach.input({ kind: 'tick' });
   const patterns = settings.effective.sites.map((s) => s.pattern);
   const siteTabs = patterns.length ? await browser.tabs.query({ url: patterns }).catch(() => []) : [];
@@ -160,15 +159,6 @@ async function applySettings(): Promise<void> {
     ...siteTabs.map((tab) => (tab.id === undefined ? undefined : send(tab.id, siteFor(sites, tab.url)))),
     ...others.map((tabId) => send(tabId)),
   ]);
-}
-
-/** Least privilege: host access granted for a site that is no longer listed is given back. */
-async function releaseUnusedHosts(patterns: string[]): Promise<void> {
-  const { origins = [] } = await browser.permissions.getAll();
-  const unused = origins.filter((origin) => !patterns.includes(origin));
-  // One at a time: hosts the manifest requires (the test build's) cannot be removed, and one
-  // refusal must not keep the others.
-  await Promise.all(unused.map((origin) => browser.permissions.remove({ origins: [origin] }).catch(() => undefined)));
 }
 
 browser.storage.onChanged.addListener((changes, area) => {

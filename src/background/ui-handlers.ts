@@ -4,7 +4,7 @@
  */
 import { browser } from '../platform/browser';
 import type { Handlers, SelectorTestResult, SettingsView, UiToBackground } from '../core/messages';
-import type { SiteSelectors } from '../core/coach/config';
+import { parseCoachConfig, type SiteSelectors } from '../core/coach/config';
 import { todayWindow, dailyFigures, shiftFigures } from '../core/figures';
 import { readRulePack } from '../core/rule-pack';
 import { loadConfig, loadSettings, saveAgentSettings, saveLocalConfig } from './settings';
@@ -12,6 +12,28 @@ import { patternMatches, siteStatuses } from './sites';
 import type { CoachRunner } from './coach-runner';
 import { rangeWindow, type HistoryService } from './history-service';
 import type { ShiftWiring } from './shift';
+
+/**
+ * Save the team lead's configuration; a site it removes gives its host access back (least
+ * privilege). Only here, on an explicit change: settings read while policy is still unanswered
+ * at browser start, or after a storage error, lack sites, and must never cost the agent a
+ * permission that takes a click to grant again.
+ */
+async function saveReleasingRemovedSites(input: unknown): ReturnType<typeof saveLocalConfig> {
+  const { effective, policy } = await loadSettings();
+  const saved = await saveLocalConfig(input);
+  if (!saved.ok) return saved;
+  // Policy's sites win over the local ones as a whole (arrays are not merged).
+  const parsed = parseCoachConfig(input);
+  const sitesNow = policy.sites ?? (parsed.ok ? parsed.config.sites : effective.sites);
+  const before = effective.sites.map((s) => s.pattern);
+  const after = new Set(sitesNow.map((s) => s.pattern));
+  const removed = before.filter((pattern) => !after.has(pattern));
+  // One at a time: hosts the manifest requires (the test build's) cannot be removed, and one
+  // refusal must not keep the others.
+  await Promise.all(removed.map((origin) => browser.permissions.remove({ origins: [origin] }).catch(() => undefined)));
+  return saved;
+}
 
 async function view(): Promise<SettingsView> {
   const settings = await loadSettings();
@@ -123,11 +145,11 @@ export function createUiHandlers(deps: ShiftDeps): Handlers<UiToBackground, true
 
 const settingsHandlers = {
   getSettings: () => view(),
-  saveTeamConfig: ({ input }) => saveLocalConfig(input),
+  saveTeamConfig: ({ input }) => saveReleasingRemovedSites(input),
   saveAgentSettings: (agent) => saveAgentSettings(agent),
   importRulePack: async ({ text }) => {
     const read = readRulePack(text);
-    return read.ok ? saveLocalConfig(read.input) : read;
+    return read.ok ? saveReleasingRemovedSites(read.input) : read;
   },
   exportRulePack: async () => {
     const { effective, local, policy } = await loadSettings();
