@@ -13,6 +13,7 @@
  * handshake only gets its own frames back; it can never write into ours).
  */
 import { HANDSHAKE_TAG, type PageSignal } from '../core/page-signal';
+import { createSignalHistory } from './signal-history';
 import {
   addEventListener,
   messageEventData,
@@ -24,30 +25,16 @@ import {
   windowRef,
 } from './captured-globals';
 
-/** Enough for the set-up and life of a couple of calls; older signals are overwritten. */
-const HISTORY_MAX_SIGNALS = 256;
-/**
- * And at most this much frame text: the history lives in the page's own heap (quality bar:
- * ≤ 2 MB added), and 256 SIP frames with SDP bodies came to about 0.7 MB (npm run bench).
- */
-const HISTORY_MAX_CHARS = 96 * 1024;
 const MAX_PORTS = 4;
 
 // Page scripts run after this module and may patch Array.prototype (push, iterators, even
-// index setters). Both arrays are filled with own slots now and only ever indexed afterwards,
+// index setters). The array is filled with own slots now and only ever indexed afterwards,
 // so nothing the page patched can see a port.
 const ports: (MessagePort | undefined)[] = [];
 for (let i = 0; i < MAX_PORTS; i++) ports.push(undefined);
 let nextPort = 0;
-const history: (PageSignal | undefined)[] = [];
-for (let i = 0; i < HISTORY_MAX_SIGNALS; i++) history.push(undefined);
-let historyNext = 0;
-let historyChars = 0;
+const history = createSignalHistory();
 let connected = false;
-
-const sizeOf = (signal: PageSignal | undefined): number =>
-  signal === undefined ? 0 : signal.t === 'ws-frame' ? (typeof signal.data === 'string' ? signal.data.length : 'byteLength' in signal.data ? signal.data.byteLength : signal.data.size) : 64;
-let overwritten = 0;
 
 function send(to: MessagePort, signal: PageSignal): void {
   try {
@@ -58,19 +45,7 @@ function send(to: MessagePort, signal: PageSignal): void {
 }
 
 export function postSignal(signal: PageSignal): void {
-  if (history[historyNext] !== undefined && !connected) overwritten++;
-  historyChars += sizeOf(signal) - sizeOf(history[historyNext]);
-  history[historyNext] = signal;
-  historyNext = (historyNext + 1) % HISTORY_MAX_SIGNALS;
-  // Over the text budget: drop the oldest kept signals (the slot after the newest is the oldest).
-  for (let i = 0; historyChars > HISTORY_MAX_CHARS && i < HISTORY_MAX_SIGNALS - 1; i++) {
-    const oldest = (historyNext + i) % HISTORY_MAX_SIGNALS;
-    const dropped = history[oldest];
-    if (dropped === undefined) continue;
-    historyChars -= sizeOf(dropped);
-    history[oldest] = undefined;
-    if (!connected) overwritten++;
-  }
+  history.push(signal, !connected);
   for (let i = 0; i < MAX_PORTS; i++) {
     const port = ports[i];
     if (port) send(port, signal);
@@ -78,11 +53,8 @@ export function postSignal(signal: PageSignal): void {
 }
 
 function replay(to: MessagePort): void {
-  if (overwritten > 0) send(to, { t: 'dropped', count: overwritten });
-  for (let i = 0; i < HISTORY_MAX_SIGNALS; i++) {
-    const signal = history[(historyNext + i) % HISTORY_MAX_SIGNALS];
-    if (signal !== undefined) send(to, signal);
-  }
+  if (history.dropped > 0) send(to, { t: 'dropped', count: history.dropped });
+  history.forEach((signal) => send(to, signal));
 }
 
 function onWindowMessage(event: MessageEvent): void {

@@ -1,0 +1,69 @@
+/**
+ * The page hook's capped history of recent signals, replayed to every content script that
+ * connects (see bridge.ts). A ring of own slots: filled while this module loads, before any page
+ * script could patch Array.prototype, and only indexed afterwards. It runs on the page's frame
+ * path, so each push costs a constant few steps: eviction starts at the oldest kept slot.
+ */
+import type { PageSignal } from '../core/page-signal';
+
+/** Enough for the set-up and life of a couple of calls; older signals are overwritten. */
+export const HISTORY_MAX_SIGNALS = 256;
+/**
+ * And at most this much frame text: the history lives in the page's own heap (quality bar:
+ * ≤ 2 MB added), and 256 SIP frames with SDP bodies came to about 0.7 MB (npm run bench).
+ */
+export const HISTORY_MAX_CHARS = 96 * 1024;
+
+const sizeOf = (signal: PageSignal | undefined): number => {
+  if (signal === undefined) return 0;
+  if (signal.t !== 'ws-frame') return 64;
+  const { data } = signal;
+  // No instanceof: page scripts may replace the ArrayBuffer and Blob globals.
+  return typeof data === 'string' ? data.length : 'size' in data ? data.size : data.byteLength;
+};
+
+export interface SignalHistory {
+  /** Keep `signal`; `countDrops`: whether what this evicts counts as lost (nobody connected yet). */
+  push(signal: PageSignal, countDrops: boolean): void;
+  /** The kept signals, oldest first. */
+  forEach(visit: (signal: PageSignal) => void): void;
+  /** Signals evicted before anyone could receive them. */
+  readonly dropped: number;
+}
+
+export function createSignalHistory(maxSignals = HISTORY_MAX_SIGNALS, maxChars = HISTORY_MAX_CHARS): SignalHistory {
+  const slots: (PageSignal | undefined)[] = [];
+  for (let i = 0; i < maxSignals; i++) slots.push(undefined);
+  // Kept signals sit in slots oldest … next - 1 (circularly); `count` tells full from empty.
+  let oldest = 0;
+  let next = 0;
+  let count = 0;
+  let chars = 0;
+  let dropped = 0;
+
+  const evictOldest = (countDrops: boolean) => {
+    chars -= sizeOf(slots[oldest]);
+    slots[oldest] = undefined;
+    oldest = (oldest + 1) % maxSignals;
+    count--;
+    if (countDrops) dropped++;
+  };
+
+  return {
+    push(signal, countDrops) {
+      if (count === maxSignals) evictOldest(countDrops);
+      slots[next] = signal;
+      next = (next + 1) % maxSignals;
+      count++;
+      chars += sizeOf(signal);
+      // Over the text budget: the oldest go, never the signal just kept.
+      while (chars > maxChars && count > 1) evictOldest(countDrops);
+    },
+    forEach(visit) {
+      for (let i = 0; i < count; i++) visit(slots[(oldest + i) % maxSignals] as PageSignal);
+    },
+    get dropped() {
+      return dropped;
+    },
+  };
+}
