@@ -1,0 +1,129 @@
+/**
+ * The vertical slice in real Firefox: Debian's firefox-esr with the Firefox test build is the
+ * agent's browser (its background an event page), a real JsSIP softphone page in it registers
+ * with a real Kamailio and takes calls from a JsSIP caller in Chromium (no extension there).
+ * Page hook on the SIP socket → content script → coach on the event page → nudges in the page,
+ * and the call records in IndexedDB.
+ */
+import type { Page } from 'puppeteer-core';
+import type { BrowserContext, Page as ChromiumPage } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { hangupAll, launchPhoneBrowser, openPhone, phoneEventMark, waitForPhoneEvent } from '../e2e/sip-lab/browsers';
+import { startSipLab, type SipLab } from '../e2e/sip-lab/lab';
+import {
+  callRecords,
+  clickInNudges,
+  extensionProbe,
+  hangupAllFirefox,
+  launchFirefox,
+  openFirefoxPhone,
+  phoneMark,
+  seenNudges,
+  setConfig,
+  shownNudges,
+  waitForFirefoxPhoneEvent,
+  waitForNudge,
+  watchNudges,
+  type FirefoxSession,
+} from './firefox';
+import type { CallRecord } from '../../src/core/coach/types';
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const AGENT = 'agent-firefox';
+
+let lab: SipLab;
+let firefox: FirefoxSession;
+let callerBrowser: BrowserContext;
+let probe: Page;
+let agent: Page;
+let caller: ChromiumPage;
+let colleague: ChromiumPage;
+
+beforeAll(async () => {
+  [lab, firefox, callerBrowser] = await Promise.all([startSipLab(), launchFirefox(), launchPhoneBrowser()]);
+  probe = await extensionProbe(firefox.browser);
+  await setConfig(probe, { version: 1, rules: { 'hold-check-back': { intervalSeconds: 3 } } });
+  [agent, caller, colleague] = await Promise.all([
+    openFirefoxPhone(firefox.browser, 'jssip', lab.phoneParams(AGENT)),
+    openPhone(callerBrowser, 'jssip', lab.phoneParams('caller-firefox')),
+    openPhone(callerBrowser, 'jssip', lab.phoneParams('colleague-firefox', { autoAnswerAfterMs: 300 })),
+  ]);
+  await watchNudges(agent);
+});
+
+afterAll(async () => {
+  await Promise.allSettled([firefox?.close(), callerBrowser?.close()]);
+  await lab?.stop();
+});
+
+afterEach(async () => {
+  await Promise.allSettled([hangupAllFirefox(agent), hangupAll(caller), hangupAll(colleague)]);
+  await sleep(300);
+});
+
+const records = async () => (await callRecords(probe)) as unknown as CallRecord[];
+const recordOf = async (callId: string) => (await records()).find((r) => r.callId === callId);
+const seenFor = async (rule: string) => (await seenNudges(agent)).filter((key) => key.includes(`|${rule}|`)).length;
+
+/** The caller dials the agent and the agent answers; resolves with the SIP Call-ID. */
+async function answeredCall(): Promise<string> {
+  const mark = await phoneMark(agent);
+  await caller.evaluate((target) => window.phone.call(target), `sip:${AGENT}@${lab.sip.domain}`);
+  const incoming = await waitForFirefoxPhoneEvent(agent, 'incoming', mark);
+  const call = (await agent.evaluate(() => window.phone.state().calls)).find((c) => c.id === incoming.callId);
+  if (!call) throw new Error('no incoming call on the agent phone');
+  await agent.evaluate(() => window.phone.answer());
+  await waitForFirefoxPhoneEvent(agent, 'confirmed', mark);
+  return call.sipCallId;
+}
+
+describe('a SIP lab call coached in Firefox', () => {
+  it('asks about permission on hold, checks back once on a long hold, and not after resume', async () => {
+    const callId = await answeredCall();
+    await agent.evaluate(() => window.phone.hold());
+    const question = await waitForNudge(agent, 'hold-permission', 5_000);
+    expect(question.kind).toBe('question');
+    await clickInNudges(agent, '.nudge[data-rule="hold-permission"] button[data-answer="yes"]');
+    await expect.poll(async () => (await shownNudges(agent)).some((n) => n.rule === 'hold-permission')).toBe(false);
+
+    await waitForNudge(agent, 'hold-check-back', 6_000);
+    expect(await seenFor('hold-check-back')).toBe(1);
+    await agent.evaluate(() => window.phone.unhold());
+    await expect.poll(async () => (await shownNudges(agent)).some((n) => n.rule === 'hold-check-back')).toBe(false);
+    await sleep(4_000);
+    expect(await seenFor('hold-check-back')).toBe(1);
+
+    await expect
+      .poll(async () => (await recordOf(callId))?.nudges.find((n) => n.ruleId === 'hold-permission')?.answer, { timeout: 5_000 })
+      .toBe('yes');
+    const record = await recordOf(callId);
+    expect(record?.holds).toHaveLength(1);
+    expect(record?.holds[0]?.end).toBeGreaterThan(record!.holds[0]!.start);
+  });
+
+  it('asks about permission on a blind transfer, and records the accepted transfer without a dropped-call flag', async () => {
+    const callId = await answeredCall();
+    const mark = await phoneEventMark(colleague);
+    await agent.evaluate((target) => window.phone.transfer(target), `sip:colleague-firefox@${lab.sip.domain}`);
+    await waitForNudge(agent, 'transfer-permission', 5_000);
+    await waitForPhoneEvent(colleague, 'confirmed', 15_000, { since: mark });
+    await expect.poll(async () => (await recordOf(callId))?.outcome, { timeout: 10_000 }).toBe('answered');
+    const record = await recordOf(callId);
+    expect(record?.transfers[0]).toMatchObject({ by: 'agent' });
+    expect(record?.transfers[0]?.outcome).toMatch(/accepted|completed/);
+    expect(record?.flags.filter((f) => f.ruleId === 'safe-hold')).toEqual([]);
+    expect(await seenFor('safe-hold')).toBe(0);
+  });
+
+  it('shows the closing checklist when the call ends and records the ticks', async () => {
+    const callId = await answeredCall();
+    await agent.evaluate(() => window.phone.hangup());
+    await waitForNudge(agent, 'closing', 5_000);
+    await clickInNudges(agent, '.nudge[data-rule="closing"] input[data-item="recap"]');
+    await clickInNudges(agent, '.nudge[data-rule="closing"] input[data-item="thank"]');
+    await expect
+      .poll(async () => (await recordOf(callId))?.nudges.find((n) => n.ruleId === 'closing')?.checked?.slice().sort(), { timeout: 5_000 })
+      .toEqual(['recap', 'thank']);
+    expect(await recordOf(callId)).toMatchObject({ outcome: 'answered' });
+  });
+});
