@@ -4,6 +4,10 @@
  * with a real Kamailio and takes calls from a JsSIP caller in Chromium (no extension there).
  * Page hook on the SIP socket → content script → coach on the event page → nudges in the page,
  * and the call records in IndexedDB.
+ *
+ * Firefox unloads an idle event page after `extensions.background.idle.timeout` (30 s by
+ * default); here after 1 s, so the coach is unloaded and started again between the events of
+ * every call, and must pick up where it was (the same guarantee as a stopped service worker).
  */
 import type { Page } from 'puppeteer-core';
 import type { BrowserContext, Page as ChromiumPage } from 'playwright-core';
@@ -30,6 +34,25 @@ import type { CallRecord } from '../../src/core/coach/types';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const AGENT = 'agent-firefox';
+const IDLE_UNLOAD_MS = 1_000;
+const CHECK_BACK_S = 5;
+
+/**
+ * Marks the event page running now; `sameBackground` later tells whether it is still that
+ * one (a marker on its window) or Firefox unloaded it and started a new one in between.
+ */
+async function markBackground(): Promise<void> {
+  await probe.evaluate(async () => {
+    const page = await (globalThis as unknown as { browser: { runtime: { getBackgroundPage(): Promise<Window> } } }).browser.runtime.getBackgroundPage();
+    (page as unknown as { __testMarker: boolean }).__testMarker = true;
+  });
+}
+async function sameBackground(): Promise<boolean> {
+  return probe.evaluate(async () => {
+    const page = await (globalThis as unknown as { browser: { runtime: { getBackgroundPage(): Promise<Window> } } }).browser.runtime.getBackgroundPage();
+    return (page as unknown as { __testMarker?: boolean }).__testMarker === true;
+  });
+}
 
 let lab: SipLab;
 let firefox: FirefoxSession;
@@ -40,9 +63,9 @@ let caller: ChromiumPage;
 let colleague: ChromiumPage;
 
 beforeAll(async () => {
-  [lab, firefox, callerBrowser] = await Promise.all([startSipLab(), launchFirefox(), launchPhoneBrowser()]);
+  [lab, firefox, callerBrowser] = await Promise.all([startSipLab(), launchFirefox({ prefs: { 'extensions.background.idle.timeout': IDLE_UNLOAD_MS } }), launchPhoneBrowser()]);
   probe = await extensionProbe(firefox.browser);
-  await setConfig(probe, { version: 1, rules: { 'hold-check-back': { intervalSeconds: 3 } } });
+  await setConfig(probe, { version: 1, rules: { 'hold-check-back': { intervalSeconds: CHECK_BACK_S } } });
   [agent, caller, colleague] = await Promise.all([
     openFirefoxPhone(firefox.browser, 'jssip', lab.phoneParams(AGENT)),
     openPhone(callerBrowser, 'jssip', lab.phoneParams('caller-firefox')),
@@ -78,19 +101,24 @@ async function answeredCall(): Promise<string> {
 }
 
 describe('a SIP lab call coached in Firefox', () => {
-  it('asks about permission on hold, checks back once on a long hold, and not after resume', async () => {
+  it('asks about permission on hold, checks back once on a long hold across an unloaded event page, and not after resume', async () => {
     const callId = await answeredCall();
     await agent.evaluate(() => window.phone.hold());
     const question = await waitForNudge(agent, 'hold-permission', 5_000);
     expect(question.kind).toBe('question');
     await clickInNudges(agent, '.nudge[data-rule="hold-permission"] button[data-answer="yes"]');
     await expect.poll(async () => (await shownNudges(agent)).some((n) => n.rule === 'hold-permission')).toBe(false);
+    await markBackground();
+    expect(await sameBackground()).toBe(true);
 
-    await waitForNudge(agent, 'hold-check-back', 6_000);
+    await waitForNudge(agent, 'hold-check-back', (CHECK_BACK_S + 3) * 1_000);
+    expect(await sameBackground()).toBe(false); // the coach that checked back is a new event page
+    await sleep(1_000);
     expect(await seenFor('hold-check-back')).toBe(1);
+    expect(await seenFor('hold-permission')).toBe(1);
     await agent.evaluate(() => window.phone.unhold());
     await expect.poll(async () => (await shownNudges(agent)).some((n) => n.rule === 'hold-check-back')).toBe(false);
-    await sleep(4_000);
+    await sleep((CHECK_BACK_S + 1) * 1_000);
     expect(await seenFor('hold-check-back')).toBe(1);
 
     await expect

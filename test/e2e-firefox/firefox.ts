@@ -7,7 +7,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import puppeteer, { type Browser, type Page } from 'puppeteer-core';
+import puppeteer, { type Browser, type ElementHandle, type Page } from 'puppeteer-core';
 import type { PhoneKind, PhoneEvent, CallInfo } from '../sip-lab/phones/phone-common';
 import { phoneUrl, type PhoneParams } from '../e2e/sip-lab/browsers';
 
@@ -252,5 +252,5 @@ export async function clickInNudges(page: Page, selector: string): Promise<void>
   );
   const element = handle.asElement();
   if (!element) throw new Error(`nothing matches ${selector} in the nudges`);
-  await (element as import('puppeteer-core').ElementHandle<Element>).click();
+  await (element as ElementHandle<Element>).click();
 }
