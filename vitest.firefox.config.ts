@@ -10,5 +10,6 @@ export default defineConfig({
     testTimeout: 90_000,
     hookTimeout: 90_000,
     fileParallelism: false,
+    globalSetup: ['test/e2e-firefox/global-setup.ts'],
   },
 });
