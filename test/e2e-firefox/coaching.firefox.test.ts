@@ -88,17 +88,38 @@ const records = async () => (await callRecords(probe)) as unknown as CallRecord[
 const recordOf = async (callId: string) => (await records()).find((r) => r.callId === callId);
 const seenFor = async (rule: string) => (await seenNudges(agent)).filter((key) => key.includes(`|${rule}|`)).length;
 
-/** The caller dials the agent and the agent answers; resolves with the SIP Call-ID. */
-async function answeredCall(): Promise<string> {
+/** The caller dials the agent; resolves with the SIP Call-ID once the agent's phone rings. */
+async function ringAgent(): Promise<string> {
   const mark = await phoneMark(agent);
   await caller.evaluate((target) => window.phone.call(target), `sip:${AGENT}@${lab.sip.domain}`);
   const incoming = await waitForFirefoxPhoneEvent(agent, 'incoming', mark);
   const call = (await agent.evaluate(() => window.phone.state().calls)).find((c) => c.id === incoming.callId);
   if (!call) throw new Error('no incoming call on the agent phone');
-  await agent.evaluate(() => window.phone.answer());
-  await waitForFirefoxPhoneEvent(agent, 'confirmed', mark);
   return call.sipCallId;
 }
+
+/** The caller dials the agent and the agent answers; resolves with the SIP Call-ID. */
+async function answeredCall(): Promise<string> {
+  const callId = await ringAgent();
+  const mark = await phoneMark(agent);
+  await agent.evaluate(() => window.phone.answer());
+  await waitForFirefoxPhoneEvent(agent, 'confirmed', mark);
+  return callId;
+}
+
+/** The call card's state and caller, read from our shadow root. */
+const card = () =>
+  agent.evaluate(() => {
+    const el = document.querySelector('second-ring-coach')?.shadowRoot?.querySelector<HTMLElement>('.card');
+    return el ? { state: el.dataset.state ?? '', caller: el.querySelector('[data-caller]')?.textContent ?? '', useName: el.querySelector('[data-use-name]')?.textContent ?? '' } : null;
+  });
+/** What has the focus: the page's own element, or one of ours inside the shadow root. */
+const focused = () =>
+  agent.evaluate(() => {
+    const active = document.activeElement;
+    if (active?.tagName !== 'SECOND-RING-COACH') return { ours: false, field: '' };
+    return { ours: true, field: (active.shadowRoot?.activeElement as HTMLElement | null)?.dataset.field ?? '' };
+  });
 
 describe('a SIP lab call coached in Firefox', () => {
   it('asks about permission on hold, checks back once on a long hold across an unloaded event page, and not after resume', async () => {
@@ -127,6 +148,32 @@ describe('a SIP lab call coached in Firefox', () => {
     const record = await recordOf(callId);
     expect(record?.holds).toHaveLength(1);
     expect(record?.holds[0]?.end).toBeGreaterThan(record!.holds[0]!.start);
+  });
+
+  it('shows the call card from ringing to connected; the caller name noted from the keyboard reaches the record', async () => {
+    const callId = await ringAgent();
+    await expect.poll(async () => (await card())?.state).toBe('ringing');
+    expect((await card())?.caller).toContain('caller-firefox');
+    const mark = await phoneMark(agent);
+    await agent.evaluate(() => window.phone.answer());
+    await waitForFirefoxPhoneEvent(agent, 'confirmed', mark);
+    await expect.poll(async () => (await card())?.state).toBe('connected');
+    expect((await focused()).ours).toBe(false); // shown, and the focus stayed on the page
+
+    await agent.keyboard.down('Alt');
+    await agent.keyboard.down('Shift');
+    await agent.keyboard.press('KeyS');
+    await agent.keyboard.up('Shift');
+    await agent.keyboard.up('Alt');
+    expect((await focused()).ours).toBe(true);
+    for (let i = 0; i < 5 && (await focused()).field !== 'caller-name'; i++) await agent.keyboard.press('Tab');
+    expect((await focused()).field).toBe('caller-name');
+    await agent.keyboard.type('Jānis Bērziņš');
+    await agent.keyboard.press('Enter');
+    await expect.poll(async () => (await recordOf(callId))?.callerName, { timeout: 5_000 }).toBe('Jānis Bērziņš');
+    await expect.poll(async () => (await card())?.useName).toBe('Use their name: Jānis Bērziņš');
+    await agent.keyboard.press('Escape');
+    expect((await focused()).ours).toBe(false);
   });
 
   it('asks about permission on a blind transfer, and records the accepted transfer without a dropped-call flag', async () => {
