@@ -202,3 +202,58 @@ describe('a SIP lab call coached in Firefox', () => {
     expect(await recordOf(callId)).toMatchObject({ outcome: 'answered' });
   });
 });
+
+/** What a page can tell about its WebSocket (the hook makes WebSocket and send Proxies of the natives). */
+function socketFacts(page: Page, wsUrl: string) {
+  return page.evaluate((url: string) => {
+    const ws = new WebSocket(url, ['sip']);
+    const error = (f: () => unknown) => {
+      try {
+        f();
+        return 'no error';
+      } catch (e) {
+        return `${(e as Error).name}/${(e as object).constructor.name}`;
+      }
+    };
+    class Sub extends WebSocket {}
+    const sub = new Sub(url, ['sip']);
+    const facts = {
+      instanceOf: ws instanceof WebSocket,
+      prototypeIs: Object.getPrototypeOf(ws) === WebSocket.prototype,
+      protoConstructor: WebSocket.prototype.constructor === WebSocket,
+      name: WebSocket.name,
+      length: WebSocket.length,
+      source: Function.prototype.toString.call(WebSocket),
+      sendSource: Function.prototype.toString.call(WebSocket.prototype.send),
+      toStringSource: Function.prototype.toString.call(Function.prototype.toString),
+      badUrl: error(() => new WebSocket('not a url')),
+      sendWhileConnecting: error(() => ws.send('x')),
+      callWithoutNew: error(() => (WebSocket as unknown as () => void)()),
+      subclass: sub instanceof Sub && Object.getPrototypeOf(sub) === Sub.prototype,
+    };
+    ws.close();
+    sub.close();
+    return facts;
+  }, wsUrl);
+}
+
+describe('the page hook in Firefox', () => {
+  it('leaves the WebSocket API looking to the page exactly as on a page without it', async () => {
+    // The lab's site is 127.0.0.1; the same page on localhost is not a listed site: no hook there.
+    const coachedPage = await openFirefoxPhone(firefox.browser, 'jssip', lab.phoneParams('probe-firefox'));
+    const plainPage = await firefox.browser.newPage();
+    await plainPage.goto(coachedPage.url().replace('127.0.0.1', 'localhost'));
+    await plainPage.waitForFunction(() => document.body.dataset.ready === 'true', { timeout: 10_000 }); // the same phone page
+    const coached = await socketFacts(coachedPage, lab.sip.wsUrl);
+    expect(coached).toEqual(await socketFacts(plainPage, lab.sip.wsUrl));
+    expect(coached.source).toContain('[native code]');
+    // And the hook is there: a call to this page is seen by the coach (its card shows the ringing).
+    await caller.evaluate((target) => window.phone.call(target), `sip:probe-firefox@${lab.sip.domain}`);
+    await expect
+      .poll(() => coachedPage.evaluate(() => document.querySelector('second-ring-coach')?.shadowRoot?.querySelector<HTMLElement>('.card')?.dataset.state ?? null), { timeout: 10_000 })
+      .toBe('ringing');
+    await hangupAll(caller);
+    await Promise.all([coachedPage.close(), plainPage.close()]);
+  });
+});
+
