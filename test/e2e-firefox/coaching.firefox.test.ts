@@ -9,6 +9,8 @@
  * default); here after 1 s, so the coach is unloaded and started again between the events of
  * every call, and must pick up where it was (the same guarantee as a stopped service worker).
  */
+import fs from 'node:fs';
+import path from 'node:path';
 import type { Page } from 'puppeteer-core';
 import type { BrowserContext, Page as ChromiumPage } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -255,5 +257,35 @@ describe('the page hook in Firefox', () => {
     await hangupAll(caller);
     await Promise.all([coachedPage.close(), plainPage.close()]);
   });
-});
 
+  it('never shows page code the private channel, and page code cannot feed the coach forged frames', async () => {
+    // A page whose own inline script listens as early as page code can.
+    fs.writeFileSync(
+      path.join(lab.phonesDir, 'forger.html'),
+      `<!doctype html><html><head><script>
+        window.__seen = [];
+        addEventListener('message', (e) => __seen.push({ data: String(e.data), ports: e.ports.length }), true);
+      </script></head><body>forger</body></html>`,
+    );
+    const page = await firefox.browser.newPage();
+    await page.goto(`${lab.pages.origin}/forger.html`);
+    await sleep(500);
+    const forgedCallId = 'forged-call-firefox';
+    await page.evaluate((callId: string) => {
+      const invite = `INVITE sip:agent@127.0.0.1 SIP/2.0\r\nVia: SIP/2.0/WSS x.invalid;branch=z9hG4bK1\r\nFrom: "Mallory" <sip:m@127.0.0.1>;tag=1\r\nTo: <sip:agent@127.0.0.1>\r\nCall-ID: ${callId}\r\nCSeq: 1 INVITE\r\nContent-Length: 0\r\n\r\n`;
+      // Posing as the hook, on the window, and through a channel of its own offered as a handshake.
+      window.postMessage({ t: 'ws-frame', socket: 1, dir: 'received', data: invite, at: Date.now() }, '*');
+      const channel = new MessageChannel();
+      window.postMessage('second-ring:connect/v1', '*', [channel.port2]);
+      channel.port1.postMessage({ t: 'ws-frame', socket: 1, dir: 'received', data: invite, at: Date.now() });
+    }, forgedCallId);
+    await sleep(1_500);
+    const seen = await page.evaluate(() => (window as unknown as { __seen: { data: string; ports: number }[] }).__seen);
+    expect(seen.length).toBeGreaterThan(0); // the page's listener works: it saw its own forged frame
+    expect(seen.filter((m) => m.data.startsWith('second-ring:'))).toEqual([]);
+    expect(seen.filter((m) => m.ports > 0)).toEqual([]);
+    expect(await page.evaluate(() => Boolean(document.querySelector('second-ring-coach')?.shadowRoot?.querySelector('.card, .ring')))).toBe(false);
+    expect((await records()).some((r) => r.callId === forgedCallId)).toBe(false);
+    await page.close();
+  });
+});
