@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # Installs what the product and its tests need on a fresh Debian 12 machine, and nothing that is
-# already there: npm packages from the committed lockfile, Debian's Chromium, and Kamailio (the
-# real SIP server of the browser tests). Safe to run again; quick when everything is in place.
+# already there: npm packages from the committed lockfile, Debian's Chromium and Firefox ESR,
+# and Kamailio (the real SIP server of the browser tests). Safe to run again; quick when
+# everything is in place.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 packages=()
 command -v chromium >/dev/null 2>&1 || packages+=(chromium)
+command -v firefox-esr >/dev/null 2>&1 || packages+=(firefox-esr)
 if [ "${SECOND_RING_NO_SIP_SERVER:-}" != 1 ]; then
   dpkg -s kamailio >/dev/null 2>&1 || packages+=(kamailio)
   dpkg -s kamailio-websocket-modules >/dev/null 2>&1 || packages+=(kamailio-websocket-modules)

@@ -2,7 +2,8 @@
 // `npm test`: everything that must hold before main moves, in one command, on a fresh machine.
 // Set-up, type-check, lint, unit tests, the extension build with its size budget, and the
 // real-browser tests (Debian Chromium with the built extension, a real Kamailio, real SIP.js
-// and JsSIP phones). Ends with one line "N passed, N failed" over both test runs.
+// and JsSIP phones), then the same in Debian's Firefox ESR: the Firefox build, `web-ext lint` on
+// it, and the Firefox tests. Ends with one line "N passed, N failed" over all test runs.
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 
@@ -46,4 +47,10 @@ run('size budget', 'node', ['scripts/check-build.mjs']);
 run('test build', 'npx', ['vite', 'build', '--mode', 'e2e', '--logLevel', 'warn']);
 results.push('test-results/e2e.json');
 run('browser tests', 'npx', ['vitest', 'run', '-c', 'vitest.e2e.config.ts', '--reporter=default', '--reporter=json', '--outputFile.json=test-results/e2e.json']);
+// Firefox: the same source built for it, linted as AMO would (0 errors), and tested in firefox-esr.
+run('Firefox build', 'npx', ['vite', 'build', '--mode', 'firefox', '--logLevel', 'warn']);
+run('Firefox lint', 'npx', ['web-ext', 'lint', '--source-dir', 'dist-firefox', '--no-input']);
+run('Firefox test build', 'npx', ['vite', 'build', '--mode', 'e2e-firefox', '--logLevel', 'warn']);
+results.push('test-results/firefox.json');
+run('Firefox tests', 'npx', ['vitest', 'run', '-c', 'vitest.firefox.config.ts', '--reporter=default', '--reporter=json', '--outputFile.json=test-results/firefox.json']);
 finish(0);
