@@ -46,7 +46,7 @@ export const MAX_FINISHED_CALLS = 50;
 /** A live call with no event for this long (ms) lost its end (e.g. the page reloaded): close it. */
 export const STALE_LIVE_MS = 8 * 3_600_000;
 /** Live calls beyond this many (the oldest first) are closed as stale: a broken adapter cannot grow the state. */
-export const MAX_LIVE_CALLS = 20;
+export const MAX_COACHED_LIVE_CALLS = 20;
 /** Keys of pruned calls remembered so that late events for them are ignored. */
 export const MAX_RETIRED_KEYS = 200;
 /** Per-record caps (newest kept): a record is upserted whole after every change. */
@@ -693,9 +693,9 @@ function closeStaleCalls(ctx: Ctx): void {
   const { now, state } = ctx;
   const live = Object.entries(state.calls).filter(([, c]) => isLive(c));
   // Sorting only when over the cap: this runs on every step.
-  if (live.length > MAX_LIVE_CALLS) live.sort(([ka, a], [kb, b]) => a.lastEventAt - b.lastEventAt || (ka < kb ? -1 : 1));
+  if (live.length > MAX_COACHED_LIVE_CALLS) live.sort(([ka, a], [kb, b]) => a.lastEventAt - b.lastEventAt || (ka < kb ? -1 : 1));
   live.forEach(([key, peek], i) => {
-    if (now - peek.lastEventAt > STALE_LIVE_MS || live.length - i > MAX_LIVE_CALLS) {
+    if (now - peek.lastEventAt > STALE_LIVE_MS || live.length - i > MAX_COACHED_LIVE_CALLS) {
       const call = mutable(ctx, key);
       // Its end went unseen; its last event is the best guess (`now` would count hours of nothing).
       if (call) closeSilently(ctx, key, call, call.lastEventAt, 'stale');

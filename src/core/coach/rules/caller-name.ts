@@ -6,7 +6,7 @@
 import * as v from 'valibot';
 import type { CallState } from '../step';
 import { callerSaid, draft, saidBetween, seconds as secondsOf } from '../../practice/facts';
-import { defineRule, ruleBase, seconds } from './rule';
+import { defineRule, ruleBase, numberIn } from './rule';
 import { closedUnseen, plain, timeFrom, unseenText } from './explain-kit';
 
 /** A caller's name noted on the card is trimmed and cut to this many UTF-16 units. */
@@ -42,7 +42,7 @@ export const callerNameRule = defineRule({
   settings: v.strictObject({
     ...ruleBase,
     /** Nudge when no name was noted this long after the call was answered. */
-    afterSeconds: seconds(1, 600),
+    afterSeconds: numberIn(1, 600),
   }),
   defaults: { enabled: true, severity: 'nudge', afterSeconds: 20 },
   thresholds: [{ key: 'afterSeconds', unit: 'seconds', min: 1, max: 600 }],

@@ -7,7 +7,7 @@ import * as v from 'valibot';
 import type { Party } from '../../call-event';
 import type { CallState } from '../step';
 import { draft, seconds as secondsOf } from '../../practice/facts';
-import { defineRule, ruleBase, seconds } from './rule';
+import { defineRule, ruleBase, numberIn } from './rule';
 import { agentHolds, plain, secondsText, timeFrom } from './explain-kit';
 
 const currentHold = (call: CallState, by: Party) => call.record.holds.find((h) => h.by === by && h.end === undefined);
@@ -15,7 +15,7 @@ const currentHold = (call: CallState, by: Party) => call.record.holds.find((h) =
 export const holdCheckBackRule = defineRule({
   id: 'hold-check-back',
   signal: 'call',
-  settings: v.strictObject({ ...ruleBase, intervalSeconds: seconds(1, 3600) }),
+  settings: v.strictObject({ ...ruleBase, intervalSeconds: numberIn(1, 3600) }),
   defaults: { enabled: true, severity: 'nudge', intervalSeconds: 45 },
   thresholds: [{ key: 'intervalSeconds', unit: 'seconds', min: 1, max: 3600 }],
   texts: ['hold-check-back.nudge'],

@@ -41,6 +41,11 @@ export const RULES = [
 
 export type AnyRule = (typeof RULES)[number];
 
+/** A catalogue rule left out above is a compile error here (and a failing conventions test). */
+type Missing = Exclude<RuleId, AnyRule['id']>;
+const complete: [Missing] extends [never] ? true : Missing = true;
+void complete;
+
 /** The rule of each id. */
 export type RuleOf<Id extends RuleId> = Extract<AnyRule, { id: Id }>;
 

@@ -4,7 +4,7 @@
  * before the due time is the background's. No hook in the live coach.
  */
 import * as v from 'valibot';
-import { defineRule, ruleBase, seconds } from './rule';
+import { defineRule, ruleBase, numberIn } from './rule';
 
 export const returnCallRule = defineRule({
   id: 'return-call',
@@ -12,7 +12,7 @@ export const returnCallRule = defineRule({
   settings: v.strictObject({
     ...ruleBase,
     /** How long before a return call's due time the reminder comes. */
-    reminderLeadMinutes: seconds(1, 24 * 60),
+    reminderLeadMinutes: numberIn(1, 24 * 60),
   }),
   defaults: { enabled: true, severity: 'nudge', reminderLeadMinutes: 60 },
   thresholds: [{ key: 'reminderLeadMinutes', unit: 'minutes', min: 1, max: 24 * 60 }],

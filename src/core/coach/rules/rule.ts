@@ -28,8 +28,8 @@ const SeveritySchema = v.picklist(['info', 'nudge', 'urgent'] as const satisfies
 /** Every rule has these two settings. */
 export const ruleBase = { enabled: v.boolean(), severity: SeveritySchema };
 
-/** A number of seconds (or minutes) in [min, max]. */
-export const seconds = (min: number, max: number) => v.pipe(v.number(), v.minValue(min), v.maxValue(max));
+/** A number in [min, max]: seconds or minutes, as the setting's name says. */
+export const numberIn = (min: number, max: number) => v.pipe(v.number(), v.minValue(min), v.maxValue(max));
 
 /**
  * What the signal behind a rule needs (rules-catalogue.md): `call` works on any supported

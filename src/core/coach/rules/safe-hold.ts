@@ -9,7 +9,7 @@
 import * as v from 'valibot';
 import type { CallRecord } from '../types';
 import { draft, seconds as secondsOf } from '../../practice/facts';
-import { defineRule, ruleBase, seconds } from './rule';
+import { defineRule, ruleBase, numberIn } from './rule';
 import { agentHolds, agentTransfers, closedUnseen, lastEventBefore, plain, secondsText, timeFrom, unseenText } from './explain-kit';
 
 /** safe-hold's cause, as the replay finds it from the record: an unsuccessful transfer first, then the last hold. */
@@ -33,7 +33,7 @@ function safeHoldCause(
 export const safeHoldRule = defineRule({
   id: 'safe-hold',
   signal: 'call',
-  settings: v.strictObject({ ...ruleBase, windowSeconds: seconds(1, 60) }),
+  settings: v.strictObject({ ...ruleBase, windowSeconds: numberIn(1, 60) }),
   defaults: { enabled: true, severity: 'nudge', windowSeconds: 5 },
   thresholds: [{ key: 'windowSeconds', unit: 'seconds', min: 1, max: 60 }],
   texts: ['safe-hold.hold', 'safe-hold.transfer'],

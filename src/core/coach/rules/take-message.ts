@@ -6,7 +6,7 @@
 import * as v from 'valibot';
 import { callerSaid, draft } from '../../practice/facts';
 import type { PracticeKey } from '../../practice/texts';
-import { defineRule, ruleBase, seconds } from './rule';
+import { defineRule, ruleBase, numberIn } from './rule';
 
 /** At most this many message ids per call record (newest kept), each at most MAX_MESSAGE_ID_CHARS long. */
 export const MAX_RECORD_MESSAGES = 100;
@@ -15,7 +15,7 @@ export const MAX_MESSAGE_ID_CHARS = 200;
 export const takeMessageRule = defineRule({
   id: 'take-message',
   signal: 'agent',
-  settings: v.strictObject({ ...ruleBase, reminderMinutes: seconds(1, 24 * 60) }),
+  settings: v.strictObject({ ...ruleBase, reminderMinutes: numberIn(1, 24 * 60) }),
   defaults: { enabled: true, severity: 'nudge', reminderMinutes: 10 },
   thresholds: [{ key: 'reminderMinutes', unit: 'minutes', min: 1, max: 24 * 60 }],
   texts: [],
