@@ -306,7 +306,6 @@ function ruleCall(ctx: Ctx, key: string, call: CallState, rule: AnyRule): Call {
     withdraw: (which = () => true) => withdraw(ctx, call, (n) => n.ruleId === ruleId && which(n)),
     hasOpenQuestion: () => call.open.some((n) => n.ruleId === ruleId && n.kind === 'question'),
     effect: (effect) => ctx.effects.push(effect),
-    changed: () => markChanged(ctx, key),
   };
 }
 

@@ -72,8 +72,6 @@ export interface RuleCall<S, T extends string> {
   hasOpenQuestion(): boolean;
   /** Any other effect (e.g. the ring counter). */
   effect(effect: Effect): void;
-  /** The call's record changed outside a nudge: write it. */
-  changed(): void;
 }
 
 /** A text another rule's nudge uses as part of its own: the stand-in for an unknown caller. */
