@@ -17,3 +17,7 @@ export function formatText(template: string, params: TextParams): string {
     Object.hasOwn(params, name) ? String(params[name]) : whole,
   );
 }
+
+const MAX_NAME_CHARS = 80;
+/** A name or number from the network (or the agent's own name), cut for a toast. */
+export const shorten = (s: string): string => (s.length > MAX_NAME_CHARS ? `${s.slice(0, MAX_NAME_CHARS - 1)}…` : s);

@@ -4,14 +4,13 @@
  * are one list: the record's `greetingChecked`, mirrored in the checklist's `checked`.
  */
 import * as v from 'valibot';
-import { formatText, type TextParams } from '../format-text';
+import { formatText, shorten, type TextParams } from '../format-text';
 import type { CallState } from '../step';
 import type { GreetingPart } from '../types';
 import { GREETING_LINES } from '../../practice/scenarios';
 import { GREET_WITHIN_MS, draft, firstOf, inOrder, listOf, seconds } from '../../practice/facts';
 import { defineRule, ruleBase, type RuleCall } from './rule';
 import { timeFrom } from './explain-kit';
-import { shorten } from './missed-call';
 
 /** The greeting's parts, in the order they are said: the greeting checklist's item ids. */
 export const GREETING_PARTS: readonly GreetingPart[] = ['greeting', 'ownName', 'organization', 'offer'];

@@ -2,12 +2,9 @@
 import * as v from 'valibot';
 import type { RemoteParty } from '../../call-event';
 import { draft } from '../../practice/facts';
+import { shorten } from '../format-text';
 import { defineRule, ruleBase, type RuleCall } from './rule';
 import { closedUnseen, timeFrom, unseenText } from './explain-kit';
-
-const MAX_NAME_CHARS = 80;
-/** A name or number from the network, cut for a toast. */
-export const shorten = (s: string): string => (s.length > MAX_NAME_CHARS ? `${s.slice(0, MAX_NAME_CHARS - 1)}…` : s);
 
 function callerName(c: RuleCall<unknown, string>, remote: RemoteParty | undefined): string {
   const name = remote?.displayName?.trim();
