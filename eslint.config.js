@@ -68,6 +68,13 @@ export default tseslint.config(
     },
   },
   {
+    // Extension pages and the CLI reach the background by messages (ui/shared/background-client.ts) or not at all.
+    files: ['src/ui/**/*.{ts,tsx}', 'src/cli/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { paths: [polyfill], patterns: [zone(['**/background/**'], 'src/ui and src/cli talk to the background by messages only.')] }],
+    },
+  },
+  {
     files: ['test/**/*.{ts,tsx}', 'scripts/**/*.{js,mjs,ts}', '*.config.{js,ts}'],
     languageOptions: { globals: { process: 'readonly', console: 'readonly', URL: 'readonly' } },
     rules: { '@typescript-eslint/no-non-null-assertion': 'off' },

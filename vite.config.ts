@@ -4,6 +4,7 @@ import preact from '@preact/preset-vite';
 import { crx, type ManifestV3Export } from '@crxjs/vite-plugin';
 import manifestJson from './manifest.json' with { type: 'json' };
 import testKey from './test/e2e/test-extension-key.json' with { type: 'json' };
+import { managedSchemaText } from './src/core/coach/managed-schema';
 
 /** Origins the real-browser tests serve softphones from (any port). */
 const TEST_ORIGINS = ['http://127.0.0.1/*', 'http://localhost/*'];
@@ -55,12 +56,16 @@ const outDirFor = (mode: string): string =>
   ({ e2e: 'dist-e2e', firefox: 'dist-firefox', 'e2e-firefox': 'dist-e2e-firefox' })[mode] ?? 'dist';
 // ---- end Firefox --------------------------------------------------------------------------
 
-/** crxjs copies what the manifest names as scripts, pages and icons; the policy schema it does not. */
+/**
+ * crxjs copies what the manifest names as scripts, pages and icons; the policy schema it does
+ * not. It is generated here from the configuration's schema (the rules' modules), never written
+ * by hand; assets/managed-schema.json holds the same text (test/unit/conventions.test.ts).
+ */
 function managedSchema(): Plugin {
   return {
     name: 'second-ring:managed-schema',
     generateBundle() {
-      this.emitFile({ type: 'asset', fileName: 'managed-schema.json', source: fs.readFileSync('assets/managed-schema.json', 'utf8') });
+      this.emitFile({ type: 'asset', fileName: 'managed-schema.json', source: managedSchemaText() });
     },
   };
 }

@@ -65,24 +65,17 @@ export interface BusinessHours {
 }
 
 /**
- * Latvian public holidays of 2026 and 2027 (Law on Public Holidays, Commemoration Days and
- * Celebration Days), including those that fall on a weekend. A starting point only: the team
- * lead's list replaces it, and it needs extending every year.
+ * The catalogue's default, the one home of it (the configuration's default is this object):
+ * Monday to Friday 09:00–17:00 in Riga, and no holidays. Public holidays are the team lead's
+ * to list (options page, or policy): a built-in list would be one country's, and out of date
+ * the year after it was written (README, "Business hours and holidays").
  */
-export const LATVIAN_HOLIDAYS_2026_2027: readonly string[] = [
-  '2026-01-01', '2026-04-03', '2026-04-05', '2026-04-06', '2026-05-01', '2026-05-04', '2026-06-23',
-  '2026-06-24', '2026-11-18', '2026-12-24', '2026-12-25', '2026-12-26', '2026-12-31',
-  '2027-01-01', '2027-03-26', '2027-03-28', '2027-03-29', '2027-05-01', '2027-05-04', '2027-06-23',
-  '2027-06-24', '2027-11-18', '2027-12-24', '2027-12-25', '2027-12-26', '2027-12-31',
-];
-
-/** The catalogue's default: Monday to Friday 09:00–17:00 in Riga, Latvian public holidays off. */
-export const DEFAULT_BUSINESS_HOURS: Readonly<BusinessHours> = {
+export const DEFAULT_BUSINESS_HOURS: Readonly<{ timeZone: string; days: number[]; open: string; close: string; holidays: string[] }> = {
   timeZone: 'Europe/Riga',
   days: [1, 2, 3, 4, 5],
   open: '09:00',
   close: '17:00',
-  holidays: LATVIAN_HOLIDAYS_2026_2027,
+  holidays: [],
 };
 
 /** One business day: its local date and when it opens and closes (epoch ms). */

@@ -7,63 +7,28 @@
  * Unknown keys and unknown rule ids are errors rather than silently ignored, so a typo such as
  * `intervalSecond` is reported instead of leaving the default in force unnoticed.
  *
- * Adding a rule later (greeting, caller-name, take-message, return-call…) means adding its
- * settings schema to `RULE_SETTINGS`, its defaults to `DEFAULT_RULES` and its entry to
- * `RulesInputSchema`; types follow from the schemas. `version` stays 1 while changes only add
- * optional keys; a breaking change bumps it and adds a migration before parsing.
+ * Each rule's settings schema and defaults live in its module (src/core/coach/rules/); the
+ * tables here are derived from the registry, and types follow from the schemas. `version`
+ * stays 1 while changes only add optional keys; a breaking change bumps it and adds a
+ * migration before parsing.
  */
 import * as v from 'valibot';
-import type { RuleId, Severity } from './types';
+import type { RuleId } from './types';
 import { RING_REGIONS, type RingRegion } from './ring';
 import { TEXT_IDS, type TextId } from './texts';
+import { RULES, RULE_BY_ID, type RuleOf } from './rules/registry';
+import type { RuleSignal } from './rules/rule';
+import { DEFAULT_BUSINESS_HOURS } from '../business-days';
 
-const SeveritySchema = v.picklist(['info', 'nudge', 'urgent'] as const satisfies readonly Severity[]);
 const LanguageSchema = v.picklist(['en', 'lv'] as const);
 const RegionSchema = v.picklist(RING_REGIONS);
 
-const seconds = (min: number, max: number) => v.pipe(v.number(), v.minValue(min), v.maxValue(max));
-
-const ruleBase = { enabled: v.boolean(), severity: SeveritySchema };
-const phrase = v.pipe(v.string(), v.minLength(1), v.maxLength(80));
 const shortText = v.pipe(v.string(), v.minLength(1), v.maxLength(200));
 
-/** The complete settings of each rule of the catalogue (every key present after the merge). */
-export const RULE_SETTINGS = {
-  'answer-window': v.strictObject({ ...ruleBase }),
-  'missed-call': v.strictObject({ ...ruleBase }),
-  greeting: v.strictObject({ ...ruleBase }),
-  'caller-name': v.strictObject({
-    ...ruleBase,
-    /** Nudge when no name was noted this long after the call was answered. */
-    afterSeconds: seconds(1, 600),
-  }),
-  'hold-permission': v.strictObject({ ...ruleBase }),
-  'hold-check-back': v.strictObject({ ...ruleBase, intervalSeconds: seconds(1, 3600) }),
-  'hold-overuse': v.strictObject({
-    ...ruleBase,
-    /** The hold number that first nudges (4: the 4th hold and each one after it). */
-    maxHolds: v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(100)),
-    /** Agent hold time over connected time above which the end-of-call note shows. */
-    maxHoldShare: v.pipe(v.number(), v.minValue(0), v.maxValue(1)),
-  }),
-  'transfer-permission': v.strictObject({ ...ruleBase }),
-  'safe-hold': v.strictObject({ ...ruleBase, windowSeconds: seconds(1, 60) }),
-  'take-message': v.strictObject({ ...ruleBase, reminderMinutes: seconds(1, 24 * 60) }),
-  'return-call': v.strictObject({
-    ...ruleBase,
-    /** How long before a return call's due time the reminder comes. */
-    reminderLeadMinutes: seconds(1, 24 * 60),
-  }),
-  closing: v.strictObject({ ...ruleBase }),
-  'professional-language': v.strictObject({
-    ...ruleBase,
-    /** Casual phrases to flag, per language (needs a transcript source: not available yet). */
-    phrases: v.strictObject({ en: v.array(phrase), lv: v.array(phrase) }),
-  }),
-  'voice-pace': v.strictObject({ ...ruleBase, deadAirSeconds: seconds(1, 600) }),
-  prepared: v.strictObject({ ...ruleBase }),
-  // Every key must be a catalogue rule id: a typo is a compile error here.
-} as const satisfies Record<RuleId, v.GenericSchema>;
+/** The complete settings of each rule of the catalogue (every key present after the merge), from its module. */
+export const RULE_SETTINGS = Object.fromEntries(RULES.map((rule) => [rule.id, rule.settings])) as {
+  [Id in RuleId]: RuleOf<Id>['settings'];
+};
 
 export type ConfigurableRuleId = keyof typeof RULE_SETTINGS;
 
@@ -71,28 +36,10 @@ export type RulesConfig = { [K in ConfigurableRuleId]: v.InferOutput<(typeof RUL
 
 export type TextOverrides = Partial<Record<TextId, string>>;
 
-/**
- * What the signal behind a rule needs (rules-catalogue.md): `call` works on any supported
- * softphone, `agent` needs the agent's input in our UI, `audio` and `speech` need sources the
- * product does not have yet, so those rules can be configured but stay silent.
- */
-export const RULE_SIGNALS: Readonly<Record<ConfigurableRuleId, 'call' | 'agent' | 'call+agent' | 'audio' | 'speech'>> = {
-  'answer-window': 'call',
-  'missed-call': 'call',
-  greeting: 'agent',
-  'caller-name': 'agent',
-  'hold-permission': 'call+agent',
-  'hold-check-back': 'call',
-  'hold-overuse': 'call',
-  'transfer-permission': 'call+agent',
-  'safe-hold': 'call',
-  'take-message': 'agent',
-  'return-call': 'call+agent',
-  closing: 'agent',
-  'professional-language': 'speech',
-  'voice-pace': 'audio',
-  prepared: 'agent',
-};
+/** What the signal behind each rule needs (see RuleSignal), from its module. */
+export const RULE_SIGNALS: Readonly<Record<ConfigurableRuleId, RuleSignal>> = Object.fromEntries(
+  RULES.map((rule) => [rule.id, rule.signal]),
+) as Record<ConfigurableRuleId, RuleSignal>;
 
 /** The four parts of the standard greeting (seed: "Be prepared"), per language. */
 export interface GreetingParts {
@@ -150,42 +97,12 @@ export interface CoachConfig {
   agentName?: string;
 }
 
-const DEFAULT_RULES: RulesConfig = {
-  'answer-window': { enabled: true, severity: 'nudge' },
-  'missed-call': { enabled: true, severity: 'info' },
-  greeting: { enabled: true, severity: 'info' },
-  'caller-name': { enabled: true, severity: 'nudge', afterSeconds: 20 },
-  'hold-permission': { enabled: true, severity: 'nudge' },
-  'hold-check-back': { enabled: true, severity: 'nudge', intervalSeconds: 45 },
-  'hold-overuse': { enabled: true, severity: 'nudge', maxHolds: 4, maxHoldShare: 0.4 },
-  'transfer-permission': { enabled: true, severity: 'nudge' },
-  'safe-hold': { enabled: true, severity: 'nudge', windowSeconds: 5 },
-  'take-message': { enabled: true, severity: 'nudge', reminderMinutes: 10 },
-  'return-call': { enabled: true, severity: 'nudge', reminderLeadMinutes: 60 },
-  closing: { enabled: true, severity: 'nudge' },
-  'professional-language': {
-    enabled: false,
-    severity: 'info',
-    phrases: {
-      en: ["what's up", 'just a sec', 'yeah', 'no problem', 'gonna', 'wanna', 'hang on'],
-      lv: ['čau', 'sekundīti', 'nu jā', 'okei', 'pagaidi'],
-    },
-  },
-  'voice-pace': { enabled: false, severity: 'info', deadAirSeconds: 10 },
-  prepared: { enabled: true, severity: 'info' },
-};
+/** Each rule's defaults, from its module. */
+const DEFAULT_RULES = Object.fromEntries(RULES.map((rule) => [rule.id, rule.defaults])) as RulesConfig;
 
 export const DEFAULT_GREETING: Readonly<Record<'en' | 'lv', GreetingParts>> = {
   en: { greeting: 'Hello,', ownName: 'this is {agent}', organization: 'with {organization}.', offer: 'How can I help you today?' },
   lv: { greeting: 'Labdien,', ownName: 'runā {agent}', organization: 'no {organization}.', offer: 'Kā varu jums palīdzēt?' },
-};
-
-export const DEFAULT_BUSINESS_HOURS: Readonly<BusinessHours> = {
-  timeZone: 'Europe/Riga',
-  days: [1, 2, 3, 4, 5],
-  open: '09:00',
-  close: '17:00',
-  holidays: [],
 };
 
 export const DEFAULT_CONFIG: Readonly<CoachConfig> = {
@@ -325,7 +242,7 @@ function lastSegment(path: string): string {
 
 function mergeConfig(input: v.InferOutput<typeof CoachConfigInputSchema>): CoachConfig {
   const rules = { ...DEFAULT_RULES } as Record<ConfigurableRuleId, RulesConfig[ConfigurableRuleId]>;
-  for (const id of Object.keys(DEFAULT_RULES) as ConfigurableRuleId[]) {
+  for (const id of Object.keys(RULE_BY_ID) as ConfigurableRuleId[]) {
     const given = input.rules?.[id];
     if (given) rules[id] = { ...DEFAULT_RULES[id], ...dropUndefined(given) };
   }

@@ -1,20 +1,14 @@
-/** The coach's public API: the pure step, its configuration, texts and ring windows. */
+/** The coach's public API: the pure step, its rules, configuration, texts and ring windows. */
 export type * from './types';
 export {
   step,
   initialCoachState,
   callKeyOf,
   nudgeKeyOf,
-  CLOSING_ITEMS,
-  GREETING_PARTS,
-  MAX_CALLER_NAME_CHARS,
-  MAX_RECORD_MESSAGES,
-  MAX_MESSAGE_ID_CHARS,
-  REQUEST_WINDOW_MS,
   KEEP_FINISHED_MS,
   MAX_FINISHED_CALLS,
   STALE_LIVE_MS,
-  MAX_LIVE_CALLS,
+  MAX_COACHED_LIVE_CALLS,
   MAX_RETIRED_KEYS,
   MAX_RECORD_EVENTS,
   MAX_RECORD_NUDGES,
@@ -24,6 +18,12 @@ export {
   type Deadline,
   type OpenNudge,
 } from './step';
+export { RULES, RULE_BY_ID, type AnyRule, type RuleOf } from './rules/registry';
+export { REQUEST_WINDOW_MS, type ExplainContext, type Trigger } from './rules/rule';
+export { CLOSING_ITEMS } from './rules/closing';
+export { GREETING_PARTS } from './rules/greeting';
+export { MAX_CALLER_NAME_CHARS } from './rules/caller-name';
+export { MAX_RECORD_MESSAGES, MAX_MESSAGE_ID_CHARS } from './rules/take-message';
 export {
   parseCoachConfig,
   DEFAULT_CONFIG,

@@ -1,6 +1,10 @@
 /**
  * The coach: `step(state, input, now, config) → { state, effects, wakeAt }` (design.md §3).
  *
+ * This module is the call lifecycle: calls, phases, records, deadlines, pruning. What each rule
+ * does lives in its module under rules/ (registry.ts lists them); at each moment of a call the
+ * engine calls the hooks of every rule, in the registry's order (rules/rule.ts).
+ *
  * Pure: the input state is never mutated (calls are copied on write), nothing reads a clock,
  * and effects are returned as data. The state is plain JSON because the shell persists it after
  * every step and reloads it after a service-worker restart; a JSON round-trip between two steps
@@ -15,7 +19,7 @@
  *    lives in the persisted state, so a repeated or late tick, or one after a restart, can
  *    never produce the same key twice. Calls pruned from the state are remembered by key, and
  *    late events for them are ignored, so a pruned call cannot start over at occurrence 1.
- *  - A late tick fires a timer rule once, not once per missed interval (see `fireCheckBack`).
+ *  - A late tick fires a timer rule once, not once per missed interval (see rules/hold-check-back.ts).
  *
  * At the end of a call the coach withdraws its toasts (they were about the moment) and keeps
  * questions and checklists on screen: an answer given after the call still goes into the record,
@@ -26,25 +30,15 @@
  * name noted in time keeps caller-name quiet, and greeting ticks from the card and from the
  * greeting checklist are one list.
  */
-import type { CallEvent, CallEventOf, MissedReason, Party, RemoteParty } from '../call-event';
-import type {
-  AgentNote,
-  CallRecord,
-  ChecklistItem,
-  CoachInput,
-  Effect,
-  GreetingPart,
-  Nudge,
-  NudgeResponse,
-  RuleId,
-  StepResult,
-} from './types';
-import type { CoachConfig, ConfigurableRuleId } from './config';
-import { classifyAnswer, ringNumberAt, RING_CADENCES, RING_WINDOWS, type RingRegion } from './ring';
-import { DEFAULT_TEXTS, formatText, type TextId, type TextParams } from './texts';
+import type { CallEvent, CallEventOf, Party } from '../call-event';
+import type { AgentNote, CallRecord, CoachInput, Effect, Nudge, NudgeResponse, RuleId, StepResult } from './types';
+import type { CoachConfig } from './config';
+import { classifyAnswer, ringNumberAt, type RingRegion } from './ring';
+import { DEFAULT_TEXTS } from './texts';
+import { formatText, type TextParams } from './format-text';
+import { RULES, RULE_BY_ID, type AnyRule } from './rules/registry';
+import type { CallEnd, CoachHooks, RuleCall, RulePlan } from './rules/rule';
 
-/** A `*-requested` this recent (ms) before hold/transfer started means the "before" reminder came in time. */
-export const REQUEST_WINDOW_MS = 10_000;
 /** Finished calls stay this long (ms) after their end, so answers to their nudges are still recorded. */
 export const KEEP_FINISHED_MS = 15 * 60_000;
 /** At most this many finished calls are kept, however recent. */
@@ -52,27 +46,12 @@ export const MAX_FINISHED_CALLS = 50;
 /** A live call with no event for this long (ms) lost its end (e.g. the page reloaded): close it. */
 export const STALE_LIVE_MS = 8 * 3_600_000;
 /** Live calls beyond this many (the oldest first) are closed as stale: a broken adapter cannot grow the state. */
-export const MAX_LIVE_CALLS = 20;
+export const MAX_COACHED_LIVE_CALLS = 20;
 /** Keys of pruned calls remembered so that late events for them are ignored. */
 export const MAX_RETIRED_KEYS = 200;
 /** Per-record caps (newest kept): a record is upserted whole after every change. */
 export const MAX_RECORD_EVENTS = 500;
 export const MAX_RECORD_NUDGES = 300;
-
-/** The greeting's parts, in the order they are said: the greeting checklist's item ids. */
-export const GREETING_PARTS: readonly GreetingPart[] = ['greeting', 'ownName', 'organization', 'offer'];
-/** A caller's name noted on the card is trimmed and cut to this many UTF-16 units. */
-export const MAX_CALLER_NAME_CHARS = 120;
-/** At most this many message ids per call record (newest kept), each at most MAX_MESSAGE_ID_CHARS long. */
-export const MAX_RECORD_MESSAGES = 100;
-export const MAX_MESSAGE_ID_CHARS = 200;
-
-/** The closing checklist's items, in order; ids are stable (history keeps ticked ids). */
-export const CLOSING_ITEMS: readonly { id: string; textId: TextId }[] = [
-  { id: 'recap', textId: 'closing.recap' },
-  { id: 'anything-else', textId: 'closing.anything-else' },
-  { id: 'thank', textId: 'closing.thank' },
-];
 
 /**
  * The per-call state machine. Holds and transfers are facts inside `connected` (kept in the
@@ -118,10 +97,10 @@ export type CallPhase =
   /** Answered, then ended; final. */
   | 'ended';
 
-/** A pending timer rule. Check-backs find their hold in the record when they fire. */
+/** A pending timer of a rule (its `onDeadline` hook fires it). Check-backs find their hold in the record when they fire. */
 export interface Deadline {
   at: number;
-  ruleId: 'answer-window' | 'hold-check-back' | 'caller-name';
+  ruleId: RuleId;
   /** For check-backs: the interval the deadline was planned with, to re-plan when it changes. */
   intervalMs?: number;
   /** For caller-name: the delay after the answer it was planned with, to re-plan when it changes. */
@@ -221,8 +200,7 @@ export function step(state: CoachState, input: CoachInput, now: number, config: 
     case 'tick':
       break;
   }
-  replanCheckBacks(ctx);
-  replanCallerName(ctx);
+  planDeadlines(ctx);
   fireDueDeadlines(ctx);
   closeStaleCalls(ctx);
   // Records before pruning: a call that changed and expired in the same step is still recorded.
@@ -268,65 +246,83 @@ function markChanged(ctx: Ctx, key: string): void {
   if (!ctx.changed.includes(key)) ctx.changed.push(key);
 }
 
-function ruleOn(ctx: Ctx, ruleId: ConfigurableRuleId): boolean {
-  return ctx.config.rules[ruleId].enabled;
-}
-
 /** An event's time: its own `at`, but never in the future and never before the call's last event. */
 function eventTime(at: number, now: number, lastEventAt?: number): number {
   const t = Number.isFinite(at) ? at : now;
   return Math.min(lastEventAt === undefined ? t : Math.max(t, lastEventAt), now);
 }
 
-// ─── texts and nudges ───────────────────────────────────────────────────────────────────────
+// ─── the rules' hooks ───────────────────────────────────────────────────────────────────────
 
-function text(ctx: Ctx, id: TextId, params: TextParams = {}): string {
+type Settings = { enabled: boolean; severity: Nudge['severity'] } & Record<string, unknown>;
+type Call = RuleCall<Settings, string>;
+type Hooks = CoachHooks<Settings, string>;
+
+/** A rule's hooks, seen through the one shape every rule's hooks have. */
+const hooksOf = (rule: AnyRule): Hooks => (rule.coach ?? {}) as unknown as Hooks;
+
+/** Rules in the order their end hooks run: `endOrder`, then the registry's. */
+const END_ORDER: readonly AnyRule[] = [...RULES].sort((a, b) => (hooksOf(a).endOrder ?? 0) - (hooksOf(b).endOrder ?? 0));
+
+function text(ctx: Ctx, id: string, params: TextParams = {}): string {
   const lang = ctx.config.language;
-  const template = ctx.config.texts?.[lang]?.[id] ?? DEFAULT_TEXTS[lang][id];
+  const overrides = ctx.config.texts?.[lang] as Readonly<Record<string, string>> | undefined;
+  const template = overrides?.[id] ?? (DEFAULT_TEXTS[lang] as Readonly<Record<string, string>>)[id] ?? `[${lang}:${id}]`;
   return formatText(template, params);
 }
 
-const MAX_NAME_CHARS = 80;
-const shorten = (s: string): string => (s.length > MAX_NAME_CHARS ? `${s.slice(0, MAX_NAME_CHARS - 1)}…` : s);
-
-function callerName(ctx: Ctx, remote: RemoteParty | undefined): string {
-  const name = remote?.displayName?.trim();
-  const number = remote?.number?.trim();
-  if (name && number && name !== number) return `${shorten(name)}, ${shorten(number)}`;
-  if (name) return shorten(name);
-  if (number) return shorten(number);
-  return text(ctx, 'missed-call.unknown-caller');
+/** One call as `rule` sees it: the call must already be mutable in this step. */
+function ruleCall(ctx: Ctx, key: string, call: CallState, rule: AnyRule): Call {
+  const ruleId = rule.id;
+  const settings = ctx.config.rules[ruleId] as Settings;
+  return {
+    key,
+    call,
+    now: ctx.now,
+    config: ctx.config,
+    settings,
+    text: (id, params) => text(ctx, id, params),
+    show: (kind, body, firedAt, items) => {
+      const occurrence = (call.occurrences[ruleId] ?? 0) + 1;
+      call.occurrences[ruleId] = occurrence;
+      const nudge: Nudge = {
+        key: nudgeKeyOf(key, ruleId, occurrence),
+        callKey: key,
+        tabId: call.record.tabId,
+        ruleId,
+        occurrence,
+        severity: settings.severity,
+        kind,
+        text: body,
+        firedAt,
+        ...(items ? { items } : {}),
+      };
+      ctx.effects.push({ type: 'show-nudge', nudge });
+      call.record.nudges.push({ key: nudge.key, ruleId, kind, firedAt, text: body });
+      if (call.record.nudges.length > MAX_RECORD_NUDGES) call.record.nudges.splice(0, call.record.nudges.length - MAX_RECORD_NUDGES);
+      call.open.push({ key: nudge.key, ruleId, kind });
+      markChanged(ctx, key);
+    },
+    withdraw: (which = () => true) => withdraw(ctx, call, (n) => n.ruleId === ruleId && which(n)),
+    hasOpenQuestion: () => call.open.some((n) => n.ruleId === ruleId && n.kind === 'question'),
+    effect: (effect) => ctx.effects.push(effect),
+  };
 }
 
-function showNudge(
-  ctx: Ctx,
-  key: string,
-  call: CallState,
-  ruleId: ConfigurableRuleId,
-  kind: Nudge['kind'],
-  body: string,
-  firedAt: number,
-  items?: readonly ChecklistItem[],
-): void {
-  const occurrence = (call.occurrences[ruleId] ?? 0) + 1;
-  call.occurrences[ruleId] = occurrence;
-  const nudge: Nudge = {
-    key: nudgeKeyOf(key, ruleId, occurrence),
-    callKey: key,
-    tabId: call.record.tabId,
-    ruleId,
-    occurrence,
-    severity: ctx.config.rules[ruleId].severity,
-    kind,
-    text: body,
-    firedAt,
-    ...(items ? { items } : {}),
+/** Every rule's `moment` hook on a call that is already mutable, in the given order. */
+function dispatch(ctx: Ctx, key: string, call: CallState, run: (hooks: Hooks, c: Call) => void, order: readonly AnyRule[] = RULES): void {
+  for (const rule of order) run(hooksOf(rule), ruleCall(ctx, key, call, rule));
+}
+
+/** A rule's look at a call that copies it only once the rule changes it. */
+function rulePlan(ctx: Ctx, key: string, peek: CallState, rule: AnyRule): RulePlan<Settings, string> {
+  return {
+    key,
+    peek,
+    now: ctx.now,
+    settings: ctx.config.rules[rule.id] as Settings,
+    edit: () => ruleCall(ctx, key, mutable(ctx, key) ?? peek, rule),
   };
-  ctx.effects.push({ type: 'show-nudge', nudge });
-  call.record.nudges.push({ key: nudge.key, ruleId, kind, firedAt, text: body });
-  if (call.record.nudges.length > MAX_RECORD_NUDGES) call.record.nudges.splice(0, call.record.nudges.length - MAX_RECORD_NUDGES);
-  call.open.push({ key: nudge.key, ruleId, kind });
-  markChanged(ctx, key);
 }
 
 /** Take the coach's own nudges off the screen (not an agent dismissal: `dismissedAt` stays unset). */
@@ -338,9 +334,6 @@ function withdraw(ctx: Ctx, call: CallState, which: (n: OpenNudge) => boolean): 
   }
   call.open = keep;
 }
-
-const hasOpenQuestion = (call: CallState, ruleId: RuleId): boolean =>
-  call.open.some((n) => n.ruleId === ruleId && n.kind === 'question');
 
 // ─── call events ────────────────────────────────────────────────────────────────────────────
 
@@ -410,23 +403,13 @@ function startCall(ctx: Ctx, key: string, tabId: number, event: CallEvent): void
   ctx.copied.add(key);
   markChanged(ctx, key);
   // First seen answered (the adapter joined mid-call, or the softphone shows no ringing): still an answer.
-  if (event.type === 'answered') onConnected(ctx, key, call, at);
+  if (event.type === 'answered') dispatch(ctx, key, call, (h, c) => h.onAnswered?.(c, at));
 
   if (event.type === 'ringing') {
-    const region = ctx.config.region;
+    // The cadence in force when it began: a configuration changed mid-ring does not move the rings.
     call.ringStartedAt = at;
-    call.region = region;
-    if (ruleOn(ctx, 'answer-window')) {
-      const cadence = RING_CADENCES[region];
-      call.ringShown = true;
-      ctx.effects.push({
-        type: 'ring-status',
-        tabId,
-        callKey: key,
-        ring: { callKey: key, startedAt: at, onMs: cadence.onMs, offMs: cadence.offMs, answerNowFromRing: 2 },
-      });
-      call.deadlines.push({ at: at + RING_WINDOWS[region].ring3StartsMs, ruleId: 'answer-window' });
-    }
+    call.region = ctx.config.region;
+    dispatch(ctx, key, call, (h, c) => h.onRinging?.(c, at));
   }
 }
 
@@ -458,10 +441,13 @@ function applyEvent(ctx: Ctx, key: string, call: CallState, event: CallEvent, at
     case 'transfer-accepted':
     case 'transfer-failed':
       if (phase !== 'connected' && phase !== 'ended') return false;
-      return onTransferOutcome(ctx, call, event, at);
+      if (!applyTransferOutcome(call, event)) return false;
+      dispatch(ctx, key, call, (h, c) => h.onEvent?.(c, event, at));
+      return true;
     default:
-      if (phase !== 'connected') return false;
-      return applyConnected(ctx, key, call, event, at);
+      if (phase !== 'connected' || !applyConnected(call, event, at)) return false;
+      dispatch(ctx, key, call, (h, c) => h.onEvent?.(c, event, at));
+      return true;
   }
 }
 
@@ -476,35 +462,7 @@ function onAnswered(ctx: Ctx, key: string, call: CallState, event: CallEventOf<'
     r.answerClass = classifyAnswer(at - call.ringStartedAt, call.region);
   }
   call.phase = 'connected';
-  stopRinging(ctx, key, call);
-  withdraw(ctx, call, (n) => n.ruleId === 'answer-window');
-  onConnected(ctx, key, call, at);
-}
-
-/**
- * On answer, inbound only (on an outbound call the agent is the caller): the greeting
- * checklist. caller-name's deadline is planned by `replanCallerName`, later in the same step.
- */
-function onConnected(ctx: Ctx, key: string, call: CallState, at: number): void {
-  if (call.record.direction !== 'inbound' || !ruleOn(ctx, 'greeting')) return;
-  const params = greetingParams(ctx);
-  const parts = ctx.config.greeting[ctx.config.language];
-  const items = GREETING_PARTS.map((part) => ({ id: part, text: formatText(parts[part], params) }));
-  showNudge(ctx, key, call, 'greeting', 'checklist', text(ctx, 'greeting.intro', params), at, items);
-  // Parts the card ticked already (it may open before the answer event arrives) stay ticked.
-  const ticked = call.record.greetingChecked;
-  const entry = call.record.nudges.at(-1);
-  if (ticked && entry?.ruleId === 'greeting') entry.checked = [...ticked];
-}
-
-/** `{agent}` and `{organization}` for the greeting; a neutral stand-in for one not set. */
-function greetingParams(ctx: Ctx): TextParams {
-  const agent = ctx.config.agentName?.trim();
-  const organization = ctx.config.organization.trim();
-  return {
-    agent: agent ? shorten(agent) : text(ctx, 'greeting.no-agent-name'),
-    organization: organization || text(ctx, 'greeting.no-organization'),
-  };
+  dispatch(ctx, key, call, (h, c) => h.onAnswered?.(c, at));
 }
 
 /** What the record keeps of an event: its type, time, and whatever payload a lossless export needs. */
@@ -520,100 +478,39 @@ function eventEntry(event: CallEvent, at: number): CallRecord['events'][number] 
   return entry;
 }
 
-function stopRinging(ctx: Ctx, key: string, call: CallState): void {
-  call.deadlines = call.deadlines.filter((d) => d.ruleId !== 'answer-window');
-  if (call.ringShown) {
-    call.ringShown = false;
-    ctx.effects.push({ type: 'ring-status', tabId: call.record.tabId, callKey: key, ring: null });
-  }
-}
-
 const currentHold = (call: CallState, by: Party) => call.record.holds.find((h) => h.by === by && h.end === undefined);
 
-function applyConnected(ctx: Ctx, key: string, call: CallState, event: CallEvent, at: number): boolean {
+/** The record's side of an event on a connected call; false when it does not apply (the rules then never see it). */
+function applyConnected(call: CallState, event: CallEvent, at: number): boolean {
   const r = call.record;
   switch (event.type) {
-    case 'hold-requested': {
-      if (currentHold(call, 'agent')) return false; // Already on hold: a click on Hold now is not a new hold.
-      const repeat = call.holdRequestedAt !== undefined && at - call.holdRequestedAt <= REQUEST_WINDOW_MS;
-      call.holdRequestedAt = at;
-      if (!repeat && ruleOn(ctx, 'hold-permission')) {
-        showNudge(ctx, key, call, 'hold-permission', 'toast', text(ctx, 'hold-permission.before'), at);
-      }
-      return true;
-    }
-    case 'held': {
+    case 'hold-requested':
+      return !currentHold(call, 'agent'); // Already on hold: a click on Hold now is not a new hold.
+    case 'held':
       if (currentHold(call, event.by)) return false;
       r.holds.push({ start: at, by: event.by });
-      if (event.by === 'agent') onAgentHold(ctx, key, call, at);
       return true;
-    }
     case 'resumed': {
       const hold = currentHold(call, event.by);
       if (!hold) return false;
       hold.end = at;
-      if (event.by === 'agent') {
-        call.deadlines = call.deadlines.filter((d) => d.ruleId !== 'hold-check-back');
-        withdraw(ctx, call, (n) => n.ruleId === 'hold-check-back');
-      }
       return true;
     }
-    case 'transfer-requested': {
-      const repeat = call.transferRequestedAt !== undefined && at - call.transferRequestedAt <= REQUEST_WINDOW_MS;
-      call.transferRequestedAt = at;
-      if (!repeat && ruleOn(ctx, 'transfer-permission')) {
-        showNudge(ctx, key, call, 'transfer-permission', 'toast', text(ctx, 'transfer-permission.before'), at);
-      }
-      return true;
-    }
-    case 'transfer-started': {
+    case 'transfer-started':
       r.transfers.push({ at, by: event.by, ...(event.target !== undefined ? { target: event.target } : {}) });
-      if (event.by !== 'agent') return true; // The other side transferring us: nothing to coach.
-      delete call.transferFailedAt;
-      const asked = call.transferRequestedAt !== undefined && at - call.transferRequestedAt <= REQUEST_WINDOW_MS;
-      delete call.transferRequestedAt;
-      if (!asked && ruleOn(ctx, 'transfer-permission') && !hasOpenQuestion(call, 'transfer-permission')) {
-        showNudge(ctx, key, call, 'transfer-permission', 'question', text(ctx, 'transfer-permission.question'), at);
-      }
       return true;
-    }
-    case 'hangup-requested': {
-      if (!call.closingShown && ruleOn(ctx, 'closing')) showClosing(ctx, key, call, 'closing.before', at);
-      return true;
-    }
+    case 'transfer-requested':
+    case 'hangup-requested':
     case 'muted':
     case 'unmuted':
-      return true; // Recorded only.
+      return true; // Recorded; the rules decide what they mean.
     default:
       return false;
   }
 }
 
-function onAgentHold(ctx: Ctx, key: string, call: CallState, at: number): void {
-  const asked = call.holdRequestedAt !== undefined && at - call.holdRequestedAt <= REQUEST_WINDOW_MS;
-  delete call.holdRequestedAt;
-  // One unanswered "did you ask?" at a time: an agent who ignores it does not need a pile of them.
-  if (!asked && ruleOn(ctx, 'hold-permission') && !hasOpenQuestion(call, 'hold-permission')) {
-    showNudge(ctx, key, call, 'hold-permission', 'question', text(ctx, 'hold-permission.question'), at);
-  }
-  const overuse = ctx.config.rules['hold-overuse'];
-  const holds = call.record.holds.filter((h) => h.by === 'agent').length;
-  if (overuse.enabled && holds >= overuse.maxHolds) {
-    showNudge(ctx, key, call, 'hold-overuse', 'toast', text(ctx, 'hold-overuse.nudge', { holds }), at);
-  }
-  const checkBack = ctx.config.rules['hold-check-back'];
-  if (checkBack.enabled) {
-    const intervalMs = checkBack.intervalSeconds * 1000;
-    call.deadlines.push({ at: at + intervalMs, ruleId: 'hold-check-back', intervalMs });
-  }
-}
-
-function onTransferOutcome(
-  ctx: Ctx,
-  call: CallState,
-  event: CallEventOf<'transfer-accepted'> | CallEventOf<'transfer-failed'>,
-  at: number,
-): boolean {
+/** The outcome of the last transfer by the same side; false when it changes nothing. */
+function applyTransferOutcome(call: CallState, event: CallEventOf<'transfer-accepted'> | CallEventOf<'transfer-failed'>): boolean {
   const transfers = call.record.transfers;
   let index = -1;
   for (let i = transfers.length - 1; i >= 0; i--) {
@@ -628,38 +525,18 @@ function onTransferOutcome(
   const outcome = event.type === 'transfer-failed' ? 'failed' : event.completed ? 'completed' : 'accepted';
   if (transfer.outcome === outcome) return false;
   transfer.outcome = outcome;
-  if (event.by !== 'agent') return true;
-  if (outcome === 'failed') {
-    call.transferFailedAt = at;
-  } else if (call.phase === 'ended' && call.safeHold === 'transfer') {
-    // The success came just after the agent's leg ended: the caller reached the target after all.
-    call.record.flags = call.record.flags.filter((f) => f.ruleId !== 'safe-hold');
-    delete call.safeHold;
-    withdraw(ctx, call, (n) => n.ruleId === 'safe-hold');
-  }
   return true;
-}
-
-function showClosing(ctx: Ctx, key: string, call: CallState, textId: 'closing.before' | 'closing.after', at: number): void {
-  call.closingShown = true;
-  const items = CLOSING_ITEMS.map((item) => ({ id: item.id, text: text(ctx, item.textId) }));
-  showNudge(ctx, key, call, 'closing', 'checklist', text(ctx, textId), at, items);
 }
 
 // ─── the end of a call ──────────────────────────────────────────────────────────────────────
 
-interface EndOptions {
-  by?: Party;
-  endReason?: string;
-  missedReason?: MissedReason;
-  /** False for tab-closed and stale calls: nobody is there to read a nudge. */
-  coach: boolean;
-}
+type EndOptions = Omit<CallEnd, 'wasRinging'>;
 
 /**
- * Common to every end: stop timers and the ring counter, close holds, and withdraw the toasts
- * that were about the moment (ring, check-back, "before" reminders, 4th hold). Questions and
- * checklists stay: answering them after the call still completes the record.
+ * Common to every end: stop timers (and, through the rules, the ring counter and pending
+ * requests), close holds, and withdraw the toasts that were about the moment (ring,
+ * check-back, "before" reminders, 4th hold). Questions and checklists stay: answering them
+ * after the call still completes the record.
  */
 function closeDown(ctx: Ctx, key: string, call: CallState, at: number, opts: EndOptions): void {
   const r = call.record;
@@ -668,95 +545,27 @@ function closeDown(ctx: Ctx, key: string, call: CallState, at: number, opts: End
   if (opts.endReason) r.endReason = opts.endReason;
   for (const hold of r.holds) if (hold.end === undefined) hold.end = at;
   call.deadlines = [];
-  delete call.holdRequestedAt;
-  delete call.transferRequestedAt;
-  stopRinging(ctx, key, call);
+  dispatch(ctx, key, call, (h, c) => h.onClose?.(c, at));
   withdraw(ctx, call, (n) => n.kind === 'toast');
   markChanged(ctx, key);
 }
 
 function missCall(ctx: Ctx, key: string, call: CallState, at: number, opts: EndOptions): void {
   const r = call.record;
-  const inboundRinging = call.phase === 'ringing';
+  const wasRinging = call.phase === 'ringing';
   call.phase = 'missed';
   r.outcome = 'missed';
   if (opts.missedReason) r.missedReason = opts.missedReason;
   if (call.ringStartedAt !== undefined && call.region) r.rings = ringNumberAt(at - call.ringStartedAt, call.region);
   closeDown(ctx, key, call, at, opts);
-  // Outbound calls that did not connect are recorded only: the agent knows they did not get through.
-  // A colleague took it off a ring-all queue: recorded, but not the agent's miss to nudge about.
-  const theirs = opts.missedReason === 'answered-elsewhere';
-  if (opts.coach && !theirs && inboundRinging && r.direction === 'inbound' && ruleOn(ctx, 'missed-call')) {
-    const body = text(ctx, 'missed-call.nudge', { caller: callerName(ctx, r.remote), rings: r.rings ?? 1 });
-    showNudge(ctx, key, call, 'missed-call', 'toast', body, at);
-  }
+  dispatch(ctx, key, call, (h, c) => h.onMissed?.(c, at, { ...opts, wasRinging }));
 }
 
 function endCall(ctx: Ctx, key: string, call: CallState, at: number, opts: EndOptions): void {
   call.phase = 'ended';
   closeDown(ctx, key, call, at, opts);
   if (!opts.coach) return;
-  if (opts.by === 'agent') checkSafeHold(ctx, key, call, at);
-  checkHoldShare(ctx, key, call, at);
-  if (!call.closingShown && ruleOn(ctx, 'closing')) showClosing(ctx, key, call, 'closing.after', at);
-}
-
-/**
- * safe-hold: the agent's side ended the call within the window after (a) a transfer attempt
- * that did not succeed (never accepted, or failed; the window runs from its start or its
- * failure, whichever is later) or (b) the start of an agent hold. A transfer that was accepted
- * clears every hold before it: that is the normal blind transfer (hold, REFER, 202, BYE).
- */
-function checkSafeHold(ctx: Ctx, key: string, call: CallState, end: number): void {
-  const rule = ctx.config.rules['safe-hold'];
-  if (!rule.enabled) return;
-  const windowMs = rule.windowSeconds * 1000;
-  const r = call.record;
-  const transfer = r.transfers.filter((t) => t.by === 'agent').at(-1);
-  const lastHold = r.holds.filter((h) => h.by === 'agent').at(-1);
-
-  let cause: { kind: 'hold' | 'transfer'; since: number } | undefined;
-  if (transfer && (transfer.outcome === undefined || transfer.outcome === 'failed')) {
-    const since = Math.max(transfer.at, call.transferFailedAt ?? transfer.at);
-    if (end - since <= windowMs) cause = { kind: 'transfer', since };
-  }
-  const transferSucceeded = transfer?.outcome === 'accepted' || transfer?.outcome === 'completed';
-  const holdCounts = lastHold !== undefined && (!transferSucceeded || lastHold.start > (transfer?.at ?? 0));
-  if (!cause && lastHold && holdCounts && end - lastHold.start <= windowMs) {
-    cause = { kind: 'hold', since: lastHold.start };
-  }
-  if (!cause) return;
-
-  const seconds = Math.round(Math.max(0, end - cause.since) / 1000);
-  call.safeHold = cause.kind;
-  r.flags.push({
-    ruleId: 'safe-hold',
-    at: end,
-    note:
-      cause.kind === 'hold'
-        ? `likely accidental disconnect: ended ${seconds} s after a hold started`
-        : `likely accidental disconnect: ended ${seconds} s after a transfer that did not succeed`,
-  });
-  const textId = cause.kind === 'hold' ? 'safe-hold.hold' : 'safe-hold.transfer';
-  showNudge(ctx, key, call, 'safe-hold', 'toast', text(ctx, textId, { seconds }), end);
-}
-
-/** hold-overuse at the end: the agent's hold time as a share of the connected time (answer → end). */
-function checkHoldShare(ctx: Ctx, key: string, call: CallState, end: number): void {
-  const rule = ctx.config.rules['hold-overuse'];
-  const answeredAt = call.record.answeredAt;
-  if (!rule.enabled || answeredAt === undefined) return;
-  const connected = end - answeredAt;
-  if (connected <= 0) return;
-  let held = 0;
-  for (const h of call.record.holds) {
-    if (h.by !== 'agent') continue;
-    held += Math.max(0, Math.min(h.end ?? end, end) - Math.max(h.start, answeredAt));
-  }
-  const share = held / connected;
-  if (share <= rule.maxHoldShare) return;
-  const percent = Math.round(share * 100);
-  showNudge(ctx, key, call, 'hold-overuse', 'toast', text(ctx, 'hold-overuse.share', { percent }), end);
+  dispatch(ctx, key, call, (h, c) => h.onEnded?.(c, at, { ...opts, wasRinging: false }), END_ORDER);
 }
 
 // ─── other inputs ───────────────────────────────────────────────────────────────────────────
@@ -812,19 +621,10 @@ function onNudgeResponse(ctx: Ctx, nudgeKey: string, response: NudgeResponse, at
       break;
     case 'checked': {
       if (entry.kind !== 'checklist') return;
-      if (entry.ruleId === 'greeting') {
-        // One list with the call card's ticks: the record's greetingChecked, mirrored here.
-        if (!isGreetingPart(response.itemId) || !setGreetingPart(call, response.itemId, response.checked, when)) return;
-        break;
-      }
-      if (!CLOSING_ITEMS.some((i) => i.id === response.itemId)) return;
-      const checked = entry.checked ?? [];
-      const has = checked.includes(response.itemId);
-      if (has === response.checked) return;
-      // Kept in the checklist's order, whatever the order of ticking.
-      const next = response.checked ? [...checked, response.itemId] : checked.filter((id) => id !== response.itemId);
-      entry.checked = CLOSING_ITEMS.map((i) => i.id).filter((id) => next.includes(id));
-      entry.checkedAt = when;
+      // The checklist's rule keeps its items (greeting: one list with the call card's ticks).
+      const rule = RULE_BY_ID[entry.ruleId] as AnyRule | undefined;
+      const onChecked = rule && hooksOf(rule).onChecked;
+      if (!rule || !onChecked?.(ruleCall(ctx, key, call, rule), entry, response.itemId, response.checked, when)) return;
       break;
     }
   }
@@ -836,88 +636,34 @@ function inputTime(at: number, now: number): number {
   return Math.min(Number.isFinite(at) ? at : now, now);
 }
 
-const isGreetingPart = (value: unknown): value is GreetingPart => GREETING_PARTS.some((p) => p === value);
-
-/**
- * Tick or untick a greeting part: the record's `greetingChecked` (in the greeting's order) and
- * the greeting checklist's `checked` and `checkedAt`, kept equal. False when nothing changed.
- */
-function setGreetingPart(call: CallState, part: GreetingPart, checked: boolean, at: number): boolean {
-  const r = call.record;
-  const current = r.greetingChecked ?? [];
-  if (current.includes(part) === checked) return false;
-  const next = checked ? [...current, part] : current.filter((p) => p !== part);
-  r.greetingChecked = GREETING_PARTS.filter((p) => next.includes(p));
-  for (const n of r.nudges) {
-    if (n.ruleId !== 'greeting' || n.kind !== 'checklist') continue;
-    n.checked = [...r.greetingChecked];
-    n.checkedAt = at;
-  }
-  return true;
-}
-
-/** Trimmed, inner runs of whitespace (a pasted line break) made one space, cut without splitting a character. */
-function cleanCallerName(name: string): string {
-  let clean = name.replace(/\s+/g, ' ').trim();
-  if (clean.length > MAX_CALLER_NAME_CHARS) {
-    clean = clean.slice(0, MAX_CALLER_NAME_CHARS);
-    if (/[\uD800-\uDBFF]$/.test(clean)) clean = clean.slice(0, -1);
-    clean = clean.trimEnd();
-  }
-  return clean;
-}
-
 /**
  * What the agent noted on the call card, for a call the coach still holds (live, or finished
- * less than KEEP_FINISHED_MS ago: a name or a message is often noted after hanging up). A note
- * that changes nothing (a retry, the same name again) writes no record.
+ * less than KEEP_FINISHED_MS ago: a name or a message is often noted after hanging up); the
+ * rule of the note's kind keeps it. A note that changes nothing (a retry, the same name again)
+ * writes no record.
  */
 function onAgentNote(ctx: Ctx, key: string, note: AgentNote, at: number): void {
   const peek = typeof key === 'string' ? ctx.state.calls[key] : undefined;
   if (!peek || typeof note !== 'object' || note === null) return;
   const when = inputTime(at, ctx.now);
-  switch (note.type) {
-    case 'caller-name': {
-      if (typeof note.name !== 'string') return;
-      const name = cleanCallerName(note.name);
-      if ((peek.record.callerName ?? '') === name) return;
-      const call = mutable(ctx, key);
-      if (!call) return;
-      if (name === '') {
-        delete call.record.callerName;
-        break;
-      }
-      call.record.callerName = name;
-      call.callerNameNoted = true;
-      // Noted in time: no nudge. Noted after it: the reminder has done its job.
-      call.deadlines = call.deadlines.filter((d) => d.ruleId !== 'caller-name');
-      withdraw(ctx, call, (n) => n.ruleId === 'caller-name');
-      break;
-    }
-    case 'greeting-part': {
-      if (!isGreetingPart(note.part) || typeof note.checked !== 'boolean') return;
-      if ((peek.record.greetingChecked ?? []).includes(note.part) === note.checked) return;
-      const call = mutable(ctx, key);
-      if (!call || !setGreetingPart(call, note.part, note.checked, when)) return;
-      break;
-    }
-    case 'message-taken': {
-      const id = note.messageId;
-      if (typeof id !== 'string' || id === '' || id.length > MAX_MESSAGE_ID_CHARS) return;
-      if (peek.record.messages?.includes(id)) return;
-      const call = mutable(ctx, key);
-      if (!call) return;
-      const messages = [...(call.record.messages ?? []), id];
-      call.record.messages = messages.slice(-MAX_RECORD_MESSAGES);
-      break;
-    }
-    default:
-      return; // A note of a kind this version does not know.
+  let took = false;
+  for (const rule of RULES) {
+    const onNote = hooksOf(rule).onNote;
+    if (onNote?.(rulePlan(ctx, key, ctx.state.calls[key] ?? peek, rule), note, when)) took = true;
   }
-  markChanged(ctx, key);
+  if (took) markChanged(ctx, key);
 }
 
 // ─── deadlines ──────────────────────────────────────────────────────────────────────────────
+
+/** Every rule plans its deadlines on every call (a configuration may have changed since the last step). */
+function planDeadlines(ctx: Ctx): void {
+  for (const rule of RULES) {
+    const plan = hooksOf(rule).plan;
+    if (!plan) continue;
+    for (const [key, peek] of Object.entries(ctx.state.calls)) plan(rulePlan(ctx, key, peek, rule));
+  }
+}
 
 function fireDueDeadlines(ctx: Ctx): void {
   // Each firing removes its deadline and schedules any next one strictly after `now`, so this
@@ -932,104 +678,10 @@ function fireDueDeadlines(ctx: Ctx): void {
     if (!due) return;
     const call = mutable(ctx, due.key);
     if (!call) return;
-    const { at, ruleId } = due.deadline;
-    call.deadlines = call.deadlines.filter((d) => !(d.at === at && d.ruleId === ruleId));
-    if (ruleId === 'answer-window') fireRingThree(ctx, due.key, call, at);
-    else if (ruleId === 'caller-name') fireCallerName(ctx, due.key, call, at);
-    else fireCheckBack(ctx, due.key, call, at);
-  }
-}
-
-function fireRingThree(ctx: Ctx, key: string, call: CallState, at: number): void {
-  if (call.phase !== 'ringing' || !ruleOn(ctx, 'answer-window')) return;
-  showNudge(ctx, key, call, 'answer-window', 'toast', text(ctx, 'answer-window.nudge'), at);
-}
-
-/** caller-name: still connected and no name noted by the deadline (answer + afterSeconds). */
-function fireCallerName(ctx: Ctx, key: string, call: CallState, at: number): void {
-  if (!wantsCallerName(ctx, call)) return;
-  showNudge(ctx, key, call, 'caller-name', 'toast', text(ctx, 'caller-name.nudge'), at);
-}
-
-/** Whether caller-name should still nudge on this call: once per call, inbound, connected, no name noted. */
-function wantsCallerName(ctx: Ctx, call: CallState): boolean {
-  return (
-    call.phase === 'connected' &&
-    call.record.direction === 'inbound' &&
-    call.record.answeredAt !== undefined &&
-    ruleOn(ctx, 'caller-name') &&
-    !call.callerNameNoted &&
-    call.record.callerName === undefined &&
-    call.occurrences['caller-name'] === undefined
-  );
-}
-
-/**
- * caller-name's deadline, answer + afterSeconds, planned on answer and re-planned when the team
- * lead changes the delay mid-call (a deadline then already past fires once, now); dropped when
- * the rule is switched off, the name is noted or the nudge has shown. Switched on mid-call, it
- * is planned as if it had been on since the answer.
- */
-function replanCallerName(ctx: Ctx): void {
-  const afterMs = ctx.config.rules['caller-name'].afterSeconds * 1000;
-  for (const [key, peek] of Object.entries(ctx.state.calls)) {
-    const planned = peek.deadlines.filter((d) => d.ruleId === 'caller-name');
-    const wanted = wantsCallerName(ctx, peek);
-    const [only] = planned;
-    if (wanted ? planned.length === 1 && only?.afterMs === afterMs : planned.length === 0) continue;
-    const call = mutable(ctx, key);
-    if (!call) continue;
-    call.deadlines = call.deadlines.filter((d) => d.ruleId !== 'caller-name');
-    const answeredAt = call.record.answeredAt;
-    if (!wanted || answeredAt === undefined) continue;
-    call.deadlines.push({ at: Math.max(answeredAt + afterMs, ctx.now), ruleId: 'caller-name', afterMs });
-  }
-}
-
-/**
- * One check-back per due deadline, however late the tick. The next one stays on the hold's
- * grid (start + k × interval, so the texts read 45, 90, 135 s…) but is at least half an
- * interval after `now`: a tick that comes at 89.9 s to fire the 45 s check-back must not be
- * followed by the 90 s one a moment later. The text gives the true time on hold at `now`.
- */
-function fireCheckBack(ctx: Ctx, key: string, call: CallState, at: number): void {
-  const hold = currentHold(call, 'agent');
-  const rule = ctx.config.rules['hold-check-back'];
-  if (call.phase !== 'connected' || !hold || !rule.enabled) return;
-  const seconds = Math.round(Math.max(0, ctx.now - hold.start) / 1000);
-  // The new check-back replaces the last one rather than stacking up beside it.
-  withdraw(ctx, call, (n) => n.ruleId === 'hold-check-back');
-  showNudge(ctx, key, call, 'hold-check-back', 'toast', text(ctx, 'hold-check-back.nudge', { seconds }), at);
-  const interval = rule.intervalSeconds * 1000;
-  const k = Math.max(1, Math.ceil((ctx.now + interval / 2 - hold.start) / interval));
-  const next = Math.max(hold.start + k * interval, ctx.now + 1);
-  call.deadlines.push({ at: next, ruleId: 'hold-check-back', intervalMs: interval });
-}
-
-/**
- * A team lead's change applies to calls already on hold: a check-back planned with another
- * interval (or for a rule since switched off or on) is planned again from the last check-back
- * of this hold, or from its start. A deadline that is then already past fires once, now.
- */
-function replanCheckBacks(ctx: Ctx): void {
-  const rule = ctx.config.rules['hold-check-back'];
-  const intervalMs = rule.intervalSeconds * 1000;
-  for (const [key, peek] of Object.entries(ctx.state.calls)) {
-    if (peek.phase !== 'connected') continue;
-    const hold = currentHold(peek, 'agent');
-    const planned = peek.deadlines.filter((d) => d.ruleId === 'hold-check-back');
-    const wanted = rule.enabled && hold !== undefined;
-    // Deadlines from before `intervalMs` was recorded count as planned with the current interval.
-    const [only] = planned;
-    if (wanted ? planned.length === 1 && (only?.intervalMs ?? intervalMs) === intervalMs : planned.length === 0) continue;
-    const call = mutable(ctx, key);
-    if (!call) continue;
-    call.deadlines = call.deadlines.filter((d) => d.ruleId !== 'hold-check-back');
-    if (!wanted || !hold) continue;
-    const lastShown = call.record.nudges
-      .filter((n) => n.ruleId === 'hold-check-back' && n.firedAt >= hold.start)
-      .reduce((latest, n) => Math.max(latest, n.firedAt), hold.start);
-    call.deadlines.push({ at: Math.max(lastShown + intervalMs, ctx.now), ruleId: 'hold-check-back', intervalMs });
+    const { deadline } = due;
+    call.deadlines = call.deadlines.filter((d) => !(d.at === deadline.at && d.ruleId === deadline.ruleId));
+    const rule = RULE_BY_ID[deadline.ruleId] as AnyRule | undefined;
+    if (rule) hooksOf(rule).onDeadline?.(ruleCall(ctx, due.key, call, rule), deadline);
   }
 }
 
@@ -1040,9 +692,9 @@ function closeStaleCalls(ctx: Ctx): void {
   const { now, state } = ctx;
   const live = Object.entries(state.calls).filter(([, c]) => isLive(c));
   // Sorting only when over the cap: this runs on every step.
-  if (live.length > MAX_LIVE_CALLS) live.sort(([ka, a], [kb, b]) => a.lastEventAt - b.lastEventAt || (ka < kb ? -1 : 1));
+  if (live.length > MAX_COACHED_LIVE_CALLS) live.sort(([ka, a], [kb, b]) => a.lastEventAt - b.lastEventAt || (ka < kb ? -1 : 1));
   live.forEach(([key, peek], i) => {
-    if (now - peek.lastEventAt > STALE_LIVE_MS || live.length - i > MAX_LIVE_CALLS) {
+    if (now - peek.lastEventAt > STALE_LIVE_MS || live.length - i > MAX_COACHED_LIVE_CALLS) {
       const call = mutable(ctx, key);
       // Its end went unseen; its last event is the best guess (`now` would count hours of nothing).
       if (call) closeSilently(ctx, key, call, call.lastEventAt, 'stale');

@@ -8,33 +8,16 @@
 import type { Language } from './types';
 import enMessages from '../../../_locales/en/messages.json';
 import lvMessages from '../../../_locales/lv/messages.json';
+import { RULES, type TextId } from './rules/registry';
 
-/** Every text the coach can show. Ids are `<rule id>.<purpose>` so an override says what it changes. */
-export const TEXT_IDS = [
-  'answer-window.nudge',
-  'missed-call.nudge',
-  'missed-call.unknown-caller',
-  'greeting.intro',
-  'greeting.no-agent-name',
-  'greeting.no-organization',
-  'caller-name.nudge',
-  'hold-permission.before',
-  'hold-permission.question',
-  'hold-check-back.nudge',
-  'hold-overuse.nudge',
-  'hold-overuse.share',
-  'transfer-permission.before',
-  'transfer-permission.question',
-  'safe-hold.hold',
-  'safe-hold.transfer',
-  'closing.before',
-  'closing.after',
-  'closing.recap',
-  'closing.anything-else',
-  'closing.thank',
-] as const;
+export { formatText, type TextParams } from './format-text';
+export type { TextId };
 
-export type TextId = (typeof TEXT_IDS)[number];
+/**
+ * Every text the coach can show, from the rules' modules. Ids are `<rule id>.<purpose>` so an
+ * override says what it changes.
+ */
+export const TEXT_IDS: readonly TextId[] = RULES.flatMap((rule): readonly TextId[] => rule.texts);
 
 export type TextTable = Readonly<Record<TextId, string>>;
 
@@ -60,18 +43,3 @@ export const DEFAULT_TEXTS: Readonly<Record<Language, TextTable>> = {
   en: tableFrom(enMessages, 'en'),
   lv: tableFrom(lvMessages, 'lv'),
 };
-
-export type TextParams = Readonly<Record<string, string | number>>;
-
-const PLACEHOLDER = /\{([A-Za-z][A-Za-z0-9_-]*)\}/g;
-
-/**
- * Fill `{name}` placeholders in one pass, so a value that itself contains "{seconds}" (a
- * caller's display name can be anything) is never expanded again. Unknown placeholders stay
- * as they are: a team lead's typo then shows up verbatim instead of vanishing.
- */
-export function formatText(template: string, params: TextParams): string {
-  return template.replace(PLACEHOLDER, (whole, name: string) =>
-    Object.hasOwn(params, name) ? String(params[name]) : whole,
-  );
-}

@@ -25,7 +25,20 @@ const at = (iso: string): number => {
   return ms;
 };
 
-const RIGA = DEFAULT_BUSINESS_HOURS;
+/**
+ * Latvian public holidays of 2026 and 2027 (Law on Public Holidays, Commemoration Days and
+ * Celebration Days), including those that fall on a weekend: what a Latvian team lead enters
+ * (the product's default has no holidays; README, "Business hours and holidays").
+ */
+const LATVIAN_HOLIDAYS_2026_2027: readonly string[] = [
+  '2026-01-01', '2026-04-03', '2026-04-05', '2026-04-06', '2026-05-01', '2026-05-04', '2026-06-23',
+  '2026-06-24', '2026-11-18', '2026-12-24', '2026-12-25', '2026-12-26', '2026-12-31',
+  '2027-01-01', '2027-03-26', '2027-03-28', '2027-03-29', '2027-05-01', '2027-05-04', '2027-06-23',
+  '2027-06-24', '2027-11-18', '2027-12-24', '2027-12-25', '2027-12-26', '2027-12-31',
+];
+
+/** The default hours (Mon–Fri 09:00–17:00, Riga) with the Latvian holidays a team lead entered. */
+const RIGA: BusinessHours = { ...DEFAULT_BUSINESS_HOURS, holidays: LATVIAN_HOLIDAYS_2026_2027 };
 const NEW_YORK: BusinessHours = { timeZone: 'America/New_York', days: [1, 2, 3, 4, 5], open: '09:00', close: '17:00', holidays: ['2026-11-26', '2026-12-25'] };
 
 describe('business days in Riga (Mon–Fri 09:00–17:00, Latvian holidays)', () => {
