@@ -22,6 +22,36 @@ export interface RemoteParty {
   number?: string;
 }
 
+/**
+ * What a signal source can observe of a call. A rule fires on evidence of a lapse, never on
+ * missing evidence of success: an outcome the source cannot observe is unknown, not failed
+ * (design.md, "The call event model"; rules-catalogue.md, `safe-hold`).
+ */
+export interface Observability {
+  /** `hold-requested`: the agent reaching for Hold before the softphone acts. */
+  holdIntent: boolean;
+  /** `held` / `resumed`. */
+  hold: boolean;
+  /** `transfer-requested`. */
+  transferIntent: boolean;
+  /** `transfer-accepted` / `transfer-failed` (SIP: 202 to REFER, NOTIFY sipfrag). */
+  transferOutcome: boolean;
+  /** `hangup-requested`. */
+  hangupIntent: boolean;
+  /** Whether `ended.by` / `missed.by` say truly who ended the call. */
+  endedBy: boolean;
+}
+
+/** What SIP over WebSocket shows: every outcome on the wire, no intent before it. */
+export const SIP_OBSERVABILITY: Observability = {
+  holdIntent: false,
+  hold: true,
+  transferIntent: false,
+  transferOutcome: true,
+  hangupIntent: false,
+  endedBy: true,
+};
+
 interface CallEventBase {
   /** Stable for the whole call in one tab (for SIP: the Call-ID). */
   callId: string;
@@ -29,6 +59,11 @@ interface CallEventBase {
   at: number;
   /** The adapter id that produced the event, e.g. "sip-websocket". */
   source: string;
+  /**
+   * What the source can observe of this call. Sent at least on the event that starts a call;
+   * absent means `SIP_OBSERVABILITY` (SIP adapters and call timelines written before it existed).
+   */
+  observes?: Observability;
 }
 
 export type CallEvent = CallEventBase &
