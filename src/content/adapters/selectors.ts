@@ -8,7 +8,7 @@
  * looked up at most once per animation frame (quality bar: ≤ 2 ms per 1,000 mutations).
  */
 import type { SoftphoneAdapter } from './adapter';
-import type { CallEvent } from '../../core/call-event';
+import type { CallEvent, Observability } from '../../core/call-event';
 import type { SiteSelectors } from '../../core/coach/config';
 
 type Control = 'answer' | 'hold' | 'resume' | 'transfer' | 'hangup';
@@ -26,6 +26,20 @@ function usable(selector: string | undefined): string | undefined {
   }
 }
 
+/**
+ * What a selector softphone shows: the agent's clicks (intent to hold, transfer and hang up,
+ * taken as the act itself), nothing of what the network did. A transfer's outcome is never
+ * seen, so it is unknown, not failed; a hang-up by the caller is not seen either.
+ */
+export const SELECTOR_OBSERVABILITY: Observability = {
+  holdIntent: true,
+  hold: true,
+  transferIntent: true,
+  transferOutcome: false,
+  hangupIntent: true,
+  endedBy: false,
+};
+
 export function createSelectorAdapter(selectors: SiteSelectors): SoftphoneAdapter {
   return {
     id: 'selectors',
@@ -40,7 +54,7 @@ export function createSelectorAdapter(selectors: SiteSelectors): SoftphoneAdapte
       let serial = 0;
       let call: { id: string; answered: boolean; held: boolean } | undefined;
       let wasRinging = false;
-      const base = (at: number) => ({ callId: call?.id ?? '', at, source: 'selectors' });
+      const base = (at: number) => ({ callId: call?.id ?? '', at, source: 'selectors', observes: SELECTOR_OBSERVABILITY });
       const send = (event: CallEvent) => emit(event);
 
       const newCall = () => {

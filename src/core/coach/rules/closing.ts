@@ -7,6 +7,7 @@ import { CLOSING_LINES } from '../../practice/scenarios';
 import { draft, firstOf, inOrder, listOf } from '../../practice/facts';
 import { defineRule, ruleBase, type RuleCall } from './rule';
 import { closedUnseen, timeFrom, unseenText } from './explain-kit';
+import type { CallRecord } from '../types';
 
 type ClosingText = 'closing.before' | 'closing.after' | 'closing.recap' | 'closing.anything-else' | 'closing.thank';
 
@@ -17,10 +18,38 @@ export const CLOSING_ITEMS: readonly { id: string; textId: ClosingText }[] = [
   { id: 'thank', textId: 'closing.thank' },
 ];
 
+/** The closing items there is evidence of, in the closing's order. */
+const closingDone = (r: CallRecord): readonly string[] => r.closingChecked ?? [];
+
+/** The checklist of what the agent has not done yet; none when there is evidence of every item. */
 function showClosing(c: RuleCall<unknown, ClosingText>, textId: 'closing.before' | 'closing.after', at: number): void {
   c.call.closingShown = true;
-  const items = CLOSING_ITEMS.map((item) => ({ id: item.id, text: c.text(item.textId) }));
-  c.show('checklist', c.text(textId), at, items);
+  const done = closingDone(c.call.record);
+  const missing = CLOSING_ITEMS.filter((item) => !done.includes(item.id));
+  if (missing.length === 0) return;
+  c.show('checklist', c.text(textId), at, missing.map((item) => ({ id: item.id, text: c.text(item.textId) })));
+  const entry = c.call.record.nudges.at(-1);
+  if (entry?.ruleId === 'closing' && done.length > 0) entry.checked = [...done];
+}
+
+/**
+ * Tick or untick a closing item: the record's `closingChecked` and every closing checklist's
+ * `checked`, kept equal (in the closing's order); once every item is done the checklist leaves
+ * the screen. False when nothing changed.
+ */
+function setClosingItem(c: RuleCall<unknown, ClosingText>, itemId: string, checked: boolean, at: number): boolean {
+  const r = c.call.record;
+  const ticked = closingDone(r);
+  if (!CLOSING_ITEMS.some((i) => i.id === itemId) || ticked.includes(itemId) === checked) return false;
+  const next = checked ? [...ticked, itemId] : ticked.filter((id) => id !== itemId);
+  r.closingChecked = CLOSING_ITEMS.map((i) => i.id).filter((id) => next.includes(id));
+  for (const n of r.nudges) {
+    if (n.ruleId !== 'closing' || n.kind !== 'checklist') continue;
+    n.checked = [...r.closingChecked];
+    n.checkedAt = at;
+  }
+  if (r.closingChecked.length === CLOSING_ITEMS.length) c.withdraw();
+  return true;
 }
 
 export const closingRule = defineRule({
@@ -40,15 +69,12 @@ export const closingRule = defineRule({
     onEnded(c, at) {
       if (!c.call.closingShown && c.settings.enabled) showClosing(c, 'closing.after', at);
     },
-    onChecked(_c, entry, itemId, checked, at) {
-      if (!CLOSING_ITEMS.some((i) => i.id === itemId)) return false;
-      const ticked = entry.checked ?? [];
-      if (ticked.includes(itemId) === checked) return false;
-      // Kept in the checklist's order, whatever the order of ticking.
-      const next = checked ? [...ticked, itemId] : ticked.filter((id) => id !== itemId);
-      entry.checked = CLOSING_ITEMS.map((i) => i.id).filter((id) => next.includes(id));
-      entry.checkedAt = at;
-      return true;
+    onChecked(c, _entry, itemId, checked, at) {
+      return setClosingItem(c, itemId, checked, at);
+    },
+    onEvidence(c, event, at) {
+      if (event.act !== 'closing-item' || typeof event.item !== 'string') return false;
+      return setClosingItem(c, event.item, !event.undone, at);
     },
   },
   explain: {
@@ -62,6 +88,7 @@ export const closingRule = defineRule({
     quiet({ record: r }) {
       if (closedUnseen(r)) return unseenText(r);
       if (r.endedAt === undefined) return 'the call did not end and no hang-up was requested';
+      if (closingDone(r).length === CLOSING_ITEMS.length) return 'every closing item was done before the checklist was due';
       return 'no nudge';
     },
   },

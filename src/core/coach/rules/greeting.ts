@@ -35,6 +35,9 @@ function setGreetingPart(call: CallState, part: GreetingPart, checked: boolean, 
   return true;
 }
 
+/** There is evidence of every part of the greeting. */
+const greetingDone = (call: CallState): boolean => GREETING_PARTS.every((p) => call.record.greetingChecked?.includes(p));
+
 /** `{agent}` and `{organization}` for the greeting; a neutral stand-in for one not set. */
 function greetingParams(c: RuleCall<unknown, 'greeting.no-agent-name' | 'greeting.no-organization'>): TextParams {
   const agent = c.config.agentName?.trim();
@@ -65,6 +68,8 @@ export const greetingRule = defineRule({
   coach: {
     onAnswered(c, at) {
       if (c.call.record.direction !== 'inbound' || !c.settings.enabled) return;
+      // Every part already in evidence (ticked on a card opened before the answer): nothing to remind of.
+      if (greetingDone(c.call)) return;
       const params = greetingParams(c);
       const parts = c.config.greeting[c.config.language];
       const items = GREETING_PARTS.map((part) => ({ id: part, text: formatText(parts[part], params) }));
@@ -75,13 +80,16 @@ export const greetingRule = defineRule({
       if (ticked && entry?.ruleId === 'greeting') entry.checked = [...ticked];
     },
     onChecked(c, _entry, itemId, checked, at) {
-      return isGreetingPart(itemId) && setGreetingPart(c.call, itemId, checked, at);
+      if (!isGreetingPart(itemId) || !setGreetingPart(c.call, itemId, checked, at)) return false;
+      if (greetingDone(c.call)) c.withdraw();
+      return true;
     },
-    onNote(p, note, at) {
-      if (note.type !== 'greeting-part') return false;
-      if (!isGreetingPart(note.part) || typeof note.checked !== 'boolean') return false;
-      if ((p.peek.record.greetingChecked ?? []).includes(note.part) === note.checked) return false;
-      return setGreetingPart(p.edit().call, note.part, note.checked, at);
+    onEvidence(c, event, at) {
+      if (event.act !== 'greeting-part' || !isGreetingPart(event.item)) return false;
+      if (!setGreetingPart(c.call, event.item, !event.undone, at)) return false;
+      // The whole greeting given: the checklist has done its job and leaves the screen.
+      if (greetingDone(c.call)) c.withdraw();
+      return true;
     },
   },
   explain: {
