@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { SIP_OBSERVABILITY, type CallEvent, type EvidenceAct, type EvidenceHow, type Observability } from '../../../src/core/call-event';
 import { SELECTOR_OBSERVABILITY } from '../../../src/content/adapters/selectors';
 import { PRACTICE_OBSERVABILITY } from '../../../src/content/adapters/practice';
+import { DEFAULT_CONFIG, step } from '../../../src/core/coach';
 import { connectedCall, ev, harness, t } from './harness';
 
 const evidence = (callId: string, at: number, act: EvidenceAct, extra: { item?: string; name?: string; how?: EvidenceHow; undone?: boolean } = {}): CallEvent => ({
@@ -224,5 +225,24 @@ describe('unknown is not failure: safe-hold and what a source observes', () => {
     h.event(ev.held('c1', t(30)));
     h.event(ev.ended('c1', t(32)));
     expect(h.shown('safe-hold')).toHaveLength(1);
+  });
+});
+
+describe('a coach state persisted by the build before evidence', () => {
+  it('keeps the ticks of a closing checklist shown before the upgrade (no closingChecked yet): no migration needed', () => {
+    const h = harness({ roundTrip: true });
+    connectedCall(h);
+    h.event(ev.ended('c1', t(30)));
+    const [checklist] = h.shown('closing');
+    h.respond(checklist!.key, { type: 'checked', itemId: 'recap', checked: true }, t(31));
+    // The previous build's state: the tick on the checklist's entry only, none of the new fields.
+    const old = JSON.parse(JSON.stringify(h.state)) as typeof h.state;
+    const call = old.calls['1:c1']!;
+    delete call.record.closingChecked;
+    delete call.record.observes;
+    const result = step(old, { kind: 'nudge-response', key: checklist!.key, response: { type: 'checked', itemId: 'thank', checked: true }, at: t(32) }, t(32), DEFAULT_CONFIG);
+    const record = result.effects.flatMap((e) => (e.type === 'record-call' ? [e.record] : [])).at(-1);
+    expect(record?.nudges.find((n) => n.key === checklist!.key)?.checked).toEqual(['recap', 'thank']);
+    expect(record?.closingChecked).toEqual(['recap', 'thank']);
   });
 });

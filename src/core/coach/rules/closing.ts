@@ -1,6 +1,8 @@
 /**
  * closing: recap, ask if there is anything else, thank them — a checklist once per call, when
- * the agent reaches for hang-up, or after the call when no hang-up request was seen.
+ * the agent reaches for hang-up, or after the call when no hang-up request was seen; of the
+ * items there is no evidence of yet (none at all when every item was said or ticked), and none
+ * when a transfer handed the caller over.
  */
 import * as v from 'valibot';
 import { CLOSING_LINES } from '../../practice/scenarios';
@@ -18,12 +20,28 @@ export const CLOSING_ITEMS: readonly { id: string; textId: ClosingText }[] = [
   { id: 'thank', textId: 'closing.thank' },
 ];
 
-/** The closing items there is evidence of, in the closing's order. */
-const closingDone = (r: CallRecord): readonly string[] => r.closingChecked ?? [];
+/**
+ * The closing items there is evidence of, in the closing's order. A record written before
+ * `closingChecked` existed (a coach state persisted by the previous build, mid-call) kept its
+ * ticks on the checklist only: those are the same evidence, so no migration is needed.
+ */
+const closingDone = (r: CallRecord): readonly string[] =>
+  r.closingChecked ?? r.nudges.filter((n) => n.ruleId === 'closing' && n.kind === 'checklist').at(-1)?.checked ?? [];
 
-/** The checklist of what the agent has not done yet; none when there is evidence of every item. */
+/**
+ * The agent handed the caller over: their last transfer was seen accepted, so the colleague
+ * closes that conversation. A transfer of unknown outcome (a selector softphone) may not have
+ * gone through: the checklist still comes, as a reminder, never as a reproach.
+ */
+function handedOver(r: CallRecord): boolean {
+  const transfer = r.transfers.filter((t) => t.by === 'agent').at(-1);
+  return transfer?.outcome === 'accepted' || transfer?.outcome === 'completed';
+}
+
+/** The checklist of what the agent has not done yet; none when there is evidence of every item, or the caller was handed over. */
 function showClosing(c: RuleCall<unknown, ClosingText>, textId: 'closing.before' | 'closing.after', at: number): void {
   c.call.closingShown = true;
+  if (handedOver(c.call.record)) return;
   const done = closingDone(c.call.record);
   const missing = CLOSING_ITEMS.filter((item) => !done.includes(item.id));
   if (missing.length === 0) return;
@@ -89,6 +107,7 @@ export const closingRule = defineRule({
       if (closedUnseen(r)) return unseenText(r);
       if (r.endedAt === undefined) return 'the call did not end and no hang-up was requested';
       if (closingDone(r).length === CLOSING_ITEMS.length) return 'every closing item was done before the checklist was due';
+      if (handedOver(r)) return 'the caller was handed over by a transfer: the colleague closes the conversation';
       return 'no nudge';
     },
   },
