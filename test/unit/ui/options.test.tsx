@@ -204,8 +204,8 @@ describe('the options page', () => {
     const actions = createMockActions({
       local: { rules: { 'hold-check-back': { intervalSecond: 30 } } } as never,
       errors: {
-        local: [{ path: 'rules.hold-check-back.intervalSecond', message: 'Unknown key "intervalSecond"' }],
-        policy: [{ path: 'businessHours.timeZone', message: 'Unknown time zone' }],
+        local: [{ path: 'rules.hold-check-back.intervalSecond', keys: ['rules', 'hold-check-back', 'intervalSecond'], message: 'Unknown key "intervalSecond"' }],
+        policy: [{ path: 'businessHours.timeZone', keys: ['businessHours', 'timeZone'], message: 'Unknown time zone' }],
       },
     });
     await renderOptions(actions);
