@@ -8,7 +8,7 @@
  * the last valid one in force, with its sites and their registrations, in a new worker too.
  */
 import { browser } from '../platform/browser';
-import { DEFAULT_CONFIG, type CoachConfig, type CoachConfigInput, type ConfigError } from '../core/coach/config';
+import { DEFAULT_CONFIG, type CoachConfig, type CoachConfigInput } from '../core/coach/config';
 import { acceptPolicy, checkConfigInput, effectiveConfig, lockedPaths, productLanguage, type KeyedConfigError } from '../core/config-layers';
 import type { AgentSettings, SettingsView } from '../core/messages';
 

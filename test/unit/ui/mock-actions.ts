@@ -3,7 +3,7 @@
  * the background's behaviour reduced to what the pages rely on (policy merged over local, locked
  * paths, validation with the core's schema, site statuses) and every call recorded.
  */
-import { parseCoachConfig, type CoachConfigInput, type ConfigError, type SiteSelectors } from '../../../src/core/coach/config';
+import { parseCoachConfig, type CoachConfigInput, type SiteSelectors } from '../../../src/core/coach/config';
 import type { Language } from '../../../src/core/coach/types';
 import type { AgentSettings, CardCall, HistoryProblem, SelectorTestResult, SettingsView, SiteStatus } from '../../../src/core/messages';
 import type { CallRecord } from '../../../src/core/coach/types';
