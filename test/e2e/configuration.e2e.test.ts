@@ -187,6 +187,47 @@ describe('the options page', () => {
     await setConfig(sw, { version: 1 });
   });
 
+  it('keeps the last valid configuration and its site registrations when the stored one fails validation, and says why', async () => {
+    type Chrome = {
+      storage: { local: { set(v: unknown): Promise<void>; remove(k: string): Promise<void> } };
+      scripting: { getRegisteredContentScripts(): Promise<{ id: string; matches?: string[] }[]> };
+    };
+    const registered = () =>
+      sw.evaluate(async () => {
+        const scripts = await (globalThis as unknown as { chrome: Chrome }).chrome.scripting.getRegisteredContentScripts();
+        return scripts.find((s) => s.id === 'second-ring-content')?.matches ?? [];
+      });
+    await setConfig(sw, { version: 1, organization: 'Acme' });
+    const labPatterns = await registered();
+    expect(labPatterns.length).toBeGreaterThan(0);
+    const options = await openOptions(agentBrowser, sw);
+
+    // Damaged (or no longer valid after an update): the copy written with the last save stays in force.
+    await sw.evaluate(async () => {
+      await (globalThis as unknown as { chrome: Chrome }).chrome.storage.local.set({ config: { organization: 'Damaged', rules: { 'hold-check-back': { intervalSecond: 3 } } } });
+    });
+    await expect.poll(() => options.getByTestId('in-force').getAttribute('data-in-force'), { timeout: 5_000 }).toBe('last-valid');
+    expect(await options.getByTestId('errors-local').locator('li[data-path]').evaluateAll((items) => items.map((i) => i.getAttribute('data-keys')))).toEqual([
+      JSON.stringify(['rules', 'hold-check-back', 'intervalSecond']),
+    ]);
+    expect(await options.getByTestId('field-organization').inputValue()).toBe('Acme'); // the value in force
+    await options.waitForTimeout(1_000);
+    expect(await registered()).toEqual(labPatterns);
+
+    // No valid copy either: the defaults coach, and the registrations are held, not dropped.
+    await sw.evaluate(async () => {
+      const { local } = (globalThis as unknown as { chrome: Chrome }).chrome.storage;
+      await local.remove('config/last-valid');
+      await local.set({ config: { sites: 'all of them' } });
+    });
+    await expect.poll(() => options.getByTestId('in-force').getAttribute('data-in-force'), { timeout: 5_000 }).toBe('defaults');
+    await options.waitForTimeout(1_000);
+    expect(await registered()).toEqual(labPatterns);
+
+    await options.close();
+    await setConfig(sw, { version: 1 });
+  });
+
   it('shows itself in Latvian when the agent chooses Latvian', async () => {
     const options = await openOptions(agentBrowser, sw);
     await options.getByTestId('field-agent.language').selectOption('lv');
