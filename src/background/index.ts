@@ -69,6 +69,14 @@ const history = createHistoryService({
     clear: async (name) => void (await browser.alarms.clear(name)),
   },
   remind: (nudge) => shift.remind(nudge),
+  forgetCalls: async () => {
+    const tabs = await coach.reset();
+    const screens = new Set([...tabs, ...(await softphoneTabs())]);
+    await Promise.all([...screens].map((tabId) => browser.tabs.sendMessage(tabId, { type: 'wiped', payload: {} }).catch(() => undefined)));
+    // Reminders shown as desktop notifications name callers too.
+    const shown = await browser.notifications.getAll().catch(() => ({}));
+    await Promise.all(Object.keys(shown).map((id) => browser.notifications.clear(id).catch(() => undefined)));
+  },
   newId: () => crypto.randomUUID(),
 });
 
@@ -145,7 +153,8 @@ browser.tabs.onRemoved.addListener((tabId) => void coach.input({ kind: 'tab-clos
  */
 async function applySettings(): Promise<void> {
   const settings = await loadSettings();
-  await syncRegistrations(settings.effective.sites);
+  // Sites unknown (stored configuration refused, none valid known): registrations stay as they are.
+  await syncRegistrations(settings.effective.sites, { keepRegistered: settings.holdRegistrations });
   await coach.input({ kind: 'tick' });
   const patterns = settings.effective.sites.map((s) => s.pattern);
   const siteTabs = patterns.length ? await browser.tabs.query({ url: patterns }).catch(() => []) : [];

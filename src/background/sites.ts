@@ -45,11 +45,16 @@ async function registeredPatterns(): Promise<Set<string>> {
 
 let syncing: Promise<void> = Promise.resolve();
 
-/** Make the registrations match the granted sites; serialised, so overlapping calls cannot race. */
-export function syncRegistrations(sites: readonly SoftphoneSite[]): Promise<void> {
+/**
+ * Make the registrations match the granted sites; serialised, so overlapping calls cannot race.
+ * `keepRegistered`: the sites in force are not known (a refused configuration), so nothing
+ * registered is removed.
+ */
+export function syncRegistrations(sites: readonly SoftphoneSite[], options: { keepRegistered?: boolean } = {}): Promise<void> {
   syncing = syncing.then(async () => {
     const patterns: string[] = [];
     for (const site of sites) if (!patterns.includes(site.pattern) && (await granted(site.pattern))) patterns.push(site.pattern);
+    if (options.keepRegistered) for (const pattern of await registeredPatterns()) if (!patterns.includes(pattern)) patterns.push(pattern);
     const ours = (await browser.scripting.getRegisteredContentScripts()).filter((s) => s.id === PAGE_HOOK_ID || s.id === CONTENT_ID);
     if (ours.length) await browser.scripting.unregisterContentScripts({ ids: ours.map((s) => s.id) });
     if (patterns.length === 0) return;

@@ -66,6 +66,7 @@ const stopHandling = handleMessages<BackgroundToContent, true>(
     wakeAt: ({ at }) => keepDeadline(at),
     card: ({ card }) => view.setCard(card),
     reminder: ({ nudge }) => view.remind(nudge),
+    wiped: () => view.clear(),
     settings: ({ language, site }) => {
       view.setLanguage(language);
       if (site !== undefined && JSON.stringify(site) !== JSON.stringify(currentSite)) {

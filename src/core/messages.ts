@@ -7,6 +7,8 @@ import type { AgentNote, CallRecord, ChecklistItem, Language, Nudge, NudgeRespon
 import type { CoachConfig, CoachConfigInput, ConfigError, SiteSelectors, SoftphoneSite } from './coach/config';
 import type { MessageErrorCode, MessageStatus, TakenMessage } from './messages-taken';
 import type { ReturnCall } from './return-calls';
+import type { ImportMode } from './rule-pack';
+import type { KeyedConfigError } from './config-layers';
 import type { DayFigures, ShiftFigures } from './figures';
 
 export interface ContentToBackground {
@@ -143,6 +145,8 @@ export interface BackgroundToContent {
   settings: { payload: { language: Language; site?: SoftphoneSite | null }; response: void };
   /** A call of this tab changed: its card as it is now. */
   card: { payload: { card: CardCall }; response: void };
+  /** The history was deleted: the calls' cards, nudges, ring counters and reminders on screen go too. */
+  wiped: { payload: Record<string, never>; response: void };
   /** A reminder from the history (an undelivered message, a return call due): shown like a nudge. */
   reminder: { payload: { nudge: Nudge }; response: { shown: boolean; visible: boolean } };
 }
@@ -175,7 +179,12 @@ export interface SettingsView {
   policy: CoachConfigInput;
   /** Dotted paths set by policy, e.g. "rules.hold-check-back.intervalSeconds", "sites". */
   locked: string[];
-  errors: { local: ConfigError[]; policy: ConfigError[] };
+  errors: { local: KeyedConfigError[]; policy: KeyedConfigError[] };
+  /**
+   * Which local configuration is in force: the one saved; the last valid one (the saved one was
+   * refused when read: `errors.local` says why); or the defaults (refused, and none valid known).
+   */
+  inForce: 'saved' | 'last-valid' | 'defaults';
   agent: AgentSettings;
   /** The browser's UI language, mapped to a product language. */
   browserLanguage: Language;
@@ -183,6 +192,10 @@ export interface SettingsView {
   language: Language;
   sites: SiteStatus[];
 }
+
+export type RulePackPreview =
+  | { ok: true; dropped: KeyedConfigError[]; losingAccess: Record<ImportMode, string[]> }
+  | { ok: false; errors: KeyedConfigError[] };
 
 export type SelectorTestResult = Partial<Record<keyof SiteSelectors, { matches: number } | { error: string }>>;
 
@@ -192,8 +205,14 @@ export interface UiToBackground {
   /** Replace the team lead's local configuration; refused (with every error) when invalid. */
   saveTeamConfig: { payload: { input: CoachConfigInput }; response: { ok: true } | { ok: false; errors: ConfigError[] } };
   saveAgentSettings: { payload: AgentSettings; response: { ok: true } | { ok: false; errors: ConfigError[] } };
-  /** Import a rule pack file's text; the configuration in force stays when it is refused. */
-  importRulePack: { payload: { text: string }; response: { ok: true } | { ok: false; errors: ConfigError[] } };
+  /**
+   * What importing a rule pack file would do, before anything changes: the values left out, and
+   * per choice (merge into the local configuration, or replace it) the sites that would lose
+   * access. Refused (with every reason) when nothing of it can be imported.
+   */
+  previewRulePack: { payload: { text: string }; response: RulePackPreview };
+  /** Import a rule pack file's text as the team lead chose; the configuration in force stays when it is refused. */
+  importRulePack: { payload: { text: string; mode: ImportMode }; response: { ok: true } | { ok: false; errors: KeyedConfigError[] } };
   /** The effective configuration as a rule pack / policy JSON. */
   exportRulePack: { payload: Record<string, never>; response: { text: string } };
   /** Open tabs that belong to a site pattern (to reload them, or to test selectors in). */

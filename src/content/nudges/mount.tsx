@@ -37,6 +37,8 @@ export interface NudgeView {
   setCard(card: CardCall): void;
   /** A reminder shown like a nudge; whether it was shown, and whether the agent can see this page. */
   remind(nudge: Nudge): { shown: boolean; visible: boolean };
+  /** The history was deleted: every card, nudge and ring counter goes (they name callers). */
+  clear(): void;
 }
 
 /** The card to show: the newest live call's, else the newest finished call's not closed and not expired. */
@@ -280,6 +282,16 @@ export function createNudgeView(options: {
     },
     dismiss(key) {
       remove(key);
+      redraw();
+    },
+    clear() {
+      for (const key of [...timers.keys()]) remove(key);
+      shown = [];
+      rings.clear();
+      cards.clear();
+      closedCards.clear();
+      syncRingTimer();
+      syncCardTimer();
       redraw();
     },
     setRing(callKey, ring) {

@@ -3,7 +3,7 @@
  * the background's behaviour reduced to what the pages rely on (policy merged over local, locked
  * paths, validation with the core's schema, site statuses) and every call recorded.
  */
-import { parseCoachConfig, type CoachConfigInput, type ConfigError, type SiteSelectors } from '../../../src/core/coach/config';
+import { parseCoachConfig, type CoachConfigInput, type SiteSelectors } from '../../../src/core/coach/config';
 import type { Language } from '../../../src/core/coach/types';
 import type { AgentSettings, CardCall, HistoryProblem, SelectorTestResult, SettingsView, SiteStatus } from '../../../src/core/messages';
 import type { CallRecord } from '../../../src/core/coach/types';
@@ -13,13 +13,16 @@ import { markDone, markToldCaller, reopen, type ReturnCall } from '../../../src/
 import { dailyFigures, shiftFigures, todayWindow } from '../../../src/core/figures';
 import { callsToCsv } from '../../../src/core/csv';
 import { toTimeline } from '../../../src/core/timeline';
+import type { KeyedConfigError } from '../../../src/core/config-layers';
+import { importedConfig, readRulePack, sitesLosingAccess, type ImportMode } from '../../../src/core/rule-pack';
 
 export interface MockState {
   local: CoachConfigInput;
   policy: CoachConfigInput;
   agent: AgentSettings;
   browserLanguage: Language;
-  errors: { local: ConfigError[]; policy: ConfigError[] };
+  errors: { local: KeyedConfigError[]; policy: KeyedConfigError[] };
+  inForce: SettingsView['inForce'];
   /** Patterns the browser granted. */
   granted: Set<string>;
   registered: Set<string>;
@@ -73,6 +76,7 @@ export function createMockActions(initial: Partial<MockState> = {}): MockActions
     agent: { name: '', language: null },
     browserLanguage: 'en',
     errors: { local: [], policy: [] },
+    inForce: 'saved',
     granted: new Set(),
     registered: new Set(),
     tabs: {},
@@ -102,6 +106,7 @@ export function createMockActions(initial: Partial<MockState> = {}): MockActions
       policy: structuredClone(state.policy),
       locked: leafPaths(state.policy),
       errors: structuredClone(state.errors),
+      inForce: state.inForce,
       agent: { ...state.agent },
       browserLanguage: state.browserLanguage,
       language,
@@ -141,12 +146,23 @@ export function createMockActions(initial: Partial<MockState> = {}): MockActions
       state.agent = { ...settings };
       return { ok: true };
     },
-    async importRulePack(text) {
-      record('importRulePack', text);
+    async previewRulePack(text) {
+      record('previewRulePack', text);
+      const read = readRulePack(text);
+      if (!read.ok) return read;
+      const { effective } = view();
+      const losing = (mode: ImportMode) => sitesLosingAccess(effective.sites, state.policy.sites, importedConfig(state.local, read.input, mode));
+      return { ok: true, dropped: read.dropped, losingAccess: { merge: losing('merge'), replace: losing('replace') } };
+    },
+    async importRulePack(text, mode) {
+      record('importRulePack', text, mode);
       if (mock.importResult) return mock.importResult;
-      const parsed = parseCoachConfig(JSON.parse(text));
+      const read = readRulePack(text);
+      if (!read.ok) return read;
+      const next = importedConfig(state.local, read.input, mode);
+      const parsed = parseCoachConfig(next);
       if (!parsed.ok) return { ok: false, errors: parsed.errors };
-      state.local = JSON.parse(text) as CoachConfigInput;
+      state.local = next;
       return { ok: true };
     },
     async exportRulePack() {

@@ -61,7 +61,7 @@ describe('the popup', () => {
   });
 
   it('warns when the settings have problems', async () => {
-    render(<PopupApp actions={createMockActions({ errors: { local: [], policy: [{ path: 'region', message: 'Invalid' }] } })} />);
+    render(<PopupApp actions={createMockActions({ errors: { local: [], policy: [{ path: 'region', keys: ['region'], message: 'Invalid' }] } })} />);
     expect((await screen.findByTestId('popup-problems')).textContent).toContain('problems with the settings');
   });
 });
