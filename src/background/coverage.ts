@@ -18,6 +18,8 @@ export interface CoverageDeps {
 }
 
 export interface Coverage {
+  /** A site became active at `at` (its scripts registered): frames greeting later count from it. */
+  activated(at: number): Promise<void>;
   /** Frames the background injected into after their site became active at `activatedAt`. */
   injected(frames: readonly { tabId: number; frameId: number; url: string; doneAt: number }[], activatedAt: number): Promise<void>;
   /** A content script reported its hook's greeting. */
@@ -27,6 +29,10 @@ export interface Coverage {
   /** Frames injected into that never greeted within {@link ATTACH_GRACE_MS}, by `now`. */
   uncoached(now: number): Promise<TabCoverage[]>;
 }
+
+/** The entry that keeps the time the last site became active (not a frame). */
+const LAST_ACTIVATION = 'last-activation';
+const frames = (map: CoverageMap): TabCoverage[] => Object.entries(map).flatMap(([k, c]) => (k === LAST_ACTIVATION ? [] : [c]));
 
 export function createCoverage(deps: CoverageDeps): Coverage {
   let queue: Promise<unknown> = Promise.resolve();
@@ -43,6 +49,11 @@ export function createCoverage(deps: CoverageDeps): Coverage {
   };
   const key = (tabId: number, frameId: number) => `${tabId}:${frameId}`;
   return {
+    activated(at) {
+      return change((map) => {
+        map[LAST_ACTIVATION] = { tabId: -1, frameId: -1, url: '', activatedAt: at };
+      });
+    },
     injected(frames, activatedAt) {
       return change((map) => {
         for (const f of frames) {
@@ -63,7 +74,10 @@ export function createCoverage(deps: CoverageDeps): Coverage {
     attached(tabId, frameId, url, hook) {
       return change((map) => {
         const previous = map[key(tabId, frameId)];
+        const lastActivation = map[LAST_ACTIVATION]?.activatedAt;
         map[key(tabId, frameId)] = {
+          // A frame that loaded with the scripts registered counts from the last activation.
+          ...(lastActivation !== undefined ? { activatedAt: lastActivation } : {}),
           ...previous,
           tabId,
           frameId,
@@ -80,11 +94,11 @@ export function createCoverage(deps: CoverageDeps): Coverage {
       });
     },
     all() {
-      return change((map) => Object.values(map));
+      return change((map) => frames(map));
     },
     uncoached(now) {
       return change((map) =>
-        Object.values(map).filter(
+        frames(map).filter(
           (c) => c.injectedAt !== undefined && c.attachedAt === undefined && now - c.injectedAt >= ATTACH_GRACE_MS,
         ),
       );

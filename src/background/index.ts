@@ -223,7 +223,10 @@ async function applySettings(): Promise<void> {
   const activated = await syncRegistrations(settings.effective.sites, { policyPending: policyPending() });
   const allPatterns = settings.effective.sites.map((s) => s.pattern);
   // Not awaited: the coach and the open tabs' settings need not wait on the injections.
-  if (activated.length) void reachOpenTabs(activated, allPatterns, activatedAt);
+  if (activated.length) {
+    await coverage.activated(activatedAt);
+    void reachOpenTabs(activated, allPatterns, activatedAt);
+  }
   await coach.input({ kind: 'tick' });
   const patterns = allPatterns;
   const siteTabs = patterns.length ? await browser.tabs.query({ url: patterns }).catch(() => []) : [];
