@@ -64,10 +64,14 @@ function start(): void {
   const page = connectPageBridge(signal);
   // The hook's greeting (protocol ≥ 2; a hook of protocol 1, left by the version before an update,
   // sends none and its frames read the same): the background learns this tab is coached.
+  // A protocol-1 hook shows itself by the history it replays (its first signal).
+  let greeted = false;
   page.subscribe((s) => {
-    if (s.t !== 'hook') return;
-    if (s.v < PAGE_PROTOCOL - 1) console.warn(`[Second Ring] page hook protocol ${s.v} is too old; frames may be missed`);
-    void link.send('hookAttached', { v: s.v, since: s.since, late: s.late, at: Date.now() });
+    if (greeted) return;
+    greeted = true;
+    const hook = s.t === 'hook' ? s : { v: 1, since: 0, late: false };
+    if (hook.v < PAGE_PROTOCOL - 1) console.warn(`[Second Ring] page hook protocol ${hook.v} is too old; frames may be missed`);
+    void link.send('hookAttached', { v: hook.v, since: hook.since, late: hook.late, at: Date.now() });
   }, signal);
 
   /** The selector adapter follows the site's settings: restarted when a team lead edits them. */

@@ -12,6 +12,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { BrowserContext, Page, Worker } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -239,6 +240,38 @@ describe('softphones already open when their site is added', () => {
       await clearSites(sw);
     },
   );
+
+  it('works with the hook of the protocol before (hook N, content script N+1): an update leaves the old hook in open tabs', async () => {
+    const previousHook = fs.readFileSync(path.join(path.dirname(fileURLToPath(import.meta.url)), 'fixtures/previous/page-hook-protocol-1.js'), 'utf8');
+    const agentUser = 'open-previous-hook';
+    const [agent, caller] = await Promise.all([
+      openPhone(agentBrowser, 'jssip', lab.phoneParams(agentUser), {
+        beforeLoad: async (page) => {
+          await recordNudges(page);
+          // Where the registered hook of the previous version ran: in the main world, before the page.
+          await page.addInitScript({ content: previousHook });
+        },
+      }),
+      openPhone(callerBrowser, 'jssip', lab.phoneParams('open-previous-caller')),
+    ]);
+    try {
+      await markPage(agent);
+      await setConfig(sw, { version: 1, sites: LAB_SITES });
+      const entry = await attachedEntry(sw, agent);
+      expect(entry.hookVersion).toBe(1);
+      const callId = await ring(caller, agent, agentUser);
+      await answer(agent);
+      await agent.evaluate(() => window.phone.hold());
+      await nudgeFor(agent, 'hold-permission').waitFor({ timeout: 5_000 });
+      const record = await recordOf(sw, callId);
+      expect(record?.events.map((e) => e.type).slice(0, 3)).toEqual(['ringing', 'answered', 'held']);
+      expect(await stillSamePage(agent)).toBe(true);
+    } finally {
+      await Promise.allSettled([hangupAll(agent), hangupAll(caller)]);
+      await Promise.all([agent.close(), caller.close()]);
+      await clearSites(sw);
+    }
+  });
 
   it('looks to the page of a late-attached tab exactly as to a page without the extension', async () => {
     const plainBrowser = await launchPhoneBrowser();
