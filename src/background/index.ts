@@ -5,7 +5,7 @@
  */
 import { browser } from '../platform/browser';
 import { handleMessages, extensionId } from '../platform/messaging';
-import type { ContentToBackground, UiToBackground } from '../core/messages';
+import type { ContentToBackground, UiToBackground, UncoachedTab } from '../core/messages';
 import type { SoftphoneSite } from '../core/coach/config';
 import type { Nudge } from '../core/coach';
 import { createCoachRunner, SESSION_KEY, WAKE_ALARM, type TabMessage } from './coach-runner';
@@ -170,7 +170,29 @@ handleMessages<ContentToBackground, ContentSender>(
 );
 
 // Privileged commands (configuration, permissions, tabs) only from our own extension pages.
-handleMessages<UiToBackground, true>(createUiHandlers({ coach, history, shift, now: () => Date.now() }), (sender) =>
+/** The softphone tabs not coached, with what the popup needs to offer a reload. */
+async function uncoachedTabs(): Promise<UncoachedTab[]> {
+  const missing = await coverage.uncoached(Date.now());
+  const tabIds = [...new Set(missing.map((c) => c.tabId))];
+  const tabs = await Promise.all(tabIds.map((id) => browser.tabs.get(id).catch(() => undefined)));
+  return tabs.flatMap((tab) =>
+    tab?.id === undefined ? [] : [{ tabId: tab.id, title: tab.title ?? '', url: tab.url ?? '', audible: tab.audible === true }],
+  );
+}
+
+handleMessages<UiToBackground, true>(
+  {
+    ...createUiHandlers({ coach, history, shift, now: () => Date.now() }),
+    uncoachedTabs,
+    // Never while the tab plays sound: a reload would drop the call on it.
+    reloadUncoachedTab: async ({ tabId }) => {
+      const tab = (await uncoachedTabs()).find((t) => t.tabId === tabId);
+      if (!tab || tab.audible) return { reloaded: false };
+      await browser.tabs.reload(tabId);
+      return { reloaded: true };
+    },
+  },
+  (sender) =>
   sender.id === extensionId() && sender.url?.startsWith(ownOrigin()) ? true : undefined,
 );
 

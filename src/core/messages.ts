@@ -231,6 +231,10 @@ export interface UiToBackground {
   /** Open tabs that belong to a site pattern (to reload them, or to test selectors in). */
   siteTabs: { payload: { pattern: string }; response: { id: number; title: string; url: string }[] };
   reloadTabs: { payload: { tabIds: number[] }; response: void };
+  /** Softphone tabs the extension could not attach to (background/coverage.ts). */
+  uncoachedTabs: { payload: Record<string, never>; response: UncoachedTab[] };
+  /** Reload one of them; refused (false) while the tab plays sound. */
+  reloadUncoachedTab: { payload: { tabId: number }; response: { reloaded: boolean } };
   testSelectors: { payload: { tabId: number; selectors: SiteSelectors }; response: SelectorTestResult };
   /** The popup: cards of the calls on now, messages to deliver, return calls owed, today's figures. */
   shiftView: { payload: Record<string, never>; response: ShiftView };
