@@ -273,6 +273,43 @@ describe('softphones already open when their site is added', () => {
     }
   });
 
+  it('names a tab it truly cannot attach to on the badge and in the popup, and a reload from there coaches it', async () => {
+    // A page whose own capturing listener, registered before any late hook, stops every window
+    // message: the late hook never gets the content script's handshake.
+    fs.writeFileSync(
+      path.join(lab.phonesDir, 'swallower.html'),
+      `<!doctype html><html><head><title>Swallowing softphone</title><script>
+        addEventListener('message', (e) => e.stopImmediatePropagation(), true);
+      </script></head><body>swallower</body></html>`,
+    );
+    const page = await agentBrowser.newPage();
+    await page.goto(`${lab.pages.origin}/swallower.html`);
+    await markPage(page);
+    await setConfig(sw, { version: 1, sites: LAB_SITES });
+    const badge = () =>
+      sw.evaluate(() => (globalThis as unknown as { chrome: { action: { getBadgeText(d: object): Promise<string> } } }).chrome.action.getBadgeText({}));
+    await expect.poll(badge, { timeout: 10_000 }).toBe('1');
+    expect(await stillSamePage(page)).toBe(true);
+
+    const popup = await agentBrowser.newPage();
+    try {
+      await popup.goto(`chrome-extension://${new URL(sw.url()).host}/src/ui/popup/index.html`);
+      const row = popup.getByTestId('popup-uncoached-tab');
+      await expect.poll(() => row.count(), { timeout: 5_000 }).toBe(1);
+      expect(await row.textContent()).toContain('Swallowing softphone');
+      const reloaded = page.waitForEvent('load');
+      await row.getByTestId('popup-uncoached-reload').click();
+      await reloaded;
+      // Loaded again, the registered hook runs before the page's listener: coached, badge cleared.
+      expect(await stillSamePage(page)).toBe(false);
+      await expect.poll(badge, { timeout: 10_000 }).toBe('');
+      await expect.poll(async () => (await coverage(sw)).find((c) => c.url === page.url())?.attachedAt !== undefined).toBe(true);
+    } finally {
+      await Promise.all([popup.close(), page.close()]);
+      await clearSites(sw);
+    }
+  });
+
   it('looks to the page of a late-attached tab exactly as to a page without the extension', async () => {
     const plainBrowser = await launchPhoneBrowser();
     try {
