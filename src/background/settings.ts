@@ -37,6 +37,16 @@ let cached: Promise<Settings> | undefined;
  */
 const POLICY_WAIT_MS = 1_000;
 const listeners = new Set<() => void>();
+/** Policy was asked for and has neither answered nor failed yet (see `policyPending`). */
+let policyUnanswered = false;
+
+/**
+ * Whether settings read so far went on without a policy that has not answered yet: site
+ * registrations keep what they have until it does (background/sites.ts).
+ */
+export function policyPending(): boolean {
+  return policyUnanswered;
+}
 
 /** Called when settings read earlier turned out incomplete (policy arrived late). */
 export function onSettingsStale(listener: () => void): void {
@@ -52,7 +62,9 @@ async function readPolicy(): Promise<unknown> {
   clearTimeout(timer);
   if (result !== late) return result;
   console.warn('[Second Ring] policy not readable yet; going on without it until it is');
+  policyUnanswered = true;
   void read.then(() => {
+    policyUnanswered = false;
     forgetSettings();
     for (const listener of listeners) listener();
   });

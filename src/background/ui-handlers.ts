@@ -76,7 +76,10 @@ export interface ShiftDeps {
 /** A day's figures need its calls from its local midnight; the chart needs `chartDays` days back. */
 const MAX_CHART_DAYS = 60;
 
-export function createUiHandlers(deps: ShiftDeps): Handlers<UiToBackground, true> {
+/** The handlers about tabs the coaching could not reach live with the start-up code (index.ts). */
+export type CoverageHandlers = 'uncoachedTabs' | 'reloadUncoachedTab';
+
+export function createUiHandlers(deps: ShiftDeps): Omit<Handlers<UiToBackground, true>, CoverageHandlers> {
   const { coach, history } = deps;
   return {
     ...settingsHandlers,

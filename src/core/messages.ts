@@ -19,7 +19,11 @@ export interface ContentToBackground {
   nudgeResponse: { payload: { key: string; response: NudgeResponse; at: number }; response: void };
   /** A (re)loaded page asks what it should show now: open nudges, ring counters, deadline, call cards. */
   hello: {
-    payload: Record<string, never>;
+    /**
+     * `openPage`: this script was injected into a page that was already open (install, update,
+     * a site added), not started by a page load: the tab's calls live on.
+     */
+    payload: { openPage?: boolean };
     response: {
       language: Language;
       /** The configured site this page belongs to (which adapter, which selectors), if any. */
@@ -36,6 +40,11 @@ export interface ContentToBackground {
   /** The call card's message form; refused (with every error) when invalid. */
   takeMessage: { payload: { input: MessageInput; callKey?: string }; response: TakeMessageResult };
   markMessageDelivered: { payload: { id: string }; response: HistoryActionResult };
+  /**
+   * The page hook greeted this content script (protocol ≥ 2): its protocol version, when it was
+   * installed, whether it came after the page (late attachment), and when the greeting arrived.
+   */
+  hookAttached: { payload: { v: number; since: number; late: boolean; at: number }; response: void };
 }
 
 /**
@@ -159,6 +168,29 @@ export interface AgentSettings {
 }
 
 /** A configured site and what the browser lets us do there. */
+/** One softphone frame the extension reached after its site became active (background/coverage.ts). */
+export interface TabCoverage {
+  tabId: number;
+  frameId: number;
+  url: string;
+  /** When the site became active (registered), when the scripts were injected, when the hook greeted. */
+  activatedAt?: number;
+  injectedAt?: number;
+  attachedAt?: number;
+  /** The hook came after the page (attached to an open socket). */
+  late?: boolean;
+  hookVersion?: number;
+}
+
+/** A softphone tab the extension could not attach to: the popup offers to reload it. */
+export interface UncoachedTab {
+  tabId: number;
+  title: string;
+  url: string;
+  /** Playing sound (a call may be on): no reload is offered then. */
+  audible: boolean;
+}
+
 export interface SiteStatus {
   site: SoftphoneSite;
   /** The browser granted host access to this pattern. */
@@ -218,6 +250,10 @@ export interface UiToBackground {
   /** Open tabs that belong to a site pattern (to reload them, or to test selectors in). */
   siteTabs: { payload: { pattern: string }; response: { id: number; title: string; url: string }[] };
   reloadTabs: { payload: { tabIds: number[] }; response: void };
+  /** Softphone tabs the extension could not attach to (background/coverage.ts). */
+  uncoachedTabs: { payload: Record<string, never>; response: UncoachedTab[] };
+  /** Reload one of them; refused (false) while the tab plays sound. */
+  reloadUncoachedTab: { payload: { tabId: number }; response: { reloaded: boolean } };
   testSelectors: { payload: { tabId: number; selectors: SiteSelectors }; response: SelectorTestResult };
   /** The popup: cards of the calls on now, messages to deliver, return calls owed, today's figures. */
   shiftView: { payload: Record<string, never>; response: ShiftView };

@@ -81,6 +81,9 @@ export function createNudgeView(options: {
 
   function ensureContainer(): HTMLElement {
     if (container) return container;
+    // A host left by the content script of the version before an update (orphaned, it lets go
+    // within seconds): this one takes over what it showed, so nothing is on screen twice.
+    for (const stale of document.querySelectorAll('second-ring-coach')) stale.remove();
     host = document.createElement('second-ring-coach');
     host.style.setProperty('all', 'initial', 'important');
     const root = host.attachShadow({ mode: 'open' });

@@ -15,6 +15,7 @@ import type {
   SettingsView,
   ShiftView,
   TakeMessageResult,
+  UncoachedTab,
 } from '../../core/messages';
 import type { AgentNote } from '../../core/coach/types';
 import type { CoachConfigInput, ConfigError, SiteSelectors } from '../../core/coach/config';
@@ -41,6 +42,9 @@ export interface UiActions {
   exportRulePack(): Promise<string>;
   siteTabs(pattern: string): Promise<SiteTab[]>;
   reloadTabs(tabIds: number[]): Promise<void>;
+  /** Softphone tabs the coaching could not reach, and a reload for one (refused while it plays sound). */
+  uncoachedTabs(): Promise<UncoachedTab[]>;
+  reloadUncoachedTab(tabId: number): Promise<boolean>;
   testSelectors(tabId: number, selectors: SiteSelectors): Promise<SelectorTestResult>;
   /**
    * Ask the browser for host access to a site pattern. Call it synchronously from a click or

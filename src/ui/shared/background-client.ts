@@ -32,6 +32,8 @@ export function createBackgroundClient(): UiActions & ShiftActions {
     exportRulePack: async () => (await send('exportRulePack', {})).text,
     siteTabs: (pattern) => send('siteTabs', { pattern }),
     reloadTabs: (tabIds) => send('reloadTabs', { tabIds }),
+    uncoachedTabs: () => send('uncoachedTabs', {}),
+    reloadUncoachedTab: async (tabId) => (await send('reloadUncoachedTab', { tabId })).reloaded,
     testSelectors: (tabId, selectors) => send('testSelectors', { tabId, selectors }),
 
     shiftView: () => send('shiftView', {}),

@@ -5,7 +5,7 @@
  */
 import { parseCoachConfig, type CoachConfigInput, type SiteSelectors } from '../../../src/core/coach/config';
 import type { Language } from '../../../src/core/coach/types';
-import type { AgentSettings, CardCall, HistoryProblem, SelectorTestResult, SettingsView, SiteStatus } from '../../../src/core/messages';
+import type { AgentSettings, CardCall, HistoryProblem, SelectorTestResult, SettingsView, SiteStatus, UncoachedTab } from '../../../src/core/messages';
 import type { CallRecord } from '../../../src/core/coach/types';
 import type { SaveResult, ShiftActions, SiteTab, UiActions } from '../../../src/ui/shared/actions';
 import { createMessage, markDelivered, validateMessage, type TakenMessage } from '../../../src/core/messages-taken';
@@ -27,6 +27,8 @@ export interface MockState {
   granted: Set<string>;
   registered: Set<string>;
   tabs: Record<string, SiteTab[]>;
+  /** Softphone tabs the coaching could not reach (the popup offers a reload). */
+  uncoached: UncoachedTab[];
   /** The shift as the background would hold it. */
   shift: {
     now: number;
@@ -80,6 +82,7 @@ export function createMockActions(initial: Partial<MockState> = {}): MockActions
     granted: new Set(),
     registered: new Set(),
     tabs: {},
+    uncoached: [],
     shift: { now: Date.UTC(2026, 10, 26, 10, 0), cards: [], records: [], messages: [], returnCalls: [], problem: null },
     ...initial,
   };
@@ -172,6 +175,17 @@ export function createMockActions(initial: Partial<MockState> = {}): MockActions
     async siteTabs(pattern) {
       record('siteTabs', pattern);
       return state.tabs[pattern] ?? [];
+    },
+    async uncoachedTabs() {
+      record('uncoachedTabs');
+      return state.uncoached.map((t) => ({ ...t }));
+    },
+    async reloadUncoachedTab(tabId) {
+      record('reloadUncoachedTab', tabId);
+      const tab = state.uncoached.find((t) => t.tabId === tabId);
+      if (!tab || tab.audible) return false;
+      state.uncoached = state.uncoached.filter((t) => t !== tab);
+      return true;
     },
     async reloadTabs(tabIds) {
       record('reloadTabs', tabIds);
