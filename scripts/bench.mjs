@@ -22,7 +22,7 @@ const started = Date.now();
 const argv = process.argv.slice(2);
 const rebuild = argv.includes('--rebuild');
 const filters = argv.filter((a) => !a.startsWith('--'));
-const ORDER = ['parser', 'fuzz', 'page-load', 'per-frame', 'memory'];
+const ORDER = ['parser-compare', 'parser', 'fuzz', 'page-load', 'per-frame', 'memory'];
 
 function fail(message) {
   console.error(`\nbench: ${message}`);
