@@ -10,7 +10,8 @@ import fc from 'fast-check';
 import { TRACKED_HEADERS, frameCannotChangeCall, parseSipFrame } from '../../../src/core/sip/parse';
 import type { SipMessage } from '../../../src/core/sip/message';
 import { createTrackerState, trackSipFrame } from '../../../src/core/sip/dialog-tracker';
-import { parseSipFrameReference } from './parse-reference';
+import { audioDirectionReference, parseSipFrameReference } from './parse-reference';
+import { audioDirection } from '../../../src/core/sip/sdp';
 import { fuzzFamilies } from '../../bench/lib/sip-fuzz';
 import { loadCaptures } from '../../fixtures/sip/captures';
 import { inboundCall, outboundCall } from '../../fixtures/sip/builders';
@@ -67,6 +68,24 @@ describe('one-pass parser against the full reference parser', () => {
     expect([...msg.headers.keys()]).toEqual(['via', 'contact', 'record-route', 'call-id', 'cseq', 'content-length']);
     expect(msg.headers.size).toBe(6);
     expect(msg.headers.get('via')).toEqual(['one', 'two']);
+  });
+});
+
+describe('audioDirection without splitting, against the split-and-trim reference', () => {
+  const sdpLines = ['v=0', 'o=- 1 2 IN IP4 0.0.0.0', 's=-', 'c=IN IP4 0.0.0.0', 'c=IN IP4 192.0.2.1', 't=0 0', 'm=audio 9 UDP/TLS/RTP/SAVPF 111', 'm=audio 0 RTP/AVP 0', 'm=video 9 RTP/AVP 96', 'm=audio 49170/2 RTP/AVP 0', 'a=sendonly', 'a=recvonly', 'a=inactive', 'a=sendrecv', 'a=rtpmap:111 opus/48000/2', 'a=sendonlyx', 'a= sendonly', ''];
+  const spaces = ['', ' ', '\t', '\r', '\u00a0', '\ufeff', '\u2028', '\u180e', '\u200b', '\v'];
+  const line = fc.tuple(fc.constantFrom(...spaces), fc.constantFrom(...sdpLines), fc.constantFrom(...spaces)).map(([a, l, b]) => a + l + b);
+  const body = fc.oneof(
+    fc.array(line, { maxLength: 30 }).map((ls) => ls.join('\r\n')),
+    fc.array(line, { maxLength: 30 }).map((ls) => ls.join('\n')),
+    fc.string({ unit: 'binary', maxLength: 200 }),
+  );
+
+  it('gives the same direction on recorded bodies and on 6,000 generated ones', () => {
+    for (const frame of seeds) for (const msg of parseSipFrame(frame).messages) expect(audioDirection(msg.body)).toBe(audioDirectionReference(msg.body));
+    fc.assert(fc.property(body, (text) => {
+      expect(audioDirection(text)).toBe(audioDirectionReference(text));
+    }), { numRuns: 6_000, seed: 0x5d9 });
   });
 });
 
