@@ -209,7 +209,7 @@ function benchmarksMd() {
   const byId = new Map(parts.flatMap((p) => p.figures.map((f) => [f.id, f])));
   const out = [];
   out.push('# Second Ring — benchmarks', '');
-  out.push(`Written by \`npm run bench\` (scripts/bench.mjs) from a full run: ${new Date(started).toISOString().slice(0, 16).replace('T', ' ')} UTC, commit \`${commit.slice(0, 12)}\`${dirty ? ' (with uncommitted changes)' : ''}, ${Math.round(wallMs / 1000)} s. Do not edit by hand: run the bench again.`, '');
+  out.push(`Written by \`npm run bench\` (scripts/bench.mjs) from a full run: ${new Date(started).toISOString().slice(0, 16).replace('T', ' ')} UTC, commit \`${commit.slice(0, 12)}\`${dirty ? ' (with uncommitted changes)' : ''}, ${Math.round(wallMs / 1000)} s. Do not edit by hand: run the bench again.${process.env.BENCH_SCALE && process.env.BENCH_SCALE !== '1' ? ` Sample counts scaled by BENCH_SCALE=${process.env.BENCH_SCALE}.` : ''}`, '');
   out.push(`**Verdict:** ${over.length === 0 ? 'no target clearly missed' : `targets clearly missed (the bench exits 1): ${over.map((id) => `\`${id}\``).join(', ')}`}.`, '');
   out.push('## Machine', '');
   out.push(`- ${machine.cpus} × ${machine.cpuModel}, ${machine.memoryGB} GB RAM, ${machine.os}`);
