@@ -200,7 +200,8 @@ function verdictOf(f) {
   if (f.status === 'info') return '';
   if (f.status === 'ok') return 'met';
   if (!f.clearlyOver) return 'missed, CI overlaps the target';
-  return f.gating ? '**missed** (CI entirely past)' : '**missed** (not gating here)';
+  if (!f.gating) return '**missed** (not gating here)';
+  return f.ci ? '**missed** (CI entirely past)' : '**missed**';
 }
 
 const cell = (text) => String(text ?? '').replace(/\|/g, '\\|').replace(/\n/g, ' ');

@@ -58,6 +58,8 @@ export function figure(f: {
   limit?: number;
   atLeast?: boolean;
   ci?: [number, number];
+  /** A target of "no difference within noise": met while the interval still reaches the limit. */
+  withinNoise?: boolean;
   budget?: string;
   gating?: boolean;
   note?: string;
@@ -65,8 +67,8 @@ export function figure(f: {
   const gating = f.limit !== undefined && (f.gating ?? true);
   const past = (x: number | null): boolean =>
     f.limit !== undefined && (x === null || !Number.isFinite(x) || (f.atLeast ? x < f.limit : x > f.limit));
-  const over = past(f.value);
   const ci = f.ci && f.ci.every((x) => Number.isFinite(x)) ? f.ci : undefined;
+  const over = f.withinNoise && ci ? past(f.atLeast ? ci[1] : ci[0]) : past(f.value);
   // The interval bound nearest the target decides "clearly".
   const clearlyOver = over && (ci === undefined || past(f.atLeast ? ci[1] : ci[0]));
   const budget = f.budget ?? (f.limit === undefined ? undefined : `${f.atLeast ? '≥' : '≤'} ${f.limit}`);
