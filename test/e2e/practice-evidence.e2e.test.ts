@@ -250,16 +250,17 @@ const BADLY: Record<string, { play: Play; expected: string[] }> = {
     expected: ['greeting', 'caller-name', 'closing'],
   },
   hold: {
-    // Held without asking, and left on hold past the check-back.
+    // Held without asking, and left on hold past the check-back, for over half of the call.
     play: async (p) => {
       await answerOnTime(p);
       await greetAndName(p);
       await byId(p, 'hold').click();
       await nudgeFor(p, 'hold-check-back').waitFor({ timeout: 10_000 });
+      await p.waitForTimeout(2_500); // the caller's patience is 10 s
       await byId(p, 'resume').click();
       await closeAndHangUp(p);
     },
-    expected: ['greeting', 'hold-permission', 'hold-check-back'],
+    expected: ['greeting', 'hold-permission', 'hold-check-back', 'hold-overuse'],
   },
   transfer: {
     // Transferred unannounced to a colleague who is out; hung up as it failed.
