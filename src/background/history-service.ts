@@ -17,6 +17,7 @@ import type { CallRecord, CoachConfig, Nudge, RuleId } from '../core/coach';
 import { formatText } from '../core/coach';
 import { addDays, localDate, startOfLocalDay } from '../core/business-days';
 import { callsToCsv } from '../core/csv';
+import { isolate } from '../core/names';
 import { todayWindow, type FigureWindow } from '../core/figures';
 import type {
   FigureRange,
@@ -134,10 +135,15 @@ export function formatDue(at: number, language: 'en' | 'lv', timeZone: string): 
   }).format(at);
 }
 
+/** Names and numbers are isolated in the text (core/names.ts): it may become a desktop notification. */
 const callerOf = (language: 'en' | 'lv', caller: ReturnCall['caller']): string =>
   caller.name && caller.number && caller.name !== caller.number
-    ? `${caller.name}, ${caller.number}`
-    : (caller.name ?? caller.number ?? historyText(language, 'history_unknown_caller'));
+    ? `${isolate(caller.name)}, ${isolate(caller.number)}`
+    : caller.name
+      ? isolate(caller.name)
+      : caller.number
+        ? isolate(caller.number)
+        : historyText(language, 'history_unknown_caller');
 
 export function createHistoryService(deps: HistoryServiceDeps): HistoryService {
   const { store } = deps;
@@ -222,7 +228,7 @@ export function createHistoryService(deps: HistoryServiceDeps): HistoryService {
         if (!saved.ok) continue;
         const index = messages.findIndex((m) => m.id === message.id);
         if (index >= 0) messages[index] = markReminded(message, now);
-        const text = historyText(language, 'history_reminder_message', { forWhom: message.forWhom, caller: message.callerName });
+        const text = historyText(language, 'history_reminder_message', { forWhom: isolate(message.forWhom), caller: isolate(message.callerName) });
         reminders.push(nudge(`message:${message.id}|take-message|reminder`, 'take-message', text, messageRule.severity));
       }
     }

@@ -27,6 +27,7 @@
  * greeting checklist are one list.
  */
 import type { CallEvent, CallEventOf, MissedReason, Party, RemoteParty } from '../call-event';
+import { isolate } from '../names';
 import type {
   AgentNote,
   CallRecord,
@@ -289,12 +290,13 @@ function text(ctx: Ctx, id: TextId, params: TextParams = {}): string {
 const MAX_NAME_CHARS = 80;
 const shorten = (s: string): string => (s.length > MAX_NAME_CHARS ? `${s.slice(0, MAX_NAME_CHARS - 1)}…` : s);
 
+/** Names and numbers from the network: direction-isolated in the text (it may become a notification). */
 function callerName(ctx: Ctx, remote: RemoteParty | undefined): string {
   const name = remote?.displayName?.trim();
   const number = remote?.number?.trim();
-  if (name && number && name !== number) return `${shorten(name)}, ${shorten(number)}`;
-  if (name) return shorten(name);
-  if (number) return shorten(number);
+  if (name && number && name !== number) return `${isolate(shorten(name))}, ${isolate(shorten(number))}`;
+  if (name) return isolate(shorten(name));
+  if (number) return isolate(shorten(number));
   return text(ctx, 'missed-call.unknown-caller');
 }
 
