@@ -8,8 +8,8 @@
  *   fetch the extension's scripts — while its own SIP call is still coached and its own
  *   handlers still get exactly the frames on the wire;
  * - errors thrown through the hook read as the browser's own, without the extension's URL;
- * - a caller named with bidi and control characters (RLO, U+2028, ESC, NUL) is shown cleaned and
- *   isolated on the card and written cleaned and isolated in the CSV;
+ * - a caller named with bidi and control characters is shown cleaned and isolated on the card,
+ *   written cleaned and isolated in the CSV, and in the desktop notification of a reminder;
  * - the store build's shadow root is closed (`shadowRoot` is null to the page) and what the agent
  *   types into the card never reaches the page's listeners.
  *
@@ -244,7 +244,8 @@ describe.each([
       acceptDownloads: true,
     });
     sw = await extensionWorker(agentBrowser);
-    await setConfig(sw, { version: 1 });
+    // Reminders of undelivered messages after a minute (the shortest there is): the notification test.
+    await setConfig(sw, { version: 1, rules: { 'take-message': { reminderMinutes: 1 } } });
     const url = phoneUrl('jssip', lab.phoneParams(user)).replace('jssip-phone.html', hostilePath);
     agent = await openAt(agentBrowser, url, async (page) => void (wire = await captureWebSocketFrames(page)));
   });
@@ -338,4 +339,46 @@ describe.each([
     await figures.close();
     await hangupAll(agent);
   });
+
+  it.runIf(!store)(
+    'names the caller cleaned and isolated in a desktop notification',
+    async () => {
+      // Record what the worker asks the browser to show (the polyfill calls chrome.notifications.create).
+      await sw.evaluate(() => {
+        const api = (globalThis as unknown as { chrome: { notifications: { create: (...args: unknown[]) => unknown } } }).chrome.notifications;
+        const create = api.create;
+        const shown: unknown[] = [];
+        (globalThis as unknown as { __shown: unknown[] }).__shown = shown;
+        api.create = function (this: unknown, ...args: unknown[]) {
+          shown.push(args[1]);
+          return create.apply(this, args);
+        };
+      });
+      // A message taken for the hostile caller (as the card's form would send it, the name as
+      // typed, RLO, CR, NUL and ESC included), then no softphone tab to show its reminder in.
+      const figures = await agentBrowser.newPage();
+      await figures.goto(`${extensionScope(sw)}src/ui/figures/index.html`);
+      const taken = await figures.evaluate(
+        (callerName) =>
+          (globalThis as unknown as { chrome: { runtime: { sendMessage(m: unknown): Promise<{ ok: boolean }> } } }).chrome.runtime.sendMessage({
+            type: 'takeMessage',
+            payload: { input: { callerName, forWhom: 'Ilze', callbackWanted: false, callbackNumber: '', text: 'Call back about the invoice' } },
+          }),
+        'Eve\u202e lanoitaN\r\nBank\u0000\u001b[2J',
+      );
+      expect(taken.ok).toBe(true);
+      await figures.close();
+      await agent.close();
+      let shown: { message?: string }[] = [];
+      for (const end = Date.now() + 90_000; shown.length === 0 && Date.now() < end; await new Promise((r) => setTimeout(r, 500))) {
+        shown = await sw.evaluate(() => (globalThis as unknown as { __shown: { message?: string }[] }).__shown);
+      }
+      // Other reminders may come too (the calls of this test are owed a return call).
+      const message = shown.map((n) => n.message ?? '').find((m) => m.includes('Ilze'));
+      expect(message).toContain('\u2068Eve lanoitaN Bank[2J\u2069');
+      expect(message).toContain('\u2068Ilze\u2069');
+      for (const { message: text } of shown) expect(hasControlCharacters((text ?? '').replace(/[\u2068\u2069]/g, ''))).toBe(false);
+    },
+    150_000,
+  );
 });
