@@ -58,13 +58,19 @@ export interface CardCall {
   callerName?: string;
   /** The language of the checklists' texts. */
   language: Language;
-  /** Inbound, from the answer on: the team's greeting, filled in, as a checklist of its parts. */
-  greeting?: { items: ChecklistItem[]; checked: string[] };
+  /**
+   * Inbound, from the answer on: the team's greeting, filled in, as a checklist of its parts —
+   * only the parts that are known (`missing`: what the agent still has to set up, first run).
+   */
+  greeting?: { items: ChecklistItem[]; checked: string[]; missing?: GreetingSetup[] };
   /** Once the coach showed the closing checklist: its nudge key (ticks go to it), items and ticks. */
   closing?: { key: string; items: ChecklistItem[]; checked: string[] };
   /** Messages taken on this call. */
   messages: { id: string; forWhom: string; status: MessageStatus }[];
 }
+
+/** A setting the greeting needs that is not set yet: the part that names it is left out. */
+export type GreetingSetup = 'agent-name' | 'organization';
 
 export type CardState = 'ringing' | 'dialing' | 'connected' | 'on-hold' | 'ended' | 'missed';
 

@@ -6,9 +6,10 @@
  * What it shows: the call's state and timer (ringing or talk time, and the hold timer while the
  * caller waits), the caller (the name the agent noted, else the softphone's display name and
  * number), the caller's name field (once noted, the card keeps it in view as a reminder to use
- * it), the greeting checklist with the team's template filled in (from the answer on), the
- * closing checklist (once the coach shows it), the messages taken on the call and the message
- * form.
+ * it), the greeting checklist with the team's template filled in (from the answer on; only the
+ * parts that are known, and a first-run line asking for what is not set), the closing checklist
+ * (once the coach shows it), the messages taken on the call and the message form. Folded, it is
+ * one line: state, timer, caller.
  *
  * Keyboard: every control is a native one in document order (Tab, Shift+Tab, Space; Enter also
  * ticks a checklist item and notes the name); Escape hands the focus back to the page
@@ -16,9 +17,9 @@
  */
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { Language } from '../../core/coach/types';
-import type { CardCall, MessageInput, TakeMessageResult } from '../../core/messages';
+import type { CardCall, GreetingSetup, MessageInput, TakeMessageResult } from '../../core/messages';
 import { MessageForm } from './message-form';
-import { cardString } from './strings';
+import { cardString, type CardStringId } from './strings';
 
 export interface CardActions {
   callerName(callKey: string, name: string): void;
@@ -34,7 +35,7 @@ export interface CallCardProps {
   language: Language;
   now: number;
   actions: CardActions;
-  /** The page's card collapses to its header; the popup's never does. */
+  /** The page's card folds to one line (state, timer, caller); the popup's never does. */
   collapsed?: boolean;
   onToggle?(): void;
   /** Close a finished call's card (the page's card). */
@@ -66,6 +67,12 @@ function timerOf(card: CardCall, now: number): number {
 }
 
 const isLive = (card: CardCall): boolean => card.endedAt === undefined;
+
+/** First run: what the agent still has to set up for a whole greeting. */
+function setupMessage(missing: readonly GreetingSetup[]): CardStringId {
+  if (missing.includes('agent-name') && missing.includes('organization')) return 'setupMissing';
+  return missing.includes('agent-name') ? 'setupMissingName' : 'setupMissingOrganization';
+}
 
 /** The caller as the card names them: the noted name first, then the softphone's name and number. */
 export function callerLine(card: CardCall, language: Language): string {
@@ -163,7 +170,7 @@ export function CallCard(props: CallCardProps) {
 
   return (
     <section
-      class={`card card--${card.state}`}
+      class={`card card--${card.state}${collapsed ? ' card--folded' : ''}`}
       aria-label={cardString(lang, 'region')}
       tabIndex={-1}
       data-call={card.callKey}
@@ -188,6 +195,12 @@ export function CallCard(props: CallCardProps) {
             <span class="card__hold" data-hold>
               {' · '}
               {cardString(lang, 'holdFor', { time: formatDuration(now - card.holdSince) })}
+            </span>
+          )}
+          {collapsed && (
+            <span class="card__line-caller" data-caller>
+              {' · '}
+              {callerLine(card, lang)}
             </span>
           )}
         </p>
@@ -217,12 +230,19 @@ export function CallCard(props: CallCardProps) {
           </button>
         )}
       </header>
-      <p class="card__caller" data-caller>
-        {callerLine(card, lang)}
-      </p>
-      {card.callerName && (
+      {!collapsed && (
+        <p class="card__caller" data-caller>
+          {callerLine(card, lang)}
+        </p>
+      )}
+      {!collapsed && card.callerName && (
         <p class="card__use-name" data-use-name>
           {cardString(lang, 'useName', { name: card.callerName })}
+        </p>
+      )}
+      {!collapsed && card.greeting?.missing && (
+        <p class="card__setup" data-setup={card.greeting.missing.join(' ')}>
+          {cardString(lang, setupMessage(card.greeting.missing))}
         </p>
       )}
       {!collapsed && (
@@ -310,7 +330,7 @@ export function CallCard(props: CallCardProps) {
           )}
         </>
       )}
-      {props.hint && <p class="card__hint">{cardString(lang, 'hint')}</p>}
+      {props.hint && !collapsed && <p class="card__hint">{cardString(lang, 'hint')}</p>}
     </section>
   );
 }

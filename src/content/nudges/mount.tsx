@@ -5,7 +5,12 @@
  * it, one column in the corner: the call card on top, the ring counter and nudges below.
  *
  * It never moves the focus on its own. The agent moves it: Alt+Shift+S goes to the call card
- * and back, Escape in the card goes back to where the agent was.
+ * (opening it) and back, Escape in the card goes back to where the agent was.
+ *
+ * One place for each thing: during a call the card is folded to one line unless the agent opens
+ * it; while it is open it holds the greeting and closing checklists and their nudges stand aside;
+ * at most two nudges are in view (layout.ts). The column sits where it covers none of the page's
+ * controls, or where the agent moved it on this site (placement.ts).
  */
 import { render } from 'preact';
 import type { Language, Nudge, NudgeResponse, RingStatus } from '../../core/coach/types';
@@ -13,7 +18,11 @@ import type { CardCall } from '../../core/messages';
 import { CallCard, type CardActions } from '../card/call-card';
 import { matchesShortcut } from '../card/keyboard';
 import { CARD_CSS } from '../card/styles';
+import { cardString } from '../card/strings';
+import { layoutNudges, withCardItems } from './layout';
 import { NudgeStack, type ShownNudge } from './nudge-stack';
+import { anchorOfRect, clampAnchor, clearPlace, DEFAULT_ANCHOR, sameAnchor, type Anchor, type Rect, type Size } from './placement';
+import type { PositionStore } from './position-store';
 import { NUDGE_CSS } from './styles';
 
 /** Plain toasts get out of the way by themselves; questions, checklists and urgent ones stay. */
@@ -26,6 +35,15 @@ const RING_REDRAW_MS = 250;
 const CARD_REDRAW_MS = 1_000;
 /** A finished call's card stays this long (as long as the coach takes notes for it). */
 export const CARD_KEEP_MS = 15 * 60_000;
+/** How often the page's controls are looked at again while the overlay stays the same size. */
+const PLACE_EVERY_MS = 1_000;
+/** The arrow keys on the move handle move the overlay this far (Shift: four times). */
+const MOVE_STEP_PX = 16;
+/** The page's own controls, which the overlay must not cover. */
+const PAGE_CONTROLS =
+  'a[href],button,input:not([type="hidden"]),select,textarea,summary,[role="button"],[role="link"],[role="checkbox"],[role="tab"],[role="menuitem"],[contenteditable="true"],[tabindex]:not([tabindex="-1"])';
+/** Enough controls for any softphone; a page with more is not looked at further. */
+const MAX_CONTROLS = 3_000;
 
 export interface NudgeView {
   setLanguage(language: Language): void;
@@ -59,6 +77,8 @@ export function createNudgeView(options: {
   cardActions: CardActions;
   /** Whether an event comes from the agent (tests stand in for the browser's `isTrusted`). */
   trusted?(event: Event): boolean;
+  /** Where the agent put the overlay on this site (none: it is placed automatically, not remembered). */
+  positions?: PositionStore;
 }): NudgeView {
   const { signal, onResponse, cardActions } = options;
   const trusted = options.trusted ?? ((event: Event) => event.isTrusted);
@@ -72,7 +92,18 @@ export function createNudgeView(options: {
   let host: HTMLElement | undefined;
   const cards = new Map<string, CardCall>();
   const closedCards = new Set<string>();
-  let collapsed = false;
+  /** Calls whose card the agent opened; every other card is folded to one line. */
+  const openCards = new Set<string>();
+  /** The card the shortcut opened: it folds again when the agent leaves it. */
+  let openedByShortcut: string | undefined;
+  /** The agent opened the older nudges behind the count. */
+  let showOlder = false;
+  /** Where the agent put the overlay (remembered per site); undefined: placed automatically. */
+  let agentAnchor: Anchor | undefined;
+  let autoAnchor: Anchor = DEFAULT_ANCHOR;
+  let placed: { column: HTMLElement; anchor: Anchor } | undefined;
+  let lastPlace = { at: 0, width: 0, height: 0, vw: 0, vh: 0 };
+  let drag: { pointerId: number; x: number; y: number; rect: Rect } | undefined;
   let cardTimer: ReturnType<typeof setInterval> | undefined;
   /** Where the focus was when the agent went to the card: Escape goes back there. */
   let returnFocus: HTMLElement | undefined;
@@ -118,6 +149,11 @@ export function createNudgeView(options: {
   function leaveCard(): void {
     const back = returnFocus;
     returnFocus = undefined;
+    if (openedByShortcut !== undefined) {
+      openCards.delete(openedByShortcut);
+      openedByShortcut = undefined;
+      redraw();
+    }
     if (back?.isConnected && back !== document.body) back.focus();
     else (host?.shadowRoot?.activeElement as HTMLElement | null)?.blur();
   }
@@ -131,6 +167,13 @@ export function createNudgeView(options: {
       return true;
     }
     returnFocus = active instanceof HTMLElement ? active : undefined;
+    const card = currentCard(cards.values(), closedCards, now);
+    if (card && !openCards.has(card.callKey)) {
+      // Its controls are what the agent came for: open it, and fold it again on the way back.
+      openCards.add(card.callKey);
+      openedByShortcut = card.callKey;
+      redraw();
+    }
     cardElement()?.focus();
     return true;
   }
@@ -167,8 +210,29 @@ export function createNudgeView(options: {
     syncCardTimer();
     const card = currentCard(cards.values(), closedCards, now);
     if (!container && shown.length === 0 && rings.size === 0 && !card) return;
+    const open = card !== undefined && openCards.has(card.callKey);
+    const layout = layoutNudges(shown, open ? card : undefined, showOlder);
+    if (layout.folded === 0 && layout.visible.length <= 2) showOlder = false;
+    const older = layout.folded > 0 || showOlder ? { folded: layout.folded, open: showOlder, onToggle: toggleOlder } : undefined;
+    const empty = !card && layout.visible.length === 0 && rings.size === 0;
     render(
       <div class="column">
+        {!empty && (
+          <button
+            type="button"
+            class="grip"
+            data-action="move"
+            aria-label={cardString(language, 'move')}
+            title={cardString(language, 'move')}
+            onPointerDown={startDrag}
+            onPointerMove={moveDrag}
+            onPointerUp={endDrag}
+            onPointerCancel={endDrag}
+            onKeyDown={moveByKey}
+          >
+            ⠿
+          </button>
+        )}
         {card && (
           <CallCard
             key={card.callKey}
@@ -176,11 +240,13 @@ export function createNudgeView(options: {
             language={language}
             now={now}
             actions={cardActions}
-            collapsed={collapsed}
+            collapsed={!open}
             hint
             trusted={trusted}
             onToggle={() => {
-              collapsed = !collapsed;
+              if (openCards.has(card.callKey)) openCards.delete(card.callKey);
+              else openCards.add(card.callKey);
+              openedByShortcut = undefined;
               redraw();
             }}
             onClose={() => {
@@ -193,7 +259,7 @@ export function createNudgeView(options: {
         )}
         <NudgeStack
           language={language}
-          nudges={shown}
+          nudges={layout.visible.map((s) => withCardItems(s, cards))}
           rings={[...rings.values()]}
           now={now}
           onDismiss={(key) => respond(key, { type: 'dismissed' }, true)}
@@ -206,11 +272,134 @@ export function createNudgeView(options: {
             );
             respond(key, { type: 'checked', itemId, checked }, false);
           }}
+          {...(older ? { older } : {})}
         />
       </div>,
       ensureContainer(),
     );
+    place();
   }
+
+  function toggleOlder(event: Event): void {
+    if (!trusted(event)) return;
+    showOlder = !showOlder;
+    redraw();
+  }
+
+  // ─── where the column sits ────────────────────────────────────────────────────────────────
+
+  const viewport = (): Size => ({ width: document.documentElement.clientWidth || window.innerWidth, height: window.innerHeight });
+
+  function columnElement(): HTMLElement | null {
+    return container?.querySelector<HTMLElement>('.column') ?? null;
+  }
+
+  /** The page's controls in view (never our own host). */
+  function pageControls(view: Size): Rect[] {
+    const rects: Rect[] = [];
+    const found = [...document.querySelectorAll(PAGE_CONTROLS)].slice(0, MAX_CONTROLS);
+    for (const el of found) {
+      if (el === host) continue;
+      const r = el.getBoundingClientRect();
+      if (r.width > 0 && r.height > 0 && r.right > 0 && r.bottom > 0 && r.left < view.width && r.top < view.height) {
+        rects.push({ left: r.left, top: r.top, width: r.width, height: r.height });
+      }
+    }
+    return rects;
+  }
+
+  function applyAnchor(column: HTMLElement, anchor: Anchor): void {
+    if (placed?.column === column && sameAnchor(placed.anchor, anchor)) return;
+    placed = { column, anchor };
+    const { style } = column;
+    style.left = anchor.h === 'left' ? `${anchor.x}px` : 'auto';
+    style.right = anchor.h === 'right' ? `${anchor.x}px` : 'auto';
+    style.top = anchor.v === 'top' ? `${anchor.y}px` : 'auto';
+    style.bottom = anchor.v === 'bottom' ? `${anchor.y}px` : 'auto';
+    column.dataset.anchor = `${anchor.v}-${anchor.h}`;
+  }
+
+  /** Where the agent put it, else clear of the page's controls (looked at again when something changed, or each second). */
+  function place(force = false): void {
+    const column = columnElement();
+    if (!column) return;
+    const box = column.getBoundingClientRect();
+    const view = viewport();
+    const size = { width: box.width, height: box.height };
+    if (agentAnchor) return applyAnchor(column, clampAnchor(agentAnchor, size, view));
+    const now = Date.now();
+    const same = size.width === lastPlace.width && size.height === lastPlace.height && view.width === lastPlace.vw && view.height === lastPlace.vh;
+    if (!force && same && now - lastPlace.at < PLACE_EVERY_MS && placed?.column === column) return;
+    lastPlace = { at: now, width: size.width, height: size.height, vw: view.width, vh: view.height };
+    if (size.width > 0 && size.height > 0) autoAnchor = clearPlace(autoAnchor, size, view, pageControls(view));
+    applyAnchor(column, autoAnchor);
+  }
+
+  /** The agent put the column at `rect`: kept there (nearest corner), and remembered for this site. */
+  function moveTo(rect: Rect, save: boolean): void {
+    const view = viewport();
+    const left = Math.min(Math.max(0, rect.left), Math.max(0, view.width - rect.width));
+    const top = Math.min(Math.max(0, rect.top), Math.max(0, view.height - rect.height));
+    agentAnchor = anchorOfRect({ ...rect, left, top }, view);
+    place();
+    if (save) options.positions?.save(agentAnchor);
+  }
+
+  function columnRect(): Rect | undefined {
+    const r = columnElement()?.getBoundingClientRect();
+    return r ? { left: r.left, top: r.top, width: r.width, height: r.height } : undefined;
+  }
+
+  function startDrag(event: PointerEvent): void {
+    const rect = columnRect();
+    if (!trusted(event) || event.button !== 0 || !rect) return;
+    event.preventDefault();
+    (event.currentTarget as HTMLElement).setPointerCapture?.(event.pointerId);
+    drag = { pointerId: event.pointerId, x: event.clientX, y: event.clientY, rect };
+  }
+
+  function moveDrag(event: PointerEvent): void {
+    if (!drag || event.pointerId !== drag.pointerId || !trusted(event)) return;
+    moveTo({ ...drag.rect, left: drag.rect.left + event.clientX - drag.x, top: drag.rect.top + event.clientY - drag.y }, false);
+  }
+
+  function endDrag(event: PointerEvent): void {
+    if (!drag || event.pointerId !== drag.pointerId) return;
+    drag = undefined;
+    if (agentAnchor) options.positions?.save(agentAnchor);
+  }
+
+  function moveByKey(event: KeyboardEvent): void {
+    if (!trusted(event)) return;
+    const rect = columnRect();
+    if (!rect) return;
+    const step = event.shiftKey ? 4 * MOVE_STEP_PX : MOVE_STEP_PX;
+    const by: Record<string, [number, number]> = { ArrowLeft: [-step, 0], ArrowRight: [step, 0], ArrowUp: [0, -step], ArrowDown: [0, step] };
+    const delta = by[event.key];
+    if (delta) {
+      moveTo({ ...rect, left: rect.left + delta[0], top: rect.top + delta[1] }, true);
+    } else if (event.key === 'Home') {
+      // Back to the automatic place, clear of the page's controls; forgotten for this site.
+      agentAnchor = undefined;
+      options.positions?.save(undefined);
+      place(true);
+    } else {
+      return;
+    }
+    event.preventDefault();
+    event.stopPropagation();
+  }
+
+  window.addEventListener('resize', () => place(true), { signal });
+  void options.positions?.load().then(
+    (anchor) => {
+      if (anchor && !agentAnchor) {
+        agentAnchor = anchor;
+        place();
+      }
+    },
+    () => undefined,
+  );
 
   function syncRingTimer(): void {
     if (rings.size > 0 && ringTimer === undefined) ringTimer = setInterval(redraw, RING_REDRAW_MS);
