@@ -15,7 +15,7 @@ import type {
   ShiftView,
   TakeMessageResult,
 } from '../../core/messages';
-import type { AgentNote } from '../../core/coach/types';
+import type { AgentNote, CallRecord } from '../../core/coach/types';
 import type { CoachConfigInput, ConfigError, SiteSelectors } from '../../core/coach/config';
 
 export type SaveResult = { ok: true } | { ok: false; errors: ConfigError[] };
@@ -72,6 +72,8 @@ export interface ShiftActions {
     range: FigureRange,
   ): Promise<{ ok: true; fileName: string; text: string; mimeType: string } | { ok: false; message: string }>;
   wipeHistory(): Promise<HistoryActionResult>;
+  /** The coach's records of the calls that started at `since` or later (the practice score card reads its call's nudges here). */
+  listCalls(since?: number): Promise<CallRecord[]>;
   /** Open the figures page in a tab. */
   openFiguresPage(): Promise<void>;
   /** The practice softphone: practise the etiquette on simulated calls. */
