@@ -15,6 +15,11 @@ import { CLOSING_ITEMS, DEFAULT_TEXTS, formatText, type CallRecord, type Checkli
 import type { GreetingPart } from '../core/coach/types';
 import type { CardCall, CardState, GreetingSetup } from '../core/messages';
 import type { TakenMessage } from '../core/messages-taken';
+import enMessages from '../../_locales/en/messages.json';
+import lvMessages from '../../_locales/lv/messages.json';
+
+/** The card's first-run line, sent with the card (the content script's size budget is tight). */
+const SETUP_NOTE = { en: enMessages, lv: lvMessages } as const;
 
 /** The greeting's parts in the order they are said (the coach's checklist item ids). */
 export const GREETING_ORDER: readonly GreetingPart[] = ['greeting', 'ownName', 'organization', 'offer'];
@@ -86,7 +91,11 @@ export function cardOf(record: CallRecord, config: CoachConfig, messages: readon
   const greetingShown = record.nudges.some((n) => n.ruleId === 'greeting');
   if (record.direction === 'inbound' && record.answeredAt !== undefined && (greetingShown || config.rules.greeting.enabled)) {
     const missing = greetingMissing(config);
-    card.greeting = { items: greetingItems(config), checked: [...(record.greetingChecked ?? [])], ...(missing.length > 0 ? { missing } : {}) };
+    card.greeting = {
+      items: greetingItems(config),
+      checked: [...(record.greetingChecked ?? [])],
+      ...(missing.length > 0 ? { missing, setupNote: SETUP_NOTE[config.language].card_setup_missing.message } : {}),
+    };
   }
   const closing = record.nudges.filter((n) => n.ruleId === 'closing' && (n.kind === undefined || n.kind === 'checklist')).at(-1);
   if (closing) card.closing = { key: closing.key, items: closingItems(config), checked: [...(closing.checked ?? [])] };

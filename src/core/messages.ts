@@ -60,9 +60,10 @@ export interface CardCall {
   language: Language;
   /**
    * Inbound, from the answer on: the team's greeting, filled in, as a checklist of its parts —
-   * only the parts that are known (`missing`: what the agent still has to set up, first run).
+   * only the parts that are known (`missing`: what the agent still has to set up, first run, and
+   * `setupNote`: the line asking for it, in the card's language).
    */
-  greeting?: { items: ChecklistItem[]; checked: string[]; missing?: GreetingSetup[] };
+  greeting?: { items: ChecklistItem[]; checked: string[]; missing?: GreetingSetup[]; setupNote?: string };
   /** Once the coach showed the closing checklist: its nudge key (ticks go to it), items and ticks. */
   closing?: { key: string; items: ChecklistItem[]; checked: string[] };
   /** Messages taken on this call. */

@@ -17,9 +17,9 @@
  */
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { Language } from '../../core/coach/types';
-import type { CardCall, GreetingSetup, MessageInput, TakeMessageResult } from '../../core/messages';
+import type { CardCall, MessageInput, TakeMessageResult } from '../../core/messages';
 import { MessageForm } from './message-form';
-import { cardString, type CardStringId } from './strings';
+import { cardString } from './strings';
 
 export interface CardActions {
   callerName(callKey: string, name: string): void;
@@ -67,12 +67,6 @@ function timerOf(card: CardCall, now: number): number {
 }
 
 const isLive = (card: CardCall): boolean => card.endedAt === undefined;
-
-/** First run: what the agent still has to set up for a whole greeting. */
-function setupMessage(missing: readonly GreetingSetup[]): CardStringId {
-  if (missing.includes('agent-name') && missing.includes('organization')) return 'setupMissing';
-  return missing.includes('agent-name') ? 'setupMissingName' : 'setupMissingOrganization';
-}
 
 /** The caller as the card names them: the noted name first, then the softphone's name and number. */
 export function callerLine(card: CardCall, language: Language): string {
@@ -240,9 +234,9 @@ export function CallCard(props: CallCardProps) {
           {cardString(lang, 'useName', { name: card.callerName })}
         </p>
       )}
-      {!collapsed && card.greeting?.missing && (
-        <p class="card__setup" data-setup={card.greeting.missing.join(' ')}>
-          {cardString(lang, setupMessage(card.greeting.missing))}
+      {!collapsed && card.greeting?.setupNote && (
+        <p class="card__setup" data-setup={card.greeting.missing?.join(' ')}>
+          {card.greeting.setupNote}
         </p>
       )}
       {!collapsed && (

@@ -47,9 +47,6 @@ const STRINGS = {
     moreNudges: en.card_more_nudges.message,
     fewerNudges: en.card_fewer_nudges.message,
     move: en.card_move.message,
-    setupMissing: en.card_setup_missing.message,
-    setupMissingName: en.card_setup_missing_name.message,
-    setupMissingOrganization: en.card_setup_missing_organization.message,
   },
   lv: {
     region: lv.card_region.message,
@@ -90,9 +87,6 @@ const STRINGS = {
     moreNudges: lv.card_more_nudges.message,
     fewerNudges: lv.card_fewer_nudges.message,
     move: lv.card_move.message,
-    setupMissing: lv.card_setup_missing.message,
-    setupMissingName: lv.card_setup_missing_name.message,
-    setupMissingOrganization: lv.card_setup_missing_organization.message,
   },
 } as const;
 

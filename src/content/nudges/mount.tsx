@@ -21,7 +21,7 @@ import { CARD_CSS } from '../card/styles';
 import { cardString } from '../card/strings';
 import { layoutNudges, withCardItems } from './layout';
 import { NudgeStack, type ShownNudge } from './nudge-stack';
-import { anchorOfRect, clampAnchor, clearPlace, DEFAULT_ANCHOR, sameAnchor, type Anchor, type Rect, type Size } from './placement';
+import { anchorOfRect, clampAnchor, clearPlace, DEFAULT_ANCHOR, type Anchor, type Rect, type Size } from './placement';
 import type { PositionStore } from './position-store';
 import { NUDGE_CSS } from './styles';
 
@@ -35,15 +35,12 @@ const RING_REDRAW_MS = 250;
 const CARD_REDRAW_MS = 1_000;
 /** A finished call's card stays this long (as long as the coach takes notes for it). */
 export const CARD_KEEP_MS = 15 * 60_000;
-/** How often the page's controls are looked at again while the overlay stays the same size. */
-const PLACE_EVERY_MS = 1_000;
-/** The arrow keys on the move handle move the overlay this far (Shift: four times). */
+/** The arrow keys on the move handle move the overlay this far. */
 const MOVE_STEP_PX = 16;
 /** The page's own controls, which the overlay must not cover. */
 const PAGE_CONTROLS =
-  'a[href],button,input:not([type="hidden"]),select,textarea,summary,[role="button"],[role="link"],[role="checkbox"],[role="tab"],[role="menuitem"],[contenteditable="true"],[tabindex]:not([tabindex="-1"])';
-/** Enough controls for any softphone; a page with more is not looked at further. */
-const MAX_CONTROLS = 3_000;
+  'a[href],button,input,select,textarea,[role=button],[role=link],[tabindex]:not([tabindex="-1"])';
+
 
 export interface NudgeView {
   setLanguage(language: Language): void;
@@ -101,8 +98,6 @@ export function createNudgeView(options: {
   /** Where the agent put the overlay (remembered per site); undefined: placed automatically. */
   let agentAnchor: Anchor | undefined;
   let autoAnchor: Anchor = DEFAULT_ANCHOR;
-  let placed: { column: HTMLElement; anchor: Anchor } | undefined;
-  let lastPlace = { at: 0, width: 0, height: 0, vw: 0, vh: 0 };
   let drag: { pointerId: number; x: number; y: number; rect: Rect } | undefined;
   let cardTimer: ReturnType<typeof setInterval> | undefined;
   /** Where the focus was when the agent went to the card: Escape goes back there. */
@@ -159,16 +154,15 @@ export function createNudgeView(options: {
   }
 
   function goToCard(): boolean {
-    const now = Date.now();
-    if (!currentCard(cards.values(), closedCards, now)) return false;
+    const card = currentCard(cards.values(), closedCards, Date.now());
+    if (!card) return false;
     const active = document.activeElement;
     if (host && active === host) {
       leaveCard();
       return true;
     }
     returnFocus = active instanceof HTMLElement ? active : undefined;
-    const card = currentCard(cards.values(), closedCards, now);
-    if (card && !openCards.has(card.callKey)) {
+    if (!openCards.has(card.callKey)) {
       // Its controls are what the agent came for: open it, and fold it again on the way back.
       openCards.add(card.callKey);
       openedByShortcut = card.callKey;
@@ -227,7 +221,6 @@ export function createNudgeView(options: {
             onPointerDown={startDrag}
             onPointerMove={moveDrag}
             onPointerUp={endDrag}
-            onPointerCancel={endDrag}
             onKeyDown={moveByKey}
           >
             ⠿
@@ -288,59 +281,43 @@ export function createNudgeView(options: {
 
   // ─── where the column sits ────────────────────────────────────────────────────────────────
 
-  const viewport = (): Size => ({ width: document.documentElement.clientWidth || window.innerWidth, height: window.innerHeight });
+  /** The window without its vertical scroll bar: what `right` is measured from. */
+  const viewport = (): Size => ({ width: document.documentElement.clientWidth, height: window.innerHeight });
 
   function columnElement(): HTMLElement | null {
     return container?.querySelector<HTMLElement>('.column') ?? null;
   }
 
-  /** The page's controls in view (never our own host). */
-  function pageControls(view: Size): Rect[] {
-    const rects: Rect[] = [];
-    const found = [...document.querySelectorAll(PAGE_CONTROLS)].slice(0, MAX_CONTROLS);
-    for (const el of found) {
-      if (el === host) continue;
-      const r = el.getBoundingClientRect();
-      if (r.width > 0 && r.height > 0 && r.right > 0 && r.bottom > 0 && r.left < view.width && r.top < view.height) {
-        rects.push({ left: r.left, top: r.top, width: r.width, height: r.height });
-      }
-    }
-    return rects;
-  }
+  /** The page's controls (those out of view or not rendered cover nothing the column could). */
+  const pageControls = (): Rect[] => [...document.querySelectorAll(PAGE_CONTROLS)].map((el) => el.getBoundingClientRect());
 
   function applyAnchor(column: HTMLElement, anchor: Anchor): void {
-    if (placed?.column === column && sameAnchor(placed.anchor, anchor)) return;
-    placed = { column, anchor };
     const { style } = column;
     style.left = anchor.h === 'left' ? `${anchor.x}px` : 'auto';
     style.right = anchor.h === 'right' ? `${anchor.x}px` : 'auto';
     style.top = anchor.v === 'top' ? `${anchor.y}px` : 'auto';
     style.bottom = anchor.v === 'bottom' ? `${anchor.y}px` : 'auto';
-    column.dataset.anchor = `${anchor.v}-${anchor.h}`;
   }
 
-  /** Where the agent put it, else clear of the page's controls (looked at again when something changed, or each second). */
-  function place(force = false): void {
+  /**
+   * Where the agent put it, else clear of the page's controls: looked at on every redraw (at
+   * least each second while a card is shown, as the page's layout may change under it).
+   */
+  function place(): void {
     const column = columnElement();
     if (!column) return;
     const box = column.getBoundingClientRect();
     const view = viewport();
     const size = { width: box.width, height: box.height };
     if (agentAnchor) return applyAnchor(column, clampAnchor(agentAnchor, size, view));
-    const now = Date.now();
-    const same = size.width === lastPlace.width && size.height === lastPlace.height && view.width === lastPlace.vw && view.height === lastPlace.vh;
-    if (!force && same && now - lastPlace.at < PLACE_EVERY_MS && placed?.column === column) return;
-    lastPlace = { at: now, width: size.width, height: size.height, vw: view.width, vh: view.height };
-    if (size.width > 0 && size.height > 0) autoAnchor = clearPlace(autoAnchor, size, view, pageControls(view));
+    if (size.width > 0) autoAnchor = clearPlace(autoAnchor, size, view, pageControls());
     applyAnchor(column, autoAnchor);
   }
 
   /** The agent put the column at `rect`: kept there (nearest corner), and remembered for this site. */
   function moveTo(rect: Rect, save: boolean): void {
-    const view = viewport();
-    const left = Math.min(Math.max(0, rect.left), Math.max(0, view.width - rect.width));
-    const top = Math.min(Math.max(0, rect.top), Math.max(0, view.height - rect.height));
-    agentAnchor = anchorOfRect({ ...rect, left, top }, view);
+    // Kept inside the window by place() (clampAnchor).
+    agentAnchor = anchorOfRect(rect, viewport());
     place();
     if (save) options.positions?.save(agentAnchor);
   }
@@ -373,16 +350,14 @@ export function createNudgeView(options: {
     if (!trusted(event)) return;
     const rect = columnRect();
     if (!rect) return;
-    const step = event.shiftKey ? 4 * MOVE_STEP_PX : MOVE_STEP_PX;
-    const by: Record<string, [number, number]> = { ArrowLeft: [-step, 0], ArrowRight: [step, 0], ArrowUp: [0, -step], ArrowDown: [0, step] };
-    const delta = by[event.key];
+    const delta = { ArrowLeft: [-1, 0], ArrowRight: [1, 0], ArrowUp: [0, -1], ArrowDown: [0, 1] }[event.key];
     if (delta) {
-      moveTo({ ...rect, left: rect.left + delta[0], top: rect.top + delta[1] }, true);
+      moveTo({ ...rect, left: rect.left + (delta[0] ?? 0) * MOVE_STEP_PX, top: rect.top + (delta[1] ?? 0) * MOVE_STEP_PX }, true);
     } else if (event.key === 'Home') {
       // Back to the automatic place, clear of the page's controls; forgotten for this site.
       agentAnchor = undefined;
       options.positions?.save(undefined);
-      place(true);
+      place();
     } else {
       return;
     }
@@ -390,7 +365,7 @@ export function createNudgeView(options: {
     event.stopPropagation();
   }
 
-  window.addEventListener('resize', () => place(true), { signal });
+  window.addEventListener('resize', place, { signal });
   void options.positions?.load().then(
     (anchor) => {
       if (anchor && !agentAnchor) {

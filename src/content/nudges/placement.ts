@@ -68,7 +68,7 @@ export function clampAnchor(anchor: Anchor, size: Size, viewport: Size): Anchor 
   return { ...anchor, x: Math.min(Math.max(0, anchor.x), maxX), y: Math.min(Math.max(0, anchor.y), maxY) };
 }
 
-/** Places to try, best first: the bottom-right corner, then up the right edge, then the left edge, then the middle. */
+/** Places to try, best first: the bottom-right corner, then up the right edge, then up the left edge. */
 export function candidates(size: Size, viewport: Size): Anchor[] {
   const list: Anchor[] = [];
   const free = Math.max(0, viewport.height - size.height - 2 * MARGIN);
@@ -76,8 +76,6 @@ export function candidates(size: Size, viewport: Size): Anchor[] {
     for (let up = 0; up <= free; up += STEP) list.push({ h, x: MARGIN, v: 'bottom', y: MARGIN + up });
     list.push({ h, x: MARGIN, v: 'top', y: MARGIN });
   }
-  const middle = Math.max(0, Math.round((viewport.width - size.width) / 2));
-  for (let up = 0; up <= free; up += STEP) list.push({ h: 'left', x: middle, v: 'bottom', y: MARGIN + up });
   return list;
 }
 
@@ -102,13 +100,9 @@ export function clearPlace(current: Anchor, size: Size, viewport: Size, obstacle
   return best;
 }
 
-export const sameAnchor = (a: Anchor, b: Anchor): boolean => a.h === b.h && a.v === b.v && a.x === b.x && a.y === b.y;
-
 /** A stored anchor, checked: it comes from storage, which another version may have written. */
 export function readAnchor(raw: unknown): Anchor | undefined {
-  if (typeof raw !== 'object' || raw === null) return undefined;
-  const { h, x, v, y } = raw as Record<string, unknown>;
-  if ((h !== 'left' && h !== 'right') || (v !== 'top' && v !== 'bottom')) return undefined;
-  if (typeof x !== 'number' || typeof y !== 'number' || !Number.isFinite(x) || !Number.isFinite(y)) return undefined;
-  return { h, x, v, y };
+  const a = raw as Partial<Anchor> | null | undefined;
+  const ok = a && /^(left|right)$/.test(String(a.h)) && /^(top|bottom)$/.test(String(a.v)) && Number.isFinite(a.x) && Number.isFinite(a.y);
+  return ok ? (a as Anchor) : undefined;
 }

@@ -28,7 +28,8 @@ export function positionStore(site: string): PositionStore {
           else delete positions[site];
           return browser.storage.local.set({ [KEY]: positions });
         })
-        .catch((error: unknown) => console.warn('[Second Ring] overlay position not saved:', error));
+        // Not saved (storage full, extension reloaded): the overlay stays where it is for now.
+        .catch(() => undefined);
     },
   };
 }

@@ -263,23 +263,26 @@ describe('one place for each thing on screen', () => {
 
   it("lists in the greeting nudge the card's parts: what is not set up is left out, never a stand-in", () => {
     const { v, root } = view();
-    v.setCard(card({ greeting: { items: [{ id: 'greeting', text: 'Hello,' }, { id: 'offer', text: 'How can I help?' }], checked: [], missing: ['agent-name', 'organization'] } }));
+    v.setCard(card({ greeting: { items: [{ id: 'greeting', text: 'Hello,' }, { id: 'offer', text: 'How can I help?' }], checked: [], missing: ['agent-name', 'organization'], setupNote: 'Add your name and organization in the options.' } }));
     v.show(greetingNudge({ items: [{ id: 'greeting', text: 'Hello,' }, { id: 'ownName', text: 'this is (your name)' }, { id: 'offer', text: 'How can I help?' }] }));
     const nudge = root()?.querySelector('.nudge[data-rule="greeting"]');
     expect([...(nudge?.querySelectorAll('input[data-item]') ?? [])].map((el) => (el as HTMLElement).dataset.item)).toEqual(['greeting', 'offer']);
     expect(nudge?.textContent).not.toContain('(your name)');
     (root()?.querySelector('[data-action="toggle"]') as HTMLButtonElement).click();
-    expect(root()?.querySelector('.card [data-setup]')?.textContent).toMatch(/Your name and organization are not set/);
+    expect(root()?.querySelector('.card [data-setup]')?.textContent).toMatch(/Add your name and organization in the options/);
   });
 
   it('goes where the agent put it on this site, moves with the arrow keys on its handle, and Home forgets it', async () => {
     const saved: (Anchor | undefined)[] = [];
     const stored: Anchor = { h: 'left', x: 40, v: 'top', y: 30 };
+    // happy-dom lays nothing out: the window is 1024 × 768 without scroll bars.
+    Object.defineProperty(document.documentElement, 'clientWidth', { value: 1024, configurable: true });
     const { v, root } = view({ load: async () => stored, save: (a) => void saved.push(a) });
     v.setCard(card());
     await new Promise((r) => setTimeout(r, 0));
     const column = () => root()?.querySelector('.column') as HTMLElement;
-    await vi.waitFor(() => expect(column().dataset.anchor).toBe('top-left'));
+    const place = () => [column().style.left, column().style.top, column().style.right, column().style.bottom];
+    await vi.waitFor(() => expect(column().style.left).toBe('40px'));
     expect([column().style.left, column().style.top, column().style.right, column().style.bottom]).toEqual(['40px', '30px', 'auto', 'auto']);
     const grip = root()?.querySelector('[data-action="move"]') as HTMLButtonElement;
     expect(grip.getAttribute('aria-label')).toMatch(/arrow keys/);
@@ -287,6 +290,6 @@ describe('one place for each thing on screen', () => {
     expect(saved).toHaveLength(1);
     grip.dispatchEvent(new KeyboardEvent('keydown', { key: 'Home', bubbles: true, cancelable: true }));
     expect(saved.at(-1)).toBeUndefined();
-    expect(column().dataset.anchor).toBe('bottom-right');
+    expect(place()).toEqual(['auto', 'auto', '16px', '16px']); // the bottom-right corner
   });
 });
