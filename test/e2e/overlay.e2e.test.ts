@@ -5,6 +5,7 @@
  * agent opens it, at most two nudges are in view, and the agent can move the overlay — the place
  * is remembered for the site across a reload.
  */
+import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { BrowserContext, Page, Worker } from 'playwright-core';
@@ -116,6 +117,9 @@ describe('the overlay on a page with call buttons in every corner', () => {
     await page.click('[data-action="hangup"]');
     await nudgeFor(page, 'closing').waitFor({ timeout: 5_000 });
     await expectNothingCovered(page);
+
+    fs.mkdirSync('test-results', { recursive: true });
+    await page.screenshot({ path: 'test-results/overlay-corners.png' });
 
     // Four nudges of this call so far at least: two in view, the older behind a count that opens.
     const end = await layout(page);
