@@ -224,6 +224,8 @@ export interface UiToBackground {
   };
   /** Delete the whole history (calls, messages, return calls). */
   wipeHistory: { payload: Record<string, never>; response: HistoryActionResult };
+  /** The records of the calls the coach holds now (live, or finished a short while ago; practice calls too, which the history never keeps). */
+  coachRecords: { payload: Record<string, never>; response: CallRecord[] };
   /** The history's call records, oldest first (tests; a later call list). */
   listCalls: { payload: { since?: number }; response: { calls: CallRecord[]; problem: HistoryProblem | null } };
 }

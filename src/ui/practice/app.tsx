@@ -23,7 +23,7 @@ import { PracticeSession, type SessionSetup, type SessionView, type TranscriptIt
 
 /** After the call ends, the coach's end-of-call nudges arrive within this time. */
 export const SETTLE_MS = 1_500;
-/** The coach's record of the call may reach the history a moment later: asked again this often, this many times. */
+/** The coach may see the call's end a moment after the page: asked again this often, this many times. */
 export const REPORT_RETRY_MS = 500;
 const REPORT_TRIES = 10;
 const RING_REDRAW_MS = 200;
@@ -58,7 +58,7 @@ export function greetingFor(view: SettingsView, language: Language): SessionSetu
 const isScenario = (id: unknown): id is ScenarioId => SCENARIOS.some((s) => s.id === id);
 
 /** What the page asks of the extension: its settings, the coach's records, the options page. */
-export type PracticeActions = Pick<UiActions, 'getSettings' | 'onSettingsChanged' | 'openOptionsPage'> & Pick<ShiftActions, 'listCalls'>;
+export type PracticeActions = Pick<UiActions, 'getSettings' | 'onSettingsChanged' | 'openOptionsPage'> & Pick<ShiftActions, 'coachRecords'>;
 
 /** The nudges the coach recorded on a call, timed from its first ring (the score card's zero). */
 export function reportedNudges(record: CallRecord, startedAt: number): ShownNudge[] {
@@ -66,17 +66,18 @@ export function reportedNudges(record: CallRecord, startedAt: number): ShownNudg
 }
 
 /**
- * The coach's record of a practice call, once it has ended (asked again while the history has
- * not caught up yet); the last one read, or undefined when there is none.
+ * The coach's record of a practice call, once it has ended (asked again while the coach has not
+ * seen the end yet); the last one read, or undefined when there is none. Practice calls are never
+ * kept in the history: the coach holds the record a while after the call.
  */
 export async function coachRecord(
-  actions: Pick<ShiftActions, 'listCalls'>,
+  actions: Pick<ShiftActions, 'coachRecords'>,
   call: { callId: string; startedAt: number },
   wait: (ms: number) => Promise<void>,
 ): Promise<CallRecord | undefined> {
   let found: CallRecord | undefined;
   for (let i = 0; i < REPORT_TRIES; i++) {
-    const calls = await actions.listCalls(call.startedAt).catch(() => [] as CallRecord[]);
+    const calls = await actions.coachRecords().catch(() => [] as CallRecord[]);
     found = calls.find((r) => r.callId === call.callId) ?? found;
     if (found?.endedAt !== undefined) return found;
     await wait(REPORT_RETRY_MS);
@@ -455,7 +456,7 @@ function Transcript(props: { items: readonly TranscriptItem[]; language: Languag
   );
 }
 
-function ScoreCardPanel(props: { session: PracticeSession; actions: Pick<ShiftActions, 'listCalls'>; language: Language; onAgain(): void }) {
+function ScoreCardPanel(props: { session: PracticeSession; actions: Pick<ShiftActions, 'coachRecords'>; language: Language; onAgain(): void }) {
   const { session, actions, language } = props;
   const state = session.state;
   /** The coach's record of the call (null: none could be read). */

@@ -72,8 +72,8 @@ export interface ShiftActions {
     range: FigureRange,
   ): Promise<{ ok: true; fileName: string; text: string; mimeType: string } | { ok: false; message: string }>;
   wipeHistory(): Promise<HistoryActionResult>;
-  /** The coach's records of the calls that started at `since` or later (the practice score card reads its call's nudges here). */
-  listCalls(since?: number): Promise<CallRecord[]>;
+  /** The records of the calls the coach holds now, practice calls too (the practice score card reads its call's nudges here). */
+  coachRecords(): Promise<CallRecord[]>;
   /** Open the figures page in a tab. */
   openFiguresPage(): Promise<void>;
   /** The practice softphone: practise the etiquette on simulated calls. */

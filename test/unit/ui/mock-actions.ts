@@ -267,9 +267,9 @@ export function createMockActions(initial: Partial<MockState> = {}): MockActions
       state.shift = { ...state.shift, cards: [], records: [], messages: [], returnCalls: [] };
       return { ok: true };
     },
-    async listCalls(since) {
-      record('listCalls', since);
-      return structuredClone(state.shift.records.filter((r) => since === undefined || r.startedAt >= since));
+    async coachRecords() {
+      record('coachRecords');
+      return structuredClone(state.shift.records);
     },
     async openFiguresPage() {
       record('openFiguresPage');
