@@ -35,13 +35,51 @@ function managedSchema(): Plugin {
 }
 
 /**
+ * crxjs builds each page script as an IIFE in a build of its own with
+ * `output.inlineDynamicImports`, which Rolldown ignores for IIFE output (it never splits one)
+ * and warns about once per script per build. That warning says nothing about our code, and
+ * crxjs's progress lines ignore `--logLevel warn`: around its IIFE step, both stay out of the
+ * log so that a real warning stands out. Any other output passes through unchanged.
+ */
+function quietIifeStep(): Plugin {
+  // Rolldown prints that warning through its own logger straight to stderr; crxjs logs progress with console.log.
+  const ignoredWarning = (text: string) => text.includes('inlineDynamicImports') && text.includes('is ignored because');
+  const progress = (text: string) => text.includes('[crx:content-scripts-iife]') || /^\S*\s*✓ /.test(text.trim());
+  return {
+    name: 'second-ring:quiet-iife-step',
+    configResolved(config) {
+      const step = config.plugins.find((plugin) => plugin.name === 'crx:content-scripts-iife');
+      const original = step?.generateBundle;
+      if (!step || typeof original !== 'function') return;
+      const quiet = config.logLevel !== 'info';
+      const run = original as (this: unknown, ...args: unknown[]) => Promise<void> | void;
+      (step as { generateBundle: unknown }).generateBundle = async function (this: unknown, ...args: unknown[]): Promise<void> {
+        const { log } = console;
+        const write = process.stderr.write;
+        console.log = (...parts: unknown[]) => void ((quiet && progress(parts.map(String).join(' '))) || log(...parts));
+        process.stderr.write = function (this: typeof process.stderr, chunk: unknown, ...rest: unknown[]) {
+          if (ignoredWarning(String(chunk))) return true;
+          return (write as (...a: unknown[]) => boolean).call(this, chunk, ...rest);
+        } as typeof write;
+        try {
+          await run.apply(this, args);
+        } finally {
+          console.log = log;
+          process.stderr.write = write;
+        }
+      };
+    },
+  };
+}
+
+/**
  * Extension pages the manifest does not name (crxjs builds only what it names): the figures
  * page and the practice softphone, opened from the popup and the options page.
  */
 const EXTRA_PAGES = ['src/ui/figures/index.html', 'src/ui/practice/index.html'].filter((page) => fs.existsSync(page));
 
 export default defineConfig(({ mode }) => ({
-  plugins: [preact(), crx({ manifest: manifestFor(mode) }), managedSchema()],
+  plugins: [preact(), crx({ manifest: manifestFor(mode) }), managedSchema(), quietIifeStep()],
   define: { __TEST_BUILD__: JSON.stringify(mode === 'e2e') },
   build: {
     outDir: mode === 'e2e' ? 'dist-e2e' : 'dist',

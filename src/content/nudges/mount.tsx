@@ -13,6 +13,7 @@ import type { CardCall } from '../../core/messages';
 import { CallCard, type CardActions } from '../card/call-card';
 import { matchesShortcut } from '../card/keyboard';
 import { CARD_CSS } from '../card/styles';
+import { createAnnouncer, type Announcer } from './announcer';
 import { NudgeStack, type ShownNudge } from './nudge-stack';
 import { NUDGE_CSS } from './styles';
 
@@ -76,6 +77,7 @@ export function createNudgeView(options: {
   let cardTimer: ReturnType<typeof setInterval> | undefined;
   /** Where the focus was when the agent went to the card: Escape goes back there. */
   let returnFocus: HTMLElement | undefined;
+  let announcer: Announcer | undefined;
 
   function ensureContainer(): HTMLElement {
     if (container) return container;
@@ -85,6 +87,8 @@ export function createNudgeView(options: {
     const style = document.createElement('style');
     style.textContent = NUDGE_CSS + CARD_CSS;
     root.append(style);
+    // The live regions are in place, empty, before any nudge: a region created with its text is often not read.
+    announcer = createAnnouncer(root, signal);
     const created = document.createElement('div');
     root.append(created);
     (document.body ?? document.documentElement).append(host);
@@ -255,6 +259,7 @@ export function createNudgeView(options: {
       );
     }
     redraw();
+    announcer?.announce(nudge.text, nudge.severity === 'urgent');
     return true;
   }
 
