@@ -264,7 +264,7 @@ async function headed() {
 
 async function scripted() {
   const stamp = new Date().toISOString().replace(/[:.]/g, '-');
-  const out = path.resolve(process.env.SECOND_RING_RESULTS ?? 'test-results', `practice-${stamp}`);
+  const out = path.resolve(process.env.SECOND_RING_RESULTS ?? 'practice-results', `practice-${stamp}`);
   fs.mkdirSync(out, { recursive: true });
   console.log(`▶ no display${options.headless ? ' (--headless)' : ''}: one scripted practice call, headless, in ${browser.path} (${how()})`);
   console.log(`  screenshots: ${out}`);
