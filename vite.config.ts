@@ -51,7 +51,7 @@ function quietIifeStep(): Plugin {
       const step = config.plugins.find((plugin) => plugin.name === 'crx:content-scripts-iife');
       const original = step?.generateBundle;
       if (!step || typeof original !== 'function') return;
-      const quiet = config.logLevel !== 'info';
+      const quiet = (config.logLevel ?? 'info') !== 'info';
       const run = original as (this: unknown, ...args: unknown[]) => Promise<void> | void;
       (step as { generateBundle: unknown }).generateBundle = async function (this: unknown, ...args: unknown[]): Promise<void> {
         const { log } = console;
