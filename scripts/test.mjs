@@ -45,7 +45,5 @@ run('build', 'npx', ['vite', 'build', '--logLevel', 'warn']);
 run('size budget', 'node', ['scripts/check-build.mjs']);
 run('test build', 'npx', ['vite', 'build', '--mode', 'e2e', '--logLevel', 'warn']);
 results.push('test-results/e2e.json');
-// Progress per test (verbose + progress-reporter): browser tests run for minutes.
-const E2E_PROGRESS = ['--reporter=verbose', '--reporter=./test/e2e/progress-reporter.ts'];
-run('browser tests', 'npx', ['vitest', 'run', '-c', 'vitest.e2e.config.ts', ...E2E_PROGRESS, '--reporter=json', '--outputFile.json=test-results/e2e.json']);
+run('browser tests', 'npx', ['vitest', 'run', '-c', 'vitest.e2e.config.ts', '--reporter=verbose', '--reporter=./test/e2e/progress-reporter.ts', '--reporter=json', '--outputFile.json=test-results/e2e.json']);
 finish(0);
