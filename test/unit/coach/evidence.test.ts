@@ -8,7 +8,7 @@ import { SIP_OBSERVABILITY, type CallEvent, type EvidenceAct, type EvidenceHow, 
 import { SELECTOR_OBSERVABILITY } from '../../../src/content/adapters/selectors';
 import { PRACTICE_OBSERVABILITY } from '../../../src/content/adapters/practice';
 import { DEFAULT_CONFIG, step } from '../../../src/core/coach';
-import { connectedCall, ev, harness, t } from './harness';
+import { config, connectedCall, ev, harness, t } from './harness';
 
 const evidence = (callId: string, at: number, act: EvidenceAct, extra: { item?: string; name?: string; how?: EvidenceHow; undone?: boolean } = {}): CallEvent => ({
   callId,
@@ -96,6 +96,14 @@ describe('evidence: greeting', () => {
     const record = h.record('1:c1');
     expect(record?.greetingChecked).toEqual(['greeting', 'ownName', 'organization', 'offer']);
     expect(record?.nudges.find((n) => n.key === checklist?.key)?.checked).toEqual(['greeting', 'ownName', 'organization', 'offer']);
+  });
+
+  it('with no agent name set, the parts the agent can say are the whole greeting: ticked, the checklist goes', () => {
+    const h = harness({ config: config({ organization: 'Du Bois Services' }) });
+    connectedCall(h);
+    const [checklist] = h.shown('greeting');
+    for (const item of ['greeting', 'organization', 'offer']) h.event(evidence('c1', t(3), 'greeting-part', { item, how: 'ticked' }));
+    expect(h.withdrawn()).toContain(checklist?.key);
   });
 
   it('shows no checklist when the card ticked every part before the answer arrived', () => {

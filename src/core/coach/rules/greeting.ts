@@ -6,6 +6,7 @@
 import * as v from 'valibot';
 import { formatText, shorten, type TextParams } from '../format-text';
 import type { CallState } from '../step';
+import type { CoachConfig } from '../config';
 import type { GreetingPart } from '../types';
 import { GREETING_LINES } from '../../practice/scenarios';
 import { GREET_WITHIN_MS, draft, firstOf, inOrder, listOf, seconds } from '../../practice/facts';
@@ -35,8 +36,17 @@ function setGreetingPart(call: CallState, part: GreetingPart, checked: boolean, 
   return true;
 }
 
-/** There is evidence of every part of the greeting. */
-const greetingDone = (call: CallState): boolean => GREETING_PARTS.every((p) => call.record.greetingChecked?.includes(p));
+/**
+ * There is evidence of every part of the greeting the agent can say: a part that needs an
+ * agent name or organization not set is not asked for (the card leaves it out too).
+ */
+function greetingDone(call: CallState, config: CoachConfig): boolean {
+  const agent = config.agentName?.trim();
+  const organization = config.organization.trim();
+  const parts = config.greeting[config.language];
+  const known = GREETING_PARTS.filter((p) => !((!agent && parts[p].includes('{agent}')) || (!organization && parts[p].includes('{organization}'))));
+  return known.every((p) => call.record.greetingChecked?.includes(p));
+}
 
 /** `{agent}` and `{organization}` for the greeting; a neutral stand-in for one not set. */
 function greetingParams(c: RuleCall<unknown, 'greeting.no-agent-name' | 'greeting.no-organization'>): TextParams {
@@ -69,7 +79,7 @@ export const greetingRule = defineRule({
     onAnswered(c, at) {
       if (c.call.record.direction !== 'inbound' || !c.settings.enabled) return;
       // Every part already in evidence (ticked on a card opened before the answer): nothing to remind of.
-      if (greetingDone(c.call)) return;
+      if (greetingDone(c.call, c.config)) return;
       const params = greetingParams(c);
       const parts = c.config.greeting[c.config.language];
       const items = GREETING_PARTS.map((part) => ({ id: part, text: formatText(parts[part], params) }));
@@ -81,14 +91,14 @@ export const greetingRule = defineRule({
     },
     onChecked(c, _entry, itemId, checked, at) {
       if (!isGreetingPart(itemId) || !setGreetingPart(c.call, itemId, checked, at)) return false;
-      if (greetingDone(c.call)) c.withdraw();
+      if (greetingDone(c.call, c.config)) c.withdraw();
       return true;
     },
     onEvidence(c, event, at) {
       if (event.act !== 'greeting-part' || !isGreetingPart(event.item)) return false;
       if (!setGreetingPart(c.call, event.item, !event.undone, at)) return false;
       // The whole greeting given: the checklist has done its job and leaves the screen.
-      if (greetingDone(c.call)) c.withdraw();
+      if (greetingDone(c.call, c.config)) c.withdraw();
       return true;
     },
   },
