@@ -102,7 +102,7 @@ const ownOrigin = () => browser.runtime.getURL('');
 
 handleMessages<ContentToBackground, ContentSender>(
   {
-    callEvent: ({ event }, { tabId, frameId }) => coach.input({ kind: 'call-event', tabId, event }, tabId, frameId),
+    callEvent: ({ event, eventKey }, { tabId, frameId }) => coach.input({ kind: 'call-event', tabId, event }, tabId, frameId, eventKey),
     tick: () => coach.input({ kind: 'tick' }),
     nudgeResponse: ({ key, response, at }) => coach.input({ kind: 'nudge-response', key, response, at }),
     hello: async (_payload, { tabId, frameId, url }) => {

@@ -66,7 +66,7 @@ function countMatches(selectors: SiteSelectors): SelectorTestResult {
 }
 
 export interface ShiftDeps {
-  coach: Pick<CoachRunner, 'input' | 'records'>;
+  coach: Pick<CoachRunner, 'input' | 'records' | 'status'>;
   history: HistoryService;
   shift: ShiftWiring;
   now(): number;
@@ -77,6 +77,11 @@ const MAX_CHART_DAYS = 60;
 
 export function createUiHandlers(deps: ShiftDeps): Handlers<UiToBackground, true> {
   const { coach, history } = deps;
+  /** The coach's own state, when it has something to say (runs from memory, states set aside). */
+  const coachStatus = async () => {
+    const status = await coach.status();
+    return Object.keys(status).length > 0 ? { coach: status } : {};
+  };
   return {
     ...settingsHandlers,
     async shiftView() {
@@ -102,6 +107,7 @@ export function createUiHandlers(deps: ShiftDeps): Handlers<UiToBackground, true
         returnCalls,
         today: shiftFigures(calls, allReturns, window),
         problem: await history.problem(),
+        ...(await coachStatus()),
       };
     },
     async figuresView({ range, chartDays }) {

@@ -44,7 +44,11 @@ function keepDeadline(at: number | null): void {
 }
 signal.addEventListener('abort', () => keepDeadline(null));
 
-const emit = (event: CallEvent) => void link.send('callEvent', { event });
+/** Event keys: this page run's id and a counter, so a retried event is recognised as the same one. */
+// getRandomValues, not randomUUID: a softphone on plain http is no secure context.
+const pageRun = Array.from(crypto.getRandomValues(new Uint32Array(2)), (n) => n.toString(36)).join('');
+let eventCount = 0;
+const emit = (event: CallEvent) => void link.send('callEvent', { event, eventKey: `${pageRun}:${++eventCount}` });
 const page = connectPageBridge(signal);
 
 /** The selector adapter follows the site's settings: restarted when a team lead edits them. */

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { createCoachRunner, MIN_ALARM_DELAY_MS, SESSION_KEY, type CoachRunnerDeps, type TabMessage } from '../../../src/background/coach-runner';
 import { DEFAULT_CONFIG } from '../../../src/core/coach';
 import type { CallEvent } from '../../../src/core/call-event';
+import { SNAPSHOT_VERSION } from '../../../src/core/coach/migrations';
 
 const T0 = Date.UTC(2026, 10, 26, 9, 0, 0);
 const TAB = 7;
@@ -120,7 +121,7 @@ describe('coach runner', () => {
     const clock = { now: T0 };
     const w = worker(session, clock);
     await w.runner.input({ kind: 'call-event', tabId: TAB, event: ringing(T0) }, TAB);
-    expect((await session.get(SESSION_KEY)).version).toBe(1);
+    expect((await session.get(SESSION_KEY)).version).toBe(SNAPSHOT_VERSION);
   });
 
   it('forgets the nudges and deadline timers of a closed tab', async () => {
