@@ -20,7 +20,7 @@
  *    the worker lives, a timer in each softphone tab with a call (its `tick` message wakes a
  *    stopped worker), and an alarm no earlier than 30 s ahead, the floor of packed builds.
  */
-import { step, type CoachConfig } from '../core/coach';
+import { initialCoachState, step, type CoachConfig } from '../core/coach';
 import type { CallRecord, CoachInput, Effect, Nudge, RingStatus } from '../core/coach/types';
 import type { CoachStatus } from '../core/messages';
 import { freshSnapshot, readSnapshot, type PendingEffect, type PersistedCoach, type TabMessage } from '../core/coach/snapshot';
@@ -80,6 +80,12 @@ export interface CoachRunner {
   resume(): Promise<void>;
   /** Whether the coach runs from memory only, and the damaged snapshots set aside. */
   status(): Promise<CoachStatus>;
+  /**
+   * Forget every call (the history is being deleted): a fresh state is persisted and the
+   * deadline dropped; later events of a forgotten call are ignored, so no step writes it back.
+   * Resolves, once no step runs, with the tabs that talk to the coach (to clear their screens).
+   */
+  reset(): Promise<number[]>;
 }
 
 export function createCoachRunner(deps: CoachRunnerDeps): CoachRunner {
@@ -264,6 +270,16 @@ export function createCoachRunner(deps: CoachRunnerDeps): CoachRunner {
   }
 
   const runner: CoachRunner = {
+    reset() {
+      return serial(async () => {
+        const s = await load();
+        const forgotten = Object.keys(s.coach.calls);
+        snapshot = { ...freshSnapshot(), tabs: [...s.tabs], coach: { ...initialCoachState(), retired: [...s.coach.retired, ...forgotten] } };
+        await persist(snapshot);
+        await keepDeadline(snapshot, s.wakeAt);
+        return [...snapshot.tabs];
+      });
+    },
     input(input, tabId, frameId, eventKey) {
       return serial(async () => {
         const s = await load();

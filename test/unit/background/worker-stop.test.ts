@@ -139,6 +139,7 @@ function worker(w: World, schedule: Schedule) {
       clear: point(async (name: string) => void w.alarms.delete(name)),
     },
     remind: (nudge) => shift.remind(nudge),
+    forgetCalls: async () => void (await coach.reset()),
     newId: () => `m${++id}`,
   });
   const coach: CoachRunner = createCoachRunner({
