@@ -21,6 +21,7 @@ import type { CallRecord, CoachConfig, Nudge, RuleId } from '../core/coach';
 import { formatText } from '../core/coach';
 import { addDays, localDate, startOfLocalDay } from '../core/business-days';
 import { callsToCsv } from '../core/csv';
+import { cleanName, isolate } from '../core/names';
 import { todayWindow, type FigureWindow } from '../core/figures';
 import type {
   FigureRange,
@@ -144,10 +145,15 @@ export function formatDue(at: number, language: 'en' | 'lv', timeZone: string): 
   }).format(at);
 }
 
+/** Names and numbers are isolated in the text (core/names.ts): it may become a desktop notification. */
 const callerOf = (language: 'en' | 'lv', caller: ReturnCall['caller']): string =>
   caller.name && caller.number && caller.name !== caller.number
-    ? `${caller.name}, ${caller.number}`
-    : (caller.name ?? caller.number ?? historyText(language, 'history_unknown_caller'));
+    ? `${isolate(cleanName(caller.name))}, ${isolate(cleanName(caller.number))}`
+    : caller.name
+      ? isolate(cleanName(caller.name))
+      : caller.number
+        ? isolate(cleanName(caller.number))
+        : historyText(language, 'history_unknown_caller');
 
 export function createHistoryService(deps: HistoryServiceDeps): HistoryService {
   const { store } = deps;
@@ -230,7 +236,7 @@ export function createHistoryService(deps: HistoryServiceDeps): HistoryService {
     const messageRule = config.rules['take-message'];
     if (messageRule.enabled) {
       for (const message of messagesToRemind(messages, now, messageRule.reminderMinutes * 60_000)) {
-        const text = historyText(language, 'history_reminder_message', { forWhom: message.forWhom, caller: message.callerName });
+        const text = historyText(language, 'history_reminder_message', { forWhom: isolate(cleanName(message.forWhom)), caller: isolate(cleanName(message.callerName)) });
         await show(nudge(`message:${message.id}|take-message|reminder`, 'take-message', text, messageRule.severity));
         const saved = await written(await store.putMessage(markReminded(message, now)));
         if (!saved.ok) continue;

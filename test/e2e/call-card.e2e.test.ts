@@ -138,7 +138,7 @@ describe('the call card on a coached SIP call', () => {
     await agent.keyboard.type('Jānis Bērziņš');
     await agent.keyboard.press('Enter');
     await expect.poll(async () => (await recordOf(callId))?.callerName).toBe('Jānis Bērziņš');
-    await expect.poll(() => card().locator('[data-use-name]').textContent()).toBe('Use their name: Jānis Bērziņš');
+    await expect.poll(() => card().locator('[data-use-name]').textContent()).toBe('Use their name: \u2068Jānis Bērziņš\u2069');
 
     for (let i = 0; i < 5 && (await focused(agent)).data.item !== 'greeting'; i++) await agent.keyboard.press('Tab');
     expect((await focused(agent)).data.item).toBe('greeting');

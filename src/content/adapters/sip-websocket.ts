@@ -4,7 +4,7 @@
  * Frames are processed strictly in arrival order, also when a Blob must be read first.
  */
 import type { SoftphoneAdapter } from './adapter';
-import { parseSipFrame } from '../../core/sip/parse';
+import { frameCannotChangeCall, parseSipFrame } from '../../core/sip/parse';
 import { createTrackerState, trackSipMessage } from '../../core/sip/dialog-tracker';
 import type { FrameData, PageSignal } from '../../core/page-signal';
 
@@ -29,6 +29,8 @@ export const sipWebSocketAdapter: SoftphoneAdapter = {
       const text = await frameText(s.data);
       if (signal.aborted) return;
       stats.frames++;
+      // REGISTER, OPTIONS, 100 Trying, keep-alives and the like cannot change a call: no parse.
+      if (frameCannotChangeCall(text)) return;
       const { messages, invalid } = parseSipFrame(text);
       stats.invalid += invalid;
       for (const message of messages) {

@@ -14,7 +14,9 @@
  * ticks a checklist item and notes the name); Escape hands the focus back to the page
  * (`onEscape`). The card never takes the focus itself.
  */
+import { Fragment } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
+import { isolate } from '../../core/names';
 import type { Language } from '../../core/coach/types';
 import type { CardCall, MessageInput, TakeMessageResult } from '../../core/messages';
 import { MessageForm } from './message-form';
@@ -67,12 +69,37 @@ function timerOf(card: CardCall, now: number): number {
 
 const isLive = (card: CardCall): boolean => card.endedAt === undefined;
 
-/** The caller as the card names them: the noted name first, then the softphone's name and number. */
-export function callerLine(card: CardCall, language: Language): string {
+/** The caller's parts: the noted name first, then the softphone's name and number. */
+function callerParts(card: CardCall): string[] {
   const name = card.callerName ?? card.remote?.displayName?.trim();
   const number = card.remote?.number?.trim();
-  if (name && number && name !== number) return `${name} · ${number}`;
-  return name || number || cardString(language, 'unknownCaller');
+  if (name && number && name !== number) return [name, number];
+  return name || number ? [(name || number) as string] : [];
+}
+
+/** The caller as the card names them, as text. */
+export function callerLine(card: CardCall, language: Language): string {
+  const parts = callerParts(card);
+  return parts.length > 0 ? parts.join(' · ') : cardString(language, 'unknownCaller');
+}
+
+/**
+ * The same on screen: each name or number from the network in its own `<bdi>`, so a
+ * right-to-left (or override-laden) name cannot reorder what stands beside it.
+ */
+function CallerLine(props: { card: CardCall; language: Language }) {
+  const parts = callerParts(props.card);
+  if (parts.length === 0) return <>{cardString(props.language, 'unknownCaller')}</>;
+  return (
+    <>
+      {parts.map((part, i) => (
+        <Fragment key={i}>
+          {i > 0 && ' · '}
+          <bdi>{part}</bdi>
+        </Fragment>
+      ))}
+    </>
+  );
 }
 
 function Checklist(props: {
@@ -218,11 +245,11 @@ export function CallCard(props: CallCardProps) {
         )}
       </header>
       <p class="card__caller" data-caller>
-        {callerLine(card, lang)}
+        <CallerLine card={card} language={lang} />
       </p>
       {card.callerName && (
         <p class="card__use-name" data-use-name>
-          {cardString(lang, 'useName', { name: card.callerName })}
+          {cardString(lang, 'useName', { name: isolate(card.callerName) })}
         </p>
       )}
       {!collapsed && (
@@ -234,6 +261,7 @@ export function CallCard(props: CallCardProps) {
                 <input
                   type="text"
                   data-field="caller-name"
+                  dir="auto"
                   maxLength={120}
                   value={name}
                   onInput={(e) => trusted(e) && setName((e.currentTarget as HTMLInputElement).value)}
@@ -269,7 +297,7 @@ export function CallCard(props: CallCardProps) {
             <ul class="card__messages">
               {card.messages.map((m) => (
                 <li key={m.id} data-message={m.id} data-status={m.status}>
-                  <span>{cardString(lang, m.status === 'delivered' ? 'delivered' : 'toDeliver', { name: m.forWhom })}</span>
+                  <span>{cardString(lang, m.status === 'delivered' ? 'delivered' : 'toDeliver', { name: isolate(m.forWhom) })}</span>
                   {m.status === 'to-deliver' && (
                     <button type="button" data-action="delivered" onClick={(e) => trusted(e) && actions.delivered(m.id)}>
                       {cardString(lang, 'markDelivered')}
@@ -290,7 +318,7 @@ export function CallCard(props: CallCardProps) {
               initial={{ callerName: card.callerName ?? card.remote?.displayName ?? '', callbackNumber: card.remote?.number ?? '' }}
               trusted={trusted}
               onSave={(input) => actions.saveMessage(card.callKey, input)}
-              onSaved={(result) => closeForm(cardString(lang, 'messageSaved', { name: result.message.forWhom }))}
+              onSaved={(result) => closeForm(cardString(lang, 'messageSaved', { name: isolate(result.message.forWhom) }))}
               onCancel={() => closeForm()}
             />
           ) : (

@@ -1,8 +1,15 @@
 /**
- * Owns the coaching UI on the page: a host element with an open shadow root (so tests and
- * assistive tech can reach it; clicks from page scripts are ignored because they are not
- * trusted events), created on first use so a page that never gets a call is never touched. In
- * it, one column in the corner: the call card on top, the ring counter and nudges below.
+ * Owns the coaching UI on the page: a host element with a shadow root (clicks from page scripts
+ * are ignored because they are not trusted events), created on first use so a page that never
+ * gets a call is never touched. In it, one column in the corner: the call card on top, the ring
+ * counter and nudges below.
+ *
+ * The shadow root is closed on web pages in the store build: `host.shadowRoot` is null to page
+ * scripts, which must not read the caller's name nor what the agent types. It is open in the
+ * test build (`__TEST_BUILD__`, `vite build --mode e2e`), so the browser tests, the benchmark and
+ * the accessibility checks can read it, and on our own extension pages (the practice softphone),
+ * where no foreign script runs. Key, input, composition and clipboard events from inside stop at
+ * the shadow root: the page's own listeners (its hotkeys too) never get the agent's typing.
  *
  * It never moves the focus on its own. The agent moves it: Alt+Shift+S goes to the call card
  * and back, Escape in the card goes back to where the agent was.
@@ -15,11 +22,34 @@ import { matchesShortcut } from '../card/keyboard';
 import { CARD_CSS } from '../card/styles';
 import { NudgeStack, type ShownNudge } from './nudge-stack';
 import { NUDGE_CSS } from './styles';
+import { extensionId } from '../../platform/messaging';
 
 /** Plain toasts get out of the way by themselves; questions, checklists and urgent ones stay. */
 const AUTO_HIDE_MS = { info: 10_000, nudge: 20_000 } as const;
 /** Nudge keys remembered to show each at most once (bench: unpruned, 0.45 MB over 2,000 calls). */
 const SEEN_KEYS_KEPT = 500;
+/** Events that carry what the agent types; composed, so they would bubble out to the page. */
+const CONTAINED_EVENTS = [
+  'keydown',
+  'keyup',
+  'keypress',
+  'beforeinput',
+  'input',
+  'textInput',
+  'compositionstart',
+  'compositionupdate',
+  'compositionend',
+  'paste',
+  'copy',
+  'cut',
+] as const;
+
+/** Our own extension page (a chrome-extension: or moz-extension: URL of this extension): no page script there. */
+const onOwnExtensionPage = (): boolean => /^(?:chrome|moz)-extension:$/.test(location.protocol) && location.host === extensionId();
+
+/** See the module comment. */
+export const defaultShadowMode = (): ShadowRootMode => (__TEST_BUILD__ || onOwnExtensionPage() ? 'open' : 'closed');
+
 /** How often a visible ring counter is redrawn. */
 const RING_REDRAW_MS = 250;
 /** How often a call card's timers are redrawn. */
@@ -61,6 +91,8 @@ export function createNudgeView(options: {
   cardActions: CardActions;
   /** Whether an event comes from the agent (tests stand in for the browser's `isTrusted`). */
   trusted?(event: Event): boolean;
+  /** Default: `defaultShadowMode()`. */
+  shadowMode?: ShadowRootMode;
 }): NudgeView {
   const { signal, onResponse, cardActions } = options;
   const trusted = options.trusted ?? ((event: Event) => event.isTrusted);
@@ -72,6 +104,8 @@ export function createNudgeView(options: {
   let ringTimer: ReturnType<typeof setInterval> | undefined;
   let container: HTMLElement | undefined;
   let host: HTMLElement | undefined;
+  /** Kept here: with a closed root, `host.shadowRoot` is null to us too. */
+  let shadow: ShadowRoot | undefined;
   const cards = new Map<string, CardCall>();
   const closedCards = new Set<string>();
   let collapsed = false;
@@ -86,7 +120,9 @@ export function createNudgeView(options: {
     for (const stale of document.querySelectorAll('second-ring-coach')) stale.remove();
     host = document.createElement('second-ring-coach');
     host.style.setProperty('all', 'initial', 'important');
-    const root = host.attachShadow({ mode: 'open' });
+    const root = host.attachShadow({ mode: options.shadowMode ?? defaultShadowMode() });
+    shadow = root;
+    for (const type of CONTAINED_EVENTS) root.addEventListener(type, (event) => event.stopPropagation(), { signal });
     const style = document.createElement('style');
     style.textContent = NUDGE_CSS + CARD_CSS;
     root.append(style);
@@ -124,7 +160,7 @@ export function createNudgeView(options: {
     const back = returnFocus;
     returnFocus = undefined;
     if (back?.isConnected && back !== document.body) back.focus();
-    else (host?.shadowRoot?.activeElement as HTMLElement | null)?.blur();
+    else (shadow?.activeElement as HTMLElement | null | undefined)?.blur();
   }
 
   function goToCard(): boolean {

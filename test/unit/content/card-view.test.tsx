@@ -1,6 +1,6 @@
 // @vitest-environment happy-dom
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { createNudgeView, currentCard, CARD_KEEP_MS } from '../../../src/content/nudges/mount';
+import { createNudgeView, currentCard, defaultShadowMode, CARD_KEEP_MS } from '../../../src/content/nudges/mount';
 import { matchesShortcut } from '../../../src/content/card/keyboard';
 import type { CardActions } from '../../../src/content/card/call-card';
 import type { CardCall } from '../../../src/core/messages';
@@ -147,5 +147,44 @@ describe('the call card on the page', () => {
     expect(v.remind(nudge)).toEqual({ shown: true, visible: true });
     expect(v.remind(nudge)).toEqual({ shown: false, visible: true });
     expect(root()?.querySelector('.nudge[data-rule="take-message"]')?.textContent).toContain('Deliver it');
+  });
+});
+
+describe('the coach UI against the page', () => {
+  it('keeps a closed shadow root (the store build on a web page) and still works', () => {
+    expect(defaultShadowMode()).toBe('open'); // the unit tests run as the test build
+    controller = new AbortController();
+    const v = createNudgeView({ signal: controller.signal, onResponse: () => undefined, cardActions: noActions, trusted: () => true, shadowMode: 'closed' });
+    v.setCard(card());
+    const host = document.querySelector('second-ring-coach')!;
+    expect(host).not.toBeNull();
+    expect(host.shadowRoot).toBeNull();
+  });
+
+  it("stops the agent's key, input and clipboard events at the shadow boundary", () => {
+    const { v, root } = view();
+    v.setCard(card());
+    const seenByPage: string[] = [];
+    for (const type of ['keydown', 'keyup', 'keypress', 'beforeinput', 'input', 'compositionend', 'paste']) {
+      document.addEventListener(type, () => seenByPage.push(type));
+      window.addEventListener(type, () => seenByPage.push(`window ${type}`));
+    }
+    const field = root()!.querySelector<HTMLInputElement>('[data-field="caller-name"]')!;
+    const seenInside: string[] = [];
+    field.addEventListener('keydown', () => seenInside.push('keydown'));
+    field.dispatchEvent(new KeyboardEvent('keydown', { key: 'a', bubbles: true, composed: true }));
+    field.dispatchEvent(new KeyboardEvent('keyup', { key: 'a', bubbles: true, composed: true }));
+    field.dispatchEvent(new KeyboardEvent('keypress', { key: 'a', bubbles: true, composed: true }));
+    field.dispatchEvent(new InputEvent('beforeinput', { data: 'a', bubbles: true, composed: true }));
+    field.dispatchEvent(new InputEvent('input', { data: 'a', bubbles: true, composed: true }));
+    field.dispatchEvent(new Event('compositionend', { bubbles: true, composed: true }));
+    field.dispatchEvent(new Event('paste', { bubbles: true, composed: true }));
+    expect(seenInside).toEqual(['keydown']);
+    expect(seenByPage).toEqual([]);
+    // The page's own typing is not ours to stop.
+    const pageInput = document.createElement('input');
+    document.body.append(pageInput);
+    pageInput.dispatchEvent(new KeyboardEvent('keydown', { key: 'b', bubbles: true, composed: true }));
+    expect(seenByPage).toEqual(['keydown', 'window keydown']);
   });
 });
