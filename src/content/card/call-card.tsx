@@ -6,9 +6,10 @@
  * What it shows: the call's state and timer (ringing or talk time, and the hold timer while the
  * caller waits), the caller (the name the agent noted, else the softphone's display name and
  * number), the caller's name field (once noted, the card keeps it in view as a reminder to use
- * it), the greeting checklist with the team's template filled in (from the answer on), the
- * closing checklist (once the coach shows it), the messages taken on the call and the message
- * form.
+ * it), the greeting checklist with the team's template filled in (from the answer on; only the
+ * parts that are known, and a first-run line asking for what is not set), the closing checklist
+ * (once the coach shows it), the messages taken on the call and the message form. Folded, it is
+ * one line: state, timer, caller.
  *
  * Keyboard: every control is a native one in document order (Tab, Shift+Tab, Space; Enter also
  * ticks a checklist item and notes the name); Escape hands the focus back to the page
@@ -36,7 +37,7 @@ export interface CallCardProps {
   language: Language;
   now: number;
   actions: CardActions;
-  /** The page's card collapses to its header; the popup's never does. */
+  /** The page's card folds to one line (state, timer, caller); the popup's never does. */
   collapsed?: boolean;
   onToggle?(): void;
   /** Close a finished call's card (the page's card). */
@@ -190,7 +191,7 @@ export function CallCard(props: CallCardProps) {
 
   return (
     <section
-      class={`card card--${card.state}`}
+      class={`card card--${card.state}${collapsed ? ' card--folded' : ''}`}
       aria-label={cardString(lang, 'region')}
       tabIndex={-1}
       data-call={card.callKey}
@@ -215,6 +216,12 @@ export function CallCard(props: CallCardProps) {
             <span class="card__hold" data-hold>
               {' · '}
               {cardString(lang, 'holdFor', { time: formatDuration(now - card.holdSince) })}
+            </span>
+          )}
+          {collapsed && (
+            <span class="card__line-caller" data-caller>
+              {' · '}
+              <CallerLine card={card} language={lang} />
             </span>
           )}
         </p>
@@ -244,12 +251,19 @@ export function CallCard(props: CallCardProps) {
           </button>
         )}
       </header>
-      <p class="card__caller" data-caller>
-        <CallerLine card={card} language={lang} />
-      </p>
-      {card.callerName && (
+      {!collapsed && (
+        <p class="card__caller" data-caller>
+          <CallerLine card={card} language={lang} />
+        </p>
+      )}
+      {!collapsed && card.callerName && (
         <p class="card__use-name" data-use-name>
           {cardString(lang, 'useName', { name: isolate(card.callerName) })}
+        </p>
+      )}
+      {!collapsed && card.greeting?.setupNote && (
+        <p class="card__setup" data-setup={card.greeting.missing?.join(' ')}>
+          {card.greeting.setupNote}
         </p>
       )}
       {!collapsed && (
@@ -338,7 +352,7 @@ export function CallCard(props: CallCardProps) {
           )}
         </>
       )}
-      {props.hint && <p class="card__hint">{cardString(lang, 'hint')}</p>}
+      {props.hint && !collapsed && <p class="card__hint">{cardString(lang, 'hint')}</p>}
     </section>
   );
 }
