@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { createCoachRunner, MAX_SNAPSHOT_CHARS, SESSION_KEY, type TabMessage } from '../../../src/background/coach-runner';
 import { DEFAULT_CONFIG, MAX_LIVE_CALLS_PER_TAB, MAX_RECORD_TRANSFERS, type CallRecord, type Nudge } from '../../../src/core/coach';
 import type { CallEvent } from '../../../src/core/call-event';
+import { expectedConsole } from '../console-capture';
 
 /** The bound this test holds the persisted coach state to (README, "Bounded state"). */
 const FLOOD_STATE_BOUND_CHARS = 400_000;
@@ -140,7 +141,10 @@ describe('a flood in one tab', () => {
   }, 180_000);
 
   it('goes on coaching from memory when every save is refused, and says so', async () => {
+    const errors = expectedConsole('error');
     const refused = await run(false, { refuseSaves: true });
+    // Said once, when it began (not at every step).
+    expect(errors).toEqual(['[Second Ring] coach state not saved (Session storage quota bytes exceeded); coaching goes on from memory']);
     const alone = await run(false);
     expect(honestNudges(refused)).toEqual(honestNudges(alone));
     expect(refused.records.get('2:honest')).toEqual(alone.records.get('2:honest'));

@@ -8,6 +8,7 @@ import { DEFAULT_CONFIG, type initialCoachState, type Nudge } from '../../../src
 import { migrateSnapshot, SNAPSHOT_MIGRATIONS, SNAPSHOT_VERSION } from '../../../src/core/coach/migrations';
 import { freshSnapshot, readSnapshot } from '../../../src/core/coach/snapshot';
 import type { CallEvent } from '../../../src/core/call-event';
+import { expectedConsole } from '../console-capture';
 
 const T0 = Date.UTC(2026, 11, 3, 9, 0, 0);
 
@@ -113,7 +114,9 @@ const DAMAGED: [string, (s: ReturnType<typeof versionOneSnapshot>) => unknown][]
 describe('a damaged snapshot', () => {
   it.each(DAMAGED)('%s: is set aside, counted and shown, and coaching starts clean', async (_name, damage) => {
     const damaged = damage(versionOneSnapshot());
-    expect(readSnapshot(damaged).kind).toBe('damaged');
+    const reading = readSnapshot(damaged);
+    expect(reading.kind).toBe('damaged');
+    const errors = expectedConsole('error');
     const stored = new Map<string, unknown>([[SESSION_KEY, damaged]]);
     const clock = { now: T0 + 20_000 };
     const { runner, shown } = runnerOver(stored, clock);
@@ -130,16 +133,19 @@ describe('a damaged snapshot', () => {
     expect(stored.get(SET_ASIDE_KEY)).toMatchObject({ count: 1 });
     const status = await runner.status();
     expect(status.setAside?.count).toBe(1);
-    expect(status.setAside?.reason).toBeTruthy();
+    expect(status.setAside?.reason).toBe(reading.kind === 'damaged' ? reading.reason : undefined);
+    expect(errors).toEqual([`[Second Ring] coach snapshot set aside (${status.setAside?.reason}); coaching starts clean`]);
   });
 
   it('counts every one set aside since the browser started', async () => {
     const stored = new Map<string, unknown>();
+    const errors = expectedConsole('error');
     for (let i = 0; i < 3; i++) {
       stored.set(SESSION_KEY, { version: 2, coach: 'damaged' });
       const { runner } = runnerOver(stored, { now: T0 });
       await runner.input({ kind: 'tick' });
     }
     expect(stored.get(SET_ASIDE_KEY)).toMatchObject({ count: 3, reason: expect.stringContaining('coach') });
+    expect(errors).toHaveLength(3);
   });
 });
