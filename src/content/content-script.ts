@@ -4,11 +4,10 @@
  * sends back. Everything hangs off one AbortController, aborted when the extension goes away
  * (update, reload) so an orphaned script stops touching the page.
  */
-import { ADAPTERS } from './adapters';
+import { startAdapters } from './adapters';
 import { createBackgroundLink } from './background-link';
 import { connectPageBridge } from './page-bridge';
 import { createNudgeView } from './nudges/mount';
-import { createSelectorAdapter } from './adapters/selectors';
 import type { BackgroundToContent } from '../core/messages';
 import type { CallEvent } from '../core/call-event';
 import type { SoftphoneSite } from '../core/coach/config';
@@ -47,16 +46,10 @@ signal.addEventListener('abort', () => keepDeadline(null));
 const emit = (event: CallEvent) => void link.send('callEvent', { event });
 const page = connectPageBridge(signal);
 
-/** The selector adapter follows the site's settings: restarted when a team lead edits them. */
-let selectorRun: AbortController | undefined;
-function applySite(site: SoftphoneSite | null): void {
-  selectorRun?.abort();
-  selectorRun = undefined;
-  if (site?.adapter !== 'selectors' || !site.selectors) return;
-  selectorRun = new AbortController();
-  signal.addEventListener('abort', () => selectorRun?.abort(), { once: true });
-  createSelectorAdapter(site.selectors).start({ signal: selectorRun.signal, page, emit });
-}
+// The registry starts every adapter that matches this page; those that follow the site's
+// settings (selectors) restart when a team lead edits them.
+const adapters = startAdapters({ signal, page, emit, location, isTop: window === window.top });
+const applySite = (site: SoftphoneSite | null) => adapters.applySite(site);
 
 const stopHandling = handleMessages<BackgroundToContent, true>(
   {
@@ -78,11 +71,6 @@ const stopHandling = handleMessages<BackgroundToContent, true>(
   (sender) => (sender.id === ownId && !sender.tab ? true : undefined),
 );
 signal.addEventListener('abort', stopHandling);
-
-// Adapters that need no settings start at once: the page may open its socket any moment.
-for (const adapter of ADAPTERS) {
-  if (adapter.matches(location)) adapter.start({ signal, page, emit });
-}
 
 // A page (re)loaded mid-call gets back what is still open for its tab.
 void link.send('hello', {}).then((state) => {
