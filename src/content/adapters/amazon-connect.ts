@@ -65,6 +65,8 @@ export function connectSnapshotCalls(snapshot: unknown): SnapshotCall[] | undefi
     if (type !== 'voice' && type !== 'queue_callback') continue;
     const connections = (Array.isArray(contact.connections) ? contact.connections : []).map(obj).filter((c): c is Loose => !!c);
     const initial = connections.find((c) => c.initial === true);
+    // A supervisor listening in (initial connection `monitoring`) is not the agent's call.
+    if (!initial || !PARTY_TYPES.has(str(initial.type) ?? '')) continue;
     const state = callState(stateType(contact));
     if (!state) continue;
     const thirdParties = connections.filter((c) => c !== initial && PARTY_TYPES.has(str(c.type) ?? '') && stateType(c) !== 'disconnected');
