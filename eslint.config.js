@@ -7,7 +7,7 @@ const polyfill = { name: 'webextension-polyfill', message: 'Only src/platform/br
 const zone = (patterns, message) => ({ group: patterns, message });
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'dist-*/**', 'node_modules/**', 'test-results/**', '.bench/**'] },
+  { ignores: ['dist/**', 'dist-*/**', 'test/e2e/fixtures/previous/**', 'node_modules/**', 'test-results/**', '.bench/**'] },
   js.configs.recommended,
   ...tseslint.configs.strict,
   {

@@ -81,6 +81,12 @@ export interface CoachRunner {
   tabs(): Promise<number[]>;
   /** After a worker start: redeliver, re-arm, and fire deadlines that passed while stopped. */
   resume(): Promise<void>;
+  /**
+   * Forget every call (the history is being deleted): a fresh state is persisted and the
+   * deadline dropped; later events of a forgotten call are ignored, so no step writes it back.
+   * Resolves, once no step runs, with the tabs that talk to the coach (to clear their screens).
+   */
+  reset(): Promise<number[]>;
 }
 
 export function createCoachRunner(deps: CoachRunnerDeps): CoachRunner {
@@ -183,6 +189,16 @@ export function createCoachRunner(deps: CoachRunnerDeps): CoachRunner {
   }
 
   const runner: CoachRunner = {
+    reset() {
+      return serial(async () => {
+        const s = await load();
+        const forgotten = Object.keys(s.coach.calls);
+        snapshot = { ...freshSnapshot(), tabs: [...s.tabs], coach: { ...initialCoachState(), retired: [...s.coach.retired, ...forgotten] } };
+        await persist(snapshot);
+        await keepDeadline(snapshot, s.wakeAt);
+        return [...snapshot.tabs];
+      });
+    },
     input(input, tabId, frameId) {
       return serial(async () => {
         const s = await load();

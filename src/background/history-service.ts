@@ -5,6 +5,9 @@
  * list is imported once, and every storage failure is kept for the pages to show (coaching goes
  * on whatever the history does: nothing here throws).
  *
+ * A wipe deletes every store that holds the calls: the coach's state and the screens first (see
+ * `forgetCalls`), then IndexedDB, the old list and the reminder alarm.
+ *
  * Reminders (undelivered messages after `take-message.reminderMinutes`; return calls
  * `return-call.reminderLeadMinutes` before their deadline, and once overdue) live in IndexedDB
  * with the entries they are about, so they survive a browser restart: the alarm is re-armed from
@@ -76,6 +79,12 @@ export interface HistoryServiceDeps {
   };
   /** Show a reminder to the agent (softphone tabs, else a desktop notification). */
   remind(nudge: Nudge): Promise<void>;
+  /**
+   * Everything else that holds the calls a wipe deletes: the coach's persisted state (its calls'
+   * names and numbers) and what the tabs and notifications show. Run first on a wipe, so that
+   * no coach step after it can write a wiped call back into the history.
+   */
+  forgetCalls(): Promise<void>;
   newId(): string;
   retentionDays?: number;
 }
@@ -370,11 +379,20 @@ export function createHistoryService(deps: HistoryServiceDeps): HistoryService {
     },
 
     async wipe() {
+      // The history's own stores whatever happens elsewhere; a failure anywhere is reported.
+      const forgotten = await deps.forgetCalls().then(
+        () => null,
+        (error: unknown) => (error instanceof Error ? error.message : String(error)),
+      );
       const wiped = await written(await store.wipe());
       if (!wiped.ok) return { ok: false, message: wiped.error.message };
       // The old list too: a wipe is everything, and a later import must not bring it back.
       await deps.local.remove(LEGACY_KEY).catch(() => undefined);
       await deps.alarms.clear(REMINDER_ALARM).catch(() => undefined);
+      if (forgotten !== null) {
+        console.error('[Second Ring] wipe: the coach or the screens not cleared:', forgotten);
+        return { ok: false, message: forgotten };
+      }
       return { ok: true };
     },
 

@@ -5,12 +5,14 @@
  */
 import { browser } from '../platform/browser';
 import { handleMessages, extensionId } from '../platform/messaging';
-import type { ContentToBackground, UiToBackground } from '../core/messages';
+import type { ContentToBackground, UiToBackground, UncoachedTab } from '../core/messages';
 import type { SoftphoneSite } from '../core/coach/config';
 import type { Nudge } from '../core/coach';
-import { createCoachRunner, WAKE_ALARM, type TabMessage } from './coach-runner';
-import { AGENT_KEY, CONFIG_KEY, forgetSettings, loadConfig, loadSettings, onSettingsStale } from './settings';
-import { siteFor, syncRegistrations } from './sites';
+import { createCoachRunner, SESSION_KEY, WAKE_ALARM, type TabMessage } from './coach-runner';
+import { AGENT_KEY, CONFIG_KEY, forgetSettings, loadConfig, loadSettings, onSettingsStale, policyPending } from './settings';
+import { injectOpenTabs, siteFor, syncRegistrations } from './sites';
+import { ATTACH_GRACE_MS, createCoverage } from './coverage';
+import type { CallEvent } from '../core/call-event';
 import { createUiHandlers } from './ui-handlers';
 import { createHistoryStore } from './history';
 import { createHistoryService, REMINDER_ALARM, RETENTION_ALARM } from './history-service';
@@ -69,15 +71,45 @@ const history = createHistoryService({
     clear: async (name) => void (await browser.alarms.clear(name)),
   },
   remind: (nudge) => shift.remind(nudge),
+  forgetCalls: async () => {
+    const tabs = await coach.reset();
+    const screens = new Set([...tabs, ...(await softphoneTabs())]);
+    await Promise.all([...screens].map((tabId) => browser.tabs.sendMessage(tabId, { type: 'wiped', payload: {} }).catch(() => undefined)));
+    // Reminders shown as desktop notifications name callers too.
+    const shown = await browser.notifications.getAll().catch(() => ({}));
+    await Promise.all(Object.keys(shown).map((id) => browser.notifications.clear(id).catch(() => undefined)));
+  },
   newId: () => crypto.randomUUID(),
 });
+
+/**
+ * The coach's snapshot is also kept in `storage.local`: the browser empties `storage.session`
+ * when it updates (or reloads) the extension, and the call in progress must carry on in the
+ * new version. The copy is taken only when a tab it speaks of is still open (an update, not a
+ * browser restart, where the tabs are gone).
+ */
+const COACH_CARRY_KEY = 'coach/carry-over';
+async function carriedOverCoach(): Promise<unknown> {
+  const carried = (await browser.storage.local.get(COACH_CARRY_KEY))[COACH_CARRY_KEY] as { tabs?: unknown } | undefined;
+  if (!carried || !Array.isArray(carried.tabs)) return undefined;
+  const open = await Promise.all(
+    carried.tabs.map((tabId) => (typeof tabId === 'number' ? browser.tabs.get(tabId).then(() => true, () => false) : false)),
+  );
+  return open.includes(true) ? carried : undefined;
+}
 
 const coach = createCoachRunner({
   now: () => Date.now(),
   loadConfig,
   session: {
-    get: async (key) => (await browser.storage.session.get(key))[key],
-    set: (key, value) => browser.storage.session.set({ [key]: value }),
+    get: async (key) => {
+      const value = (await browser.storage.session.get(key))[key];
+      return value === undefined && key === SESSION_KEY ? carriedOverCoach() : value;
+    },
+    set: async (key, value) => {
+      await browser.storage.session.set({ [key]: value });
+      if (key === SESSION_KEY) await browser.storage.local.set({ [COACH_CARRY_KEY]: value });
+    },
   },
   sendToTab: (tabId, message: TabMessage) => browser.tabs.sendMessage(tabId, message),
   setAlarm: async (name, when) => {
@@ -91,6 +123,23 @@ const coach = createCoachRunner({
   },
 });
 
+const coverage = createCoverage({
+  session: {
+    get: async (key) => (await browser.storage.session.get(key))[key],
+    set: (key, value) => browser.storage.session.set({ [key]: value }),
+  },
+});
+
+/**
+ * A content script that takes over a page (after an update, or injected late) reads the hook's
+ * history again: an event the coach already applied (same call, type and frame time) is a
+ * replay, not a second occurrence.
+ */
+async function alreadyApplied(tabId: number, event: CallEvent): Promise<boolean> {
+  const record = (await coach.records()).find((r) => r.tabId === tabId && r.callId === event.callId);
+  return record?.events.some((e) => e.type === event.type && e.at === event.at) ?? false;
+}
+
 interface ContentSender {
   tabId: number;
   /** 0 for the top frame; softphones may live in an iframe (all_frames). */
@@ -102,11 +151,15 @@ const ownOrigin = () => browser.runtime.getURL('');
 
 handleMessages<ContentToBackground, ContentSender>(
   {
-    callEvent: ({ event }, { tabId, frameId }) => coach.input({ kind: 'call-event', tabId, event }, tabId, frameId),
+    callEvent: async ({ event }, { tabId, frameId }) => {
+      if (await alreadyApplied(tabId, event)) return;
+      await coach.input({ kind: 'call-event', tabId, event }, tabId, frameId);
+    },
     tick: () => coach.input({ kind: 'tick' }),
     nudgeResponse: ({ key, response, at }) => coach.input({ kind: 'nudge-response', key, response, at }),
-    hello: async (_payload, { tabId, frameId, url }) => {
-      const [{ records, ...state }, settings] = await Promise.all([coach.resync(tabId, frameId), loadSettings()]);
+    hello: async ({ openPage }, { tabId, frameId, url }) => {
+      // A page that loaded again lost its calls; one injected into while open still holds them.
+      const [{ records, ...state }, settings] = await Promise.all([coach.resync(tabId, openPage ? undefined : frameId), loadSettings()]);
       const cards = await Promise.all(records.map((r) => shift.cardFor(r)));
       return { ...state, cards, language: settings.effective.language, site: siteFor(settings.effective.sites, url) };
     },
@@ -114,6 +167,10 @@ handleMessages<ContentToBackground, ContentSender>(
     agentNote: ({ callKey, note, at }, { tabId }) => shift.note(callKey, note, at, tabId),
     takeMessage: ({ input, callKey }, { tabId }) => shift.takeMessage(input, callKey, tabId),
     markMessageDelivered: ({ id }) => shift.markDelivered(id),
+    hookAttached: async (hook, { tabId, frameId, url }) => {
+      await coverage.attached(tabId, frameId, url, hook);
+      await showCoverage();
+    },
   },
   // A tab speaks for itself only through our own scripts in it (or our own page open in it).
   (sender) =>
@@ -121,7 +178,29 @@ handleMessages<ContentToBackground, ContentSender>(
 );
 
 // Privileged commands (configuration, permissions, tabs) only from our own extension pages.
-handleMessages<UiToBackground, true>(createUiHandlers({ coach, history, shift, now: () => Date.now() }), (sender) =>
+/** The softphone tabs not coached, with what the popup needs to offer a reload. */
+async function uncoachedTabs(): Promise<UncoachedTab[]> {
+  const missing = await coverage.uncoached(Date.now());
+  const tabIds = [...new Set(missing.map((c) => c.tabId))];
+  const tabs = await Promise.all(tabIds.map((id) => browser.tabs.get(id).catch(() => undefined)));
+  return tabs.flatMap((tab) =>
+    tab?.id === undefined ? [] : [{ tabId: tab.id, title: tab.title ?? '', url: tab.url ?? '', audible: tab.audible === true }],
+  );
+}
+
+handleMessages<UiToBackground, true>(
+  {
+    ...createUiHandlers({ coach, history, shift, now: () => Date.now() }),
+    uncoachedTabs,
+    // Never while the tab plays sound: a reload would drop the call on it.
+    reloadUncoachedTab: async ({ tabId }) => {
+      const tab = (await uncoachedTabs()).find((t) => t.tabId === tabId);
+      if (!tab || tab.audible) return { reloaded: false };
+      await browser.tabs.reload(tabId);
+      return { reloaded: true };
+    },
+  },
+  (sender) =>
   sender.id === extensionId() && sender.url?.startsWith(ownOrigin()) ? true : undefined,
 );
 
@@ -136,7 +215,32 @@ browser.notifications.onClicked.addListener((id) => {
   void browser.tabs.create({ url: browser.runtime.getURL(FIGURES_PAGE) });
 });
 
-browser.tabs.onRemoved.addListener((tabId) => void coach.input({ kind: 'tab-closed', tabId }));
+browser.tabs.onRemoved.addListener((tabId) => {
+  void coach.input({ kind: 'tab-closed', tabId });
+  void coverage.forgetTab(tabId).then(showCoverage);
+});
+
+/**
+ * The toolbar badge says when a softphone tab could not be coached (its hook never greeted
+ * after injection); the popup names the tab and offers to reload it.
+ */
+async function showCoverage(): Promise<void> {
+  const missing = await coverage.uncoached(Date.now());
+  const tabs = new Set(missing.map((c) => c.tabId));
+  await browser.action.setBadgeText({ text: tabs.size ? String(tabs.size) : '' }).catch(() => undefined);
+  if (tabs.size) await browser.action.setBadgeBackgroundColor({ color: '#b3261e' }).catch(() => undefined);
+  const title = browser.i18n.getMessage('extName') || 'Second Ring';
+  const note = tabs.size ? ` — ${browser.i18n.getMessage('uncoachedBadge', [String(tabs.size)]) || `${tabs.size} softphone tab(s) not coached`}` : '';
+  await browser.action.setTitle({ title: title + note }).catch(() => undefined);
+}
+
+/** Inject into the open tabs of sites that just became active, then check they greeted. */
+async function reachOpenTabs(activated: string[], allPatterns: string[], activatedAt: number): Promise<void> {
+  const frames = await injectOpenTabs(activated, allPatterns);
+  if (frames.length === 0) return;
+  await coverage.injected(frames, activatedAt);
+  setTimeout(() => void showCoverage(), ATTACH_GRACE_MS + 100);
+}
 
 /**
  * A change of configuration, policy or the agent's settings applies at once: the coach's next
@@ -145,9 +249,16 @@ browser.tabs.onRemoved.addListener((tabId) => void coach.input({ kind: 'tab-clos
  */
 async function applySettings(): Promise<void> {
   const settings = await loadSettings();
-  await syncRegistrations(settings.effective.sites);
+  const activatedAt = Date.now();
+  const activated = await syncRegistrations(settings.effective.sites, { policyPending: policyPending(), keepRegistered: settings.holdRegistrations });
+  const allPatterns = settings.effective.sites.map((s) => s.pattern);
+  // Not awaited: the coach and the open tabs' settings need not wait on the injections.
+  if (activated.length) {
+    await coverage.activated(activatedAt);
+    void reachOpenTabs(activated, allPatterns, activatedAt);
+  }
   await coach.input({ kind: 'tick' });
-  const patterns = settings.effective.sites.map((s) => s.pattern);
+  const patterns = allPatterns;
   const siteTabs = patterns.length ? await browser.tabs.query({ url: patterns }).catch(() => []) : [];
   const { language, sites } = settings.effective;
   const send = (tabId: number, site?: SoftphoneSite | null) =>
@@ -171,9 +282,12 @@ browser.storage.onChanged.addListener((changes, area) => {
 onSettingsStale(() => void applySettings());
 browser.permissions.onAdded.addListener(() => void applySettings());
 browser.permissions.onRemoved.addListener(() => void applySettings());
-// File names change between builds: renew the registrations on every install, update and start.
+// File names change between builds, and the browser wipes dynamic registrations on install and
+// update: renew them on every install, update and start, and at every worker start too (finding
+// them gone means the open tabs need the scripts injected).
 browser.runtime.onInstalled.addListener(() => void applySettings());
 browser.runtime.onStartup.addListener(() => void applySettings());
+void applySettings();
 // Retention once per browser start and install, and daily for a browser that stays open.
 browser.runtime.onInstalled.addListener(() => void history.enforceRetention());
 browser.runtime.onStartup.addListener(() => void history.enforceRetention());

@@ -6,7 +6,7 @@ import { browser } from '../platform/browser';
 import type { Handlers, SelectorTestResult, SettingsView, UiToBackground } from '../core/messages';
 import { parseCoachConfig, type SiteSelectors } from '../core/coach/config';
 import { todayWindow, dailyFigures, shiftFigures } from '../core/figures';
-import { readRulePack } from '../core/rule-pack';
+import { importedConfig, readRulePack, sitesLosingAccess } from '../core/rule-pack';
 import { loadConfig, loadSettings, saveAgentSettings, saveLocalConfig } from './settings';
 import { patternMatches, siteStatuses } from './sites';
 import type { CoachRunner } from './coach-runner';
@@ -44,6 +44,7 @@ async function view(): Promise<SettingsView> {
     policy: settings.policy,
     locked: settings.locked,
     errors: settings.errors,
+    inForce: settings.inForce,
     agent: settings.agent,
     browserLanguage: settings.browserLanguage,
     language: settings.effective.language,
@@ -75,7 +76,10 @@ export interface ShiftDeps {
 /** A day's figures need its calls from its local midnight; the chart needs `chartDays` days back. */
 const MAX_CHART_DAYS = 60;
 
-export function createUiHandlers(deps: ShiftDeps): Handlers<UiToBackground, true> {
+/** The handlers about tabs the coaching could not reach live with the start-up code (index.ts). */
+export type CoverageHandlers = 'uncoachedTabs' | 'reloadUncoachedTab';
+
+export function createUiHandlers(deps: ShiftDeps): Omit<Handlers<UiToBackground, true>, CoverageHandlers> {
   const { coach, history } = deps;
   return {
     ...settingsHandlers,
@@ -147,9 +151,18 @@ const settingsHandlers = {
   getSettings: () => view(),
   saveTeamConfig: ({ input }) => saveReleasingRemovedSites(input),
   saveAgentSettings: (agent) => saveAgentSettings(agent),
-  importRulePack: async ({ text }) => {
+  previewRulePack: async ({ text }) => {
     const read = readRulePack(text);
-    return read.ok ? saveReleasingRemovedSites(read.input) : read;
+    if (!read.ok) return read;
+    const { effective, local, policy } = await loadSettings();
+    const losing = (mode: 'merge' | 'replace') => sitesLosingAccess(effective.sites, policy.sites, importedConfig(local, read.input, mode));
+    return { ok: true, dropped: read.dropped, losingAccess: { merge: losing('merge'), replace: losing('replace') } };
+  },
+  importRulePack: async ({ text, mode }) => {
+    const read = readRulePack(text);
+    if (!read.ok) return read;
+    if (mode !== 'merge' && mode !== 'replace') return { ok: false, errors: [{ path: '', keys: [], message: 'Choose to merge or to replace' }] };
+    return saveReleasingRemovedSites(importedConfig((await loadSettings()).local, read.input, mode));
   },
   exportRulePack: async () => {
     const { effective, local, policy } = await loadSettings();

@@ -3,6 +3,10 @@
  * adapters that match, forwards their call events to the coach, and shows what the coach
  * sends back. Everything hangs off one AbortController, aborted when the extension goes away
  * (update, reload) so an orphaned script stops touching the page.
+ *
+ * It runs once per frame and version: registered at document_start, or injected by the
+ * background into a tab that was already open (background/sites.ts). The mark it leaves in its
+ * own isolated world (invisible to the page; a fresh world after an update) stops a second copy.
  */
 import { startAdapters } from './adapters';
 import { createBackgroundLink } from './background-link';
@@ -13,81 +17,108 @@ import type { CallEvent } from '../core/call-event';
 import type { SoftphoneSite } from '../core/coach/config';
 import type { GreetingPart } from '../core/coach/types';
 import { extensionId, handleMessages } from '../platform/messaging';
+import { browser } from '../platform/browser';
+import { CONTENT_RUNNING_KEY, PAGE_PROTOCOL } from '../core/page-signal';
 
-const controller = new AbortController();
-const { signal } = controller;
-const ownId = extensionId();
-
-const link = createBackgroundLink(signal);
-const view = createNudgeView({
-  signal,
-  onResponse: (key, response) => void link.send('nudgeResponse', { key, response, at: Date.now() }),
-  // The card's notes and ticks are recorded with the call, through the coach.
-  cardActions: {
-    callerName: (callKey, name) => void link.send('agentNote', { callKey, note: { type: 'caller-name', name }, at: Date.now() }),
-    greeting: (callKey, part, checked) =>
-      void link.send('agentNote', { callKey, note: { type: 'greeting-part', part: part as GreetingPart, checked }, at: Date.now() }),
-    closing: (key, itemId, checked) => void link.send('nudgeResponse', { key, response: { type: 'checked', itemId, checked }, at: Date.now() }),
-    saveMessage: (callKey, input) => link.send('takeMessage', { input, callKey }),
-    delivered: (id) => void link.send('markMessageDelivered', { id }),
-  },
-});
-
-let currentSite: SoftphoneSite | null = null;
-let wakeTimer: ReturnType<typeof setTimeout> | undefined;
-function keepDeadline(at: number | null): void {
-  if (wakeTimer !== undefined) clearTimeout(wakeTimer);
-  wakeTimer = undefined;
-  if (at === null) return;
-  wakeTimer = setTimeout(() => void link.send('tick', {}), Math.max(0, at - Date.now()));
+const world = globalThis as { [CONTENT_RUNNING_KEY]?: string };
+if (world[CONTENT_RUNNING_KEY] === undefined) {
+  world[CONTENT_RUNNING_KEY] = browser.runtime.getManifest().version;
+  start();
 }
-signal.addEventListener('abort', () => keepDeadline(null));
 
-const emit = (event: CallEvent) => void link.send('callEvent', { event });
-const page = connectPageBridge(signal);
+function start(): void {
+  // Registered scripts start while the document loads; an injected one finds it loaded.
+  // (Our own practice page loads this code itself: its reloads are page loads.)
+  const openPage = document.readyState !== 'loading' && !location.href.startsWith(browser.runtime.getURL(''));
+  const controller = new AbortController();
+  const { signal } = controller;
+  const ownId = extensionId();
 
-// The registry starts every adapter that matches this page; those that follow the site's
-// settings (selectors) restart when a team lead edits them.
-const adapters = startAdapters({ signal, page, emit, location, isTop: window === window.top });
-const applySite = (site: SoftphoneSite | null) => adapters.applySite(site);
-
-const stopHandling = handleMessages<BackgroundToContent, true>(
-  {
-    showNudge: ({ nudge }) => ({ shown: view.show(nudge) }),
-    dismissNudge: ({ key }) => view.dismiss(key),
-    ringStatus: ({ callKey, ring }) => view.setRing(callKey, ring),
-    wakeAt: ({ at }) => keepDeadline(at),
-    card: ({ card }) => view.setCard(card),
-    reminder: ({ nudge }) => view.remind(nudge),
-    settings: ({ language, site }) => {
-      view.setLanguage(language);
-      if (site !== undefined && JSON.stringify(site) !== JSON.stringify(currentSite)) {
-        currentSite = site;
-        applySite(site);
-      }
+  const link = createBackgroundLink(signal);
+  const view = createNudgeView({
+    signal,
+    onResponse: (key, response) => void link.send('nudgeResponse', { key, response, at: Date.now() }),
+    // The card's notes and ticks are recorded with the call, through the coach.
+    cardActions: {
+      callerName: (callKey, name) => void link.send('agentNote', { callKey, note: { type: 'caller-name', name }, at: Date.now() }),
+      greeting: (callKey, part, checked) =>
+        void link.send('agentNote', { callKey, note: { type: 'greeting-part', part: part as GreetingPart, checked }, at: Date.now() }),
+      closing: (key, itemId, checked) => void link.send('nudgeResponse', { key, response: { type: 'checked', itemId, checked }, at: Date.now() }),
+      saveMessage: (callKey, input) => link.send('takeMessage', { input, callKey }),
+      delivered: (id) => void link.send('markMessageDelivered', { id }),
     },
-  },
-  // Only our own background (which sends without a tab) may drive this page's UI.
-  (sender) => (sender.id === ownId && !sender.tab ? true : undefined),
-);
-signal.addEventListener('abort', stopHandling);
+  });
 
-// A page (re)loaded mid-call gets back what is still open for its tab.
-void link.send('hello', {}).then((state) => {
-  if (!state) return;
-  view.setLanguage(state.language);
-  currentSite = state.site;
-  applySite(state.site);
-  for (const ring of state.rings) view.setRing(ring.callKey, ring);
-  for (const card of state.cards) view.setCard(card);
-  for (const nudge of state.nudges) view.show(nudge);
-  keepDeadline(state.wakeAt);
-});
-
-// The extension was updated or removed: this script is orphaned and must let go of the page.
-const orphanCheck = setInterval(() => {
-  if (extensionId() === undefined) {
-    clearInterval(orphanCheck);
-    controller.abort();
+  let currentSite: SoftphoneSite | null = null;
+  let wakeTimer: ReturnType<typeof setTimeout> | undefined;
+  function keepDeadline(at: number | null): void {
+    if (wakeTimer !== undefined) clearTimeout(wakeTimer);
+    wakeTimer = undefined;
+    if (at === null) return;
+    wakeTimer = setTimeout(() => void link.send('tick', {}), Math.max(0, at - Date.now()));
   }
-}, 5_000);
+  signal.addEventListener('abort', () => keepDeadline(null));
+
+  const emit = (event: CallEvent) => void link.send('callEvent', { event });
+  const page = connectPageBridge(signal);
+  // The hook's greeting (protocol ≥ 2; a hook of protocol 1, left by the version before an update,
+  // sends none and its frames read the same): the background learns this tab is coached.
+  // A protocol-1 hook shows itself by the history it replays (its first signal).
+  let greeted = false;
+  page.subscribe((s) => {
+    if (greeted) return;
+    greeted = true;
+    const hook = s.t === 'hook' ? s : { v: 1, since: 0, late: false };
+    if (hook.v < PAGE_PROTOCOL - 1) console.warn(`[Second Ring] page hook protocol ${hook.v} is too old; frames may be missed`);
+    void link.send('hookAttached', { v: hook.v, since: hook.since, late: hook.late, at: Date.now() });
+  }, signal);
+
+  // The registry starts every adapter that matches this page at once (the page may open its
+  // socket any moment); those that follow the site's settings (selectors) restart when a team
+  // lead edits them.
+  const adapters = startAdapters({ signal, page, emit, location, isTop: window === window.top });
+  const applySite = (site: SoftphoneSite | null) => adapters.applySite(site);
+
+  const stopHandling = handleMessages<BackgroundToContent, true>(
+    {
+      showNudge: ({ nudge }) => ({ shown: view.show(nudge) }),
+      dismissNudge: ({ key }) => view.dismiss(key),
+      ringStatus: ({ callKey, ring }) => view.setRing(callKey, ring),
+      wakeAt: ({ at }) => keepDeadline(at),
+      card: ({ card }) => view.setCard(card),
+      reminder: ({ nudge }) => view.remind(nudge),
+      wiped: () => view.clear(),
+      settings: ({ language, site }) => {
+        view.setLanguage(language);
+        if (site !== undefined && JSON.stringify(site) !== JSON.stringify(currentSite)) {
+          currentSite = site;
+          applySite(site);
+        }
+      },
+    },
+    // Only our own background (which sends without a tab) may drive this page's UI.
+    (sender) => (sender.id === ownId && !sender.tab ? true : undefined),
+  );
+  signal.addEventListener('abort', stopHandling);
+
+  // A page (re)loaded mid-call gets back what is still open for its tab; a page this script was
+  // injected into while open (install, update, a site added) keeps its calls.
+  void link.send('hello', { openPage }).then((state) => {
+    if (!state) return;
+    view.setLanguage(state.language);
+    currentSite = state.site;
+    applySite(state.site);
+    for (const ring of state.rings) view.setRing(ring.callKey, ring);
+    for (const card of state.cards) view.setCard(card);
+    for (const nudge of state.nudges) view.show(nudge);
+    keepDeadline(state.wakeAt);
+  });
+
+  // The extension was updated or removed: this script is orphaned and must let go of the page.
+  const orphanCheck = setInterval(() => {
+    if (extensionId() === undefined) {
+      clearInterval(orphanCheck);
+      controller.abort();
+    }
+  }, 5_000);
+}

@@ -70,7 +70,12 @@ export type CallEvent = CallEventBase &
   (
     | { type: 'ringing'; direction: 'inbound'; remote?: RemoteParty }
     | { type: 'outbound-dialing'; direction: 'outbound'; remote?: RemoteParty }
-    | { type: 'answered'; direction: CallDirection; remote?: RemoteParty }
+    /**
+     * `lateJoined`: the adapter came in mid-call (an extension installed or updated while a call
+     * was on) and learnt of the call from a later frame: `at` is when it learnt, not the answer,
+     * and `direction` is a guess (SIP in-dialog requests do not say who called).
+     */
+    | { type: 'answered'; direction: CallDirection; remote?: RemoteParty; lateJoined?: true }
     | { type: 'hold-requested' }
     | { type: 'held'; by: Party }
     | { type: 'resumed'; by: Party }

@@ -7,6 +7,8 @@ import type { AgentNote, CallRecord, ChecklistItem, Language, Nudge, NudgeRespon
 import type { CoachConfig, CoachConfigInput, ConfigError, SiteSelectors, SoftphoneSite } from './coach/config';
 import type { MessageErrorCode, MessageStatus, TakenMessage } from './messages-taken';
 import type { ReturnCall } from './return-calls';
+import type { ImportMode } from './rule-pack';
+import type { KeyedConfigError } from './config-layers';
 import type { DayFigures, ShiftFigures } from './figures';
 
 export interface ContentToBackground {
@@ -17,7 +19,11 @@ export interface ContentToBackground {
   nudgeResponse: { payload: { key: string; response: NudgeResponse; at: number }; response: void };
   /** A (re)loaded page asks what it should show now: open nudges, ring counters, deadline, call cards. */
   hello: {
-    payload: Record<string, never>;
+    /**
+     * `openPage`: this script was injected into a page that was already open (install, update,
+     * a site added), not started by a page load: the tab's calls live on.
+     */
+    payload: { openPage?: boolean };
     response: {
       language: Language;
       /** The configured site this page belongs to (which adapter, which selectors), if any. */
@@ -34,6 +40,11 @@ export interface ContentToBackground {
   /** The call card's message form; refused (with every error) when invalid. */
   takeMessage: { payload: { input: MessageInput; callKey?: string }; response: TakeMessageResult };
   markMessageDelivered: { payload: { id: string }; response: HistoryActionResult };
+  /**
+   * The page hook greeted this content script (protocol ≥ 2): its protocol version, when it was
+   * installed, whether it came after the page (late attachment), and when the greeting arrived.
+   */
+  hookAttached: { payload: { v: number; since: number; late: boolean; at: number }; response: void };
 }
 
 /**
@@ -143,6 +154,8 @@ export interface BackgroundToContent {
   settings: { payload: { language: Language; site?: SoftphoneSite | null }; response: void };
   /** A call of this tab changed: its card as it is now. */
   card: { payload: { card: CardCall }; response: void };
+  /** The history was deleted: the calls' cards, nudges, ring counters and reminders on screen go too. */
+  wiped: { payload: Record<string, never>; response: void };
   /** A reminder from the history (an undelivered message, a return call due): shown like a nudge. */
   reminder: { payload: { nudge: Nudge }; response: { shown: boolean; visible: boolean } };
 }
@@ -155,6 +168,29 @@ export interface AgentSettings {
 }
 
 /** A configured site and what the browser lets us do there. */
+/** One softphone frame the extension reached after its site became active (background/coverage.ts). */
+export interface TabCoverage {
+  tabId: number;
+  frameId: number;
+  url: string;
+  /** When the site became active (registered), when the scripts were injected, when the hook greeted. */
+  activatedAt?: number;
+  injectedAt?: number;
+  attachedAt?: number;
+  /** The hook came after the page (attached to an open socket). */
+  late?: boolean;
+  hookVersion?: number;
+}
+
+/** A softphone tab the extension could not attach to: the popup offers to reload it. */
+export interface UncoachedTab {
+  tabId: number;
+  title: string;
+  url: string;
+  /** Playing sound (a call may be on): no reload is offered then. */
+  audible: boolean;
+}
+
 export interface SiteStatus {
   site: SoftphoneSite;
   /** The browser granted host access to this pattern. */
@@ -175,7 +211,12 @@ export interface SettingsView {
   policy: CoachConfigInput;
   /** Dotted paths set by policy, e.g. "rules.hold-check-back.intervalSeconds", "sites". */
   locked: string[];
-  errors: { local: ConfigError[]; policy: ConfigError[] };
+  errors: { local: KeyedConfigError[]; policy: KeyedConfigError[] };
+  /**
+   * Which local configuration is in force: the one saved; the last valid one (the saved one was
+   * refused when read: `errors.local` says why); or the defaults (refused, and none valid known).
+   */
+  inForce: 'saved' | 'last-valid' | 'defaults';
   agent: AgentSettings;
   /** The browser's UI language, mapped to a product language. */
   browserLanguage: Language;
@@ -183,6 +224,10 @@ export interface SettingsView {
   language: Language;
   sites: SiteStatus[];
 }
+
+export type RulePackPreview =
+  | { ok: true; dropped: KeyedConfigError[]; losingAccess: Record<ImportMode, string[]> }
+  | { ok: false; errors: KeyedConfigError[] };
 
 export type SelectorTestResult = Partial<Record<keyof SiteSelectors, { matches: number } | { error: string }>>;
 
@@ -192,13 +237,23 @@ export interface UiToBackground {
   /** Replace the team lead's local configuration; refused (with every error) when invalid. */
   saveTeamConfig: { payload: { input: CoachConfigInput }; response: { ok: true } | { ok: false; errors: ConfigError[] } };
   saveAgentSettings: { payload: AgentSettings; response: { ok: true } | { ok: false; errors: ConfigError[] } };
-  /** Import a rule pack file's text; the configuration in force stays when it is refused. */
-  importRulePack: { payload: { text: string }; response: { ok: true } | { ok: false; errors: ConfigError[] } };
+  /**
+   * What importing a rule pack file would do, before anything changes: the values left out, and
+   * per choice (merge into the local configuration, or replace it) the sites that would lose
+   * access. Refused (with every reason) when nothing of it can be imported.
+   */
+  previewRulePack: { payload: { text: string }; response: RulePackPreview };
+  /** Import a rule pack file's text as the team lead chose; the configuration in force stays when it is refused. */
+  importRulePack: { payload: { text: string; mode: ImportMode }; response: { ok: true } | { ok: false; errors: KeyedConfigError[] } };
   /** The effective configuration as a rule pack / policy JSON. */
   exportRulePack: { payload: Record<string, never>; response: { text: string } };
   /** Open tabs that belong to a site pattern (to reload them, or to test selectors in). */
   siteTabs: { payload: { pattern: string }; response: { id: number; title: string; url: string }[] };
   reloadTabs: { payload: { tabIds: number[] }; response: void };
+  /** Softphone tabs the extension could not attach to (background/coverage.ts). */
+  uncoachedTabs: { payload: Record<string, never>; response: UncoachedTab[] };
+  /** Reload one of them; refused (false) while the tab plays sound. */
+  reloadUncoachedTab: { payload: { tabId: number }; response: { reloaded: boolean } };
   testSelectors: { payload: { tabId: number; selectors: SiteSelectors }; response: SelectorTestResult };
   /** The popup: cards of the calls on now, messages to deliver, return calls owed, today's figures. */
   shiftView: { payload: Record<string, never>; response: ShiftView };

@@ -4,8 +4,25 @@
  * message with `readPageSignal` before use and caps sizes.
  */
 
-/** The content script's handshake, posted once to the window with the channel port attached. */
+/**
+ * The content script's handshake, posted once to the window with the channel port attached.
+ * Unchanged since protocol 1: after an update the old hook (still running in the page) must
+ * answer the new content script.
+ */
 export const HANDSHAKE_TAG = 'second-ring:connect/v1';
+
+/**
+ * Version of the hook ↔ content-script protocol. Protocol 2 added the hook's greeting (`hook`)
+ * and late attachment; a content script speaks with hooks of its own protocol and of the one
+ * before (protocol 1 sends no greeting: its frames are read the same way).
+ */
+export const PAGE_PROTOCOL = 2;
+
+/**
+ * The mark a running content script leaves on its isolated world's global (the page never sees
+ * it): the background asks for it before injecting into an open tab, so no frame gets a second copy.
+ */
+export const CONTENT_RUNNING_KEY = 'secondRingContent';
 
 /** Frames over this size are not SIP a softphone would send; they are dropped and counted. */
 export const MAX_FRAME_CHARS = 64 * 1024;
@@ -18,7 +35,14 @@ export type PageSignal =
   | { t: 'ws-frame'; socket: number; dir: 'sent' | 'received'; data: FrameData; at: number }
   | { t: 'ws-close'; socket: number; code: number; at: number }
   /** The hook's buffer overflowed before the content script connected. */
-  | { t: 'dropped'; count: number };
+  | { t: 'dropped'; count: number }
+  /**
+   * The hook's greeting, first on every port (protocol ≥ 2): its protocol, when it was
+   * installed, and whether it came after the page (injected into an open tab).
+   */
+  | { t: 'hook'; v: number; since: number; late: boolean }
+  /** A SIP socket the page had opened before a late hook came, found on its first frame. */
+  | { t: 'ws-found'; socket: number; url: string; at: number };
 
 const isFiniteNumber = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
 
@@ -47,6 +71,14 @@ export function readPageSignal(raw: unknown): PageSignal | undefined {
         : undefined;
     case 'dropped':
       return isFiniteNumber(m.count) ? { t: 'dropped', count: m.count } : undefined;
+    case 'hook':
+      return isFiniteNumber(m.v) && isFiniteNumber(m.since) && typeof m.late === 'boolean'
+        ? { t: 'hook', v: m.v, since: m.since, late: m.late }
+        : undefined;
+    case 'ws-found':
+      return isFiniteNumber(m.socket) && typeof m.url === 'string' && m.url.length < 2048 && isFiniteNumber(m.at)
+        ? { t: 'ws-found', socket: m.socket, url: m.url, at: m.at }
+        : undefined;
     default:
       return undefined;
   }

@@ -52,7 +52,11 @@ export function postSignal(signal: PageSignal): void {
   }
 }
 
+// Protocol ≥ 2: the first thing on every port says which hook answers (see core/page-signal.ts).
+let greeting: PageSignal | undefined;
+
 function replay(to: MessagePort): void {
+  if (greeting) send(to, greeting);
   if (history.dropped > 0) send(to, { t: 'dropped', count: history.dropped });
   history.forEach((signal) => send(to, signal));
 }
@@ -75,6 +79,7 @@ function onWindowMessage(event: MessageEvent): void {
   }
 }
 
-export function installBridge(): void {
+export function installBridge(hello?: Extract<PageSignal, { t: 'hook' }>): void {
+  greeting = hello;
   reflectApply(addEventListener, windowRef, ['message', onWindowMessage, { capture: true }]);
 }

@@ -28,9 +28,28 @@ import {
   reflectConstruct,
 } from './captured-globals';
 import { MAX_FRAME_CHARS, type FrameData } from '../core/page-signal';
+import { socketFacts, watchMessageData } from './late-attach';
 
 const socketIds = new WeakMap<WebSocket, number>();
+/** Sockets looked at and found not to be SIP (a late hook checks each socket once). */
+const notSip = new WeakSet<WebSocket>();
 let nextSocketId = 1;
+
+/**
+ * A socket the hook did not see constructed (it was opened before a late hook came): watched
+ * from now on when it speaks SIP. Returns its id, or undefined.
+ */
+function adopt(socket: WebSocket): number | undefined {
+  const id = socketIds.get(socket);
+  if (id !== undefined || notSip.has(socket)) return id;
+  const facts = socketFacts(socket);
+  if (!facts) return undefined;
+  if (!facts.sip) {
+    notSip.add(socket);
+    return undefined;
+  }
+  return watch(socket, facts.url, true);
+}
 
 function offersSip(protocols: unknown): boolean {
   if (typeof protocols === 'string') return protocols.toLowerCase() === 'sip';
@@ -56,10 +75,10 @@ function snapshot(data: unknown): FrameData | undefined {
   return undefined;
 }
 
-function watch(socket: WebSocket, url: unknown): void {
+function watch(socket: WebSocket, url: unknown, found = false): number {
   const id = nextSocketId++;
   socketIds.set(socket, id);
-  postSignal({ t: 'ws-open', socket: id, url: String(url).slice(0, 2000), at: dateNow() });
+  postSignal({ t: found ? 'ws-found' : 'ws-open', socket: id, url: String(url).slice(0, 2000), at: dateNow() });
   reflectApply(addEventListener, socket, [
     'message',
     (event: MessageEvent) => {
@@ -81,9 +100,11 @@ function watch(socket: WebSocket, url: unknown): void {
       }
     },
   ]);
+  return id;
 }
 
-export function hookWebSocket(): void {
+/** `late`: the page ran before this hook (injected into an open tab); see late-attach.ts. */
+export function hookWebSocket(late: boolean): void {
   const wrappedConstructor = new NativeProxy(NativeWebSocket, {
     construct(target, args, newTarget) {
       const socket = reflectConstruct(target, args, newTarget) as WebSocket;
@@ -100,7 +121,8 @@ export function hookWebSocket(): void {
       const result = reflectApply(target, thisArg, args);
       // Only frames the browser accepted (send throws while CONNECTING) are forwarded.
       try {
-        const id = socketIds.get(thisArg as WebSocket);
+        // A socket opened before a late hook shows itself here on its next send.
+        const id = adopt(thisArg as WebSocket);
         if (id !== undefined) {
           const data = snapshot(args[0]);
           if (data !== undefined) postSignal({ t: 'ws-frame', socket: id, dir: 'sent', data, at: dateNow() });
@@ -111,6 +133,15 @@ export function hookWebSocket(): void {
       return result;
     },
   });
+  // A socket that only receives shows itself when the page reads a frame's data.
+  const dataGetter = late
+    ? watchMessageData((socket, data) => {
+        if (socketIds.has(socket) || notSip.has(socket)) return;
+        const id = adopt(socket);
+        const frame = id === undefined ? undefined : snapshot(data);
+        if (frame !== undefined) postSignal({ t: 'ws-frame', socket: id as number, dir: 'received', data: frame, at: dateNow() });
+      })
+    : undefined;
   // V8 prints a Proxy of a function as "function () { [native code] }", without its name: a
   // page that checks natives would notice. toString answers for our wrappers (and for itself)
   // with the original's text, as DuckDuckGo's content-scope-scripts do.
@@ -123,7 +154,9 @@ export function hookWebSocket(): void {
             ? nativeSend
             : thisArg === wrappedToString
               ? nativeFunctionToString
-              : thisArg;
+              : dataGetter && thisArg === dataGetter[0]
+                ? dataGetter[1]
+                : thisArg;
       return reflectApply(target, original, args);
     },
   });

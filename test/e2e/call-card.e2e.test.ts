@@ -309,11 +309,48 @@ describe('the history', () => {
     expect(await records()).toHaveLength(3); // nothing yet: only asked
     await page.getByTestId('wipe-yes').click();
     await expect.poll(() => page.getByTestId('figures-notice').textContent()).toBe('The history was deleted.');
-    expect(await page.getByTestId('history-counts').getAttribute('data-calls')).toBe('0');
-    expect(await page.getByTestId('figure-taken').getAttribute('data-value')).toBe('0');
+    // The notice comes first, then the page reads its figures again.
+    await expect.poll(() => page.getByTestId('history-counts').getAttribute('data-calls')).toBe('0');
+    await expect.poll(() => page.getByTestId('figure-taken').getAttribute('data-value')).toBe('0');
     expect(await records()).toEqual([]);
     expect(await historyStore(sw, 'returnCalls')).toEqual([]);
     expect(await historyStore(sw, 'messages')).toEqual([]);
     await hangupAll(caller);
+  });
+  it('wipes what is on screen too: the card and nudges of a call on now go, and the call is not written back', async () => {
+    type SessionChrome = { storage: { session: { get(k: string): Promise<Record<string, { coach?: { calls?: object } } | undefined>> } } };
+    const coachCalls = () =>
+      sw.evaluate(async () => {
+        const state = (await (globalThis as unknown as { chrome: SessionChrome }).chrome.storage.session.get('coach/v1'))['coach/v1'];
+        return Object.keys(state?.coach?.calls ?? {}).length;
+      });
+    await openAgentPhone();
+    await ringAgent();
+    await answer();
+    await card().waitFor({ timeout: 5_000 });
+    await expect.poll(() => agent.locator('second-ring-coach .nudge').count()).toBeGreaterThan(0);
+    await expect.poll(async () => (await records()).length).toBe(1);
+    expect(await coachCalls()).toBe(1);
+
+    const page = await figuresPage();
+    await page.getByTestId('wipe').click();
+    await page.getByTestId('wipe-yes').click();
+    await expect.poll(() => page.getByTestId('figures-notice').textContent()).toBe('The history was deleted.');
+    // Every store: IndexedDB, the coach's session state, and what the softphone tab shows.
+    expect(await records()).toEqual([]);
+    expect(await coachCalls()).toBe(0);
+    await expect.poll(() => card().count()).toBe(0);
+    expect(await agent.locator('second-ring-coach .nudge').count()).toBe(0);
+    expect(await agent.locator('second-ring-coach .ring').count()).toBe(0);
+
+    // The call goes on and ends: nothing of it comes back, on screen or in the history.
+    await agent.evaluate(() => window.phone.hold());
+    await agent.waitForTimeout(1_000);
+    expect(await agent.locator('second-ring-coach .nudge').count()).toBe(0); // no hold-permission question for a wiped call
+    await agent.evaluate(() => window.phone.hangup());
+    await agent.waitForTimeout(1_500);
+    expect(await records()).toEqual([]);
+    expect(await card().count()).toBe(0);
+    expect(await coachCalls()).toBe(0);
   });
 });

@@ -46,18 +46,22 @@ afterAll(async () => {
 });
 
 describe('an in-house softphone watched through selectors', () => {
-  it('is not touched before it is a site, and only from its next load after it became one', async () => {
+  it('is not touched before it is a site, and coached in the open tab as soon as it becomes one, and after its next load', async () => {
     await page.evaluate(() => (window as unknown as { ring(): void }).ring());
     await page.evaluate(() => (window as unknown as { callerGivesUp(): void }).callerGivesUp());
     await page.waitForTimeout(1_000);
     expect(await nudges(page).count()).toBe(0);
 
+    // Once a site, the open tab is coached at once (issue 13: injected, no reload needed)…
     await setConfig(sw, { version: 1, sites: [...LAB_SITES, SELECTOR_SITE] });
+    await page.waitForTimeout(500);
     await page.evaluate(() => (window as unknown as { ring(): void }).ring());
+    await page.waitForTimeout(300);
     await page.evaluate(() => (window as unknown as { callerGivesUp(): void }).callerGivesUp());
-    await page.waitForTimeout(1_000);
-    expect(await nudges(page).count()).toBe(0);
+    await nudgeFor(page, 'missed-call').waitFor({ timeout: 5_000 });
+    expect(await nudges(page).count()).toBe(1);
 
+    // …and after its next load.
     await page.reload();
     await page.evaluate(() => (window as unknown as { ring(): void }).ring());
     await page.waitForTimeout(300);

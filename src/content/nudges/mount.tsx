@@ -37,6 +37,8 @@ export interface NudgeView {
   setCard(card: CardCall): void;
   /** A reminder shown like a nudge; whether it was shown, and whether the agent can see this page. */
   remind(nudge: Nudge): { shown: boolean; visible: boolean };
+  /** The history was deleted: every card, nudge and ring counter goes (they name callers). */
+  clear(): void;
 }
 
 /** The card to show: the newest live call's, else the newest finished call's not closed and not expired. */
@@ -79,6 +81,9 @@ export function createNudgeView(options: {
 
   function ensureContainer(): HTMLElement {
     if (container) return container;
+    // A host left by the content script of the version before an update (orphaned, it lets go
+    // within seconds): this one takes over what it showed, so nothing is on screen twice.
+    for (const stale of document.querySelectorAll('second-ring-coach')) stale.remove();
     host = document.createElement('second-ring-coach');
     host.style.setProperty('all', 'initial', 'important');
     const root = host.attachShadow({ mode: 'open' });
@@ -280,6 +285,16 @@ export function createNudgeView(options: {
     },
     dismiss(key) {
       remove(key);
+      redraw();
+    },
+    clear() {
+      for (const key of [...timers.keys()]) remove(key);
+      shown = [];
+      rings.clear();
+      cards.clear();
+      closedCards.clear();
+      syncRingTimer();
+      syncCardTimer();
       redraw();
     },
     setRing(callKey, ring) {

@@ -382,6 +382,7 @@ function startCall(ctx: Ctx, key: string, tabId: number, event: CallEvent): void
     startedAt: at,
     outcome: event.type === 'answered' ? 'answered' : 'live',
     ...(event.type === 'answered' ? { answeredAt: at } : {}),
+    ...(event.type === 'answered' && event.lateJoined ? { approximateTimes: true as const } : {}),
     holds: [],
     transfers: [],
     events: [eventEntry(event, at)],

@@ -116,6 +116,11 @@ export interface CallRecord {
   startedAt: number;
   answeredAt?: number;
   endedAt?: number;
+  /**
+   * The call was joined mid-call (the extension came after it began): `startedAt` and
+   * `answeredAt` are when it was first seen, not when it rang or was answered.
+   */
+  approximateTimes?: true;
   outcome: 'live' | 'answered' | 'missed';
   endedBy?: Party;
   /**

@@ -130,6 +130,8 @@ export interface TrackedCall {
   readonly transfer?: TransferState;
   /** Time of the first frame of this call. */
   readonly since: number;
+  /** Seen first mid-call (see `joinLate`): `since` is when it was learnt of, not its start. */
+  readonly lateJoined?: true;
 }
 
 /** A finished call: its Call-ID, and a transfer whose outcome may still come in. */
@@ -237,7 +239,8 @@ function onRequest(step: Step, req: SipRequest, callId: string, seq: number, dir
     onInvite(step, req, callId, seq, direction);
     return;
   }
-  const index = liveIndex(step, callId);
+  let index = liveIndex(step, callId);
+  if (index === -1 && revealsCall(step, req, callId)) index = joinLate(step, req, callId, direction);
   if (index === -1) {
     if (req.method === 'NOTIFY') onLateNotify(step, req, callId, by);
     return;
@@ -270,12 +273,16 @@ function onRequest(step: Step, req: SipRequest, callId: string, seq: number, dir
 
 function onInvite(step: Step, req: SipRequest, callId: string, seq: number, direction: FrameDirection): void {
   const hasToTag = tagOf(headerValue(req, 'to')) !== undefined;
-  const index = liveIndex(step, callId);
+  let index = liveIndex(step, callId);
   if (index === -1) {
-    // A re-INVITE for a call we never saw, or a late copy of a finished call's INVITE.
-    if (hasToTag || endedIndex(step, callId) !== -1) return;
-    startCall(step, req, callId, seq, direction);
-    return;
+    // A late copy of a finished call's INVITE.
+    if (endedIndex(step, callId) !== -1) return;
+    if (!hasToTag) {
+      startCall(step, req, callId, seq, direction);
+      return;
+    }
+    // A re-INVITE of a call that began before we were there (see joinLate).
+    index = joinLate(step, req, callId, direction);
   }
   const call = draftOf(step, index);
   const by: Party = direction === 'sent' ? 'agent' : 'remote';
@@ -317,6 +324,53 @@ function startCall(step: Step, req: SipRequest, callId: string, seq: number, dir
     if (dropped) rememberEnded(step, { callId: dropped.callId });
   }
   if (!inbound) emit(step, call, { type: 'outbound-dialing', direction: 'outbound', ...withRemote(call) });
+}
+
+/**
+ * In-dialog requests that can only belong to an established call: a re-INVITE (hold, resume,
+ * session refresh), an UPDATE, a BYE, a REFER. NOTIFY and the rest also serve subscriptions,
+ * so they never start a call. Finished calls stay finished.
+ */
+const REVEALING_METHODS = new Set(['INVITE', 'UPDATE', 'BYE', 'REFER']);
+function revealsCall(step: Step, req: SipRequest, callId: string): boolean {
+  return (
+    REVEALING_METHODS.has(req.method) && tagOf(headerValue(req, 'to')) !== undefined && endedIndex(step, callId) === -1
+  );
+}
+
+/**
+ * A call that was already connected when this tracker started (the extension installed or
+ * updated under an open softphone, with the call's first frames gone from the hook's history):
+ * its first revealing in-dialog request starts it as answered, at that frame's time, marked
+ * `lateJoined`. Who called cannot be told from in-dialog requests: it counts as inbound (a
+ * call centre's usual case). The other party is the sender's To for a request the agent sent,
+ * its From for one received. Returns the new call's index.
+ */
+function joinLate(step: Step, req: SipRequest, callId: string, direction: FrameDirection): number {
+  const sent = direction === 'sent';
+  const call: Draft<TrackedCall> = {
+    callId,
+    direction: 'inbound',
+    phase: 'confirmed',
+    inviteSeq: 0,
+    cancelled: false,
+    answeredElsewhere: false,
+    agentHolding: false,
+    remoteHolding: false,
+    pending: [],
+    since: step.at,
+    lateJoined: true,
+  };
+  setOptional(call, 'remote', remotePartyOf(headerValue(req, sent ? 'to' : 'from')));
+  setOptional(call, 'localTag', capped(tagOf(headerValue(req, sent ? 'from' : 'to')), MAX_NAME_LENGTH));
+  setOptional(call, 'remoteTag', capped(tagOf(headerValue(req, sent ? 'to' : 'from')), MAX_NAME_LENGTH));
+  step.calls.push(call);
+  if (step.calls.length > MAX_LIVE_CALLS) {
+    const dropped = step.calls.shift();
+    if (dropped) rememberEnded(step, { callId: dropped.callId });
+  }
+  emit(step, call, { type: 'answered', direction: 'inbound', ...withRemote(call), lateJoined: true });
+  return step.calls.length - 1;
 }
 
 function onCancel(call: Draft<TrackedCall>, req: SipRequest, by: Party): void {

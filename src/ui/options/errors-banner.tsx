@@ -1,7 +1,9 @@
 /**
  * Problems with the configuration, at the top of the page: a stored configuration refused when
- * it was loaded, and policy values this version cannot use. Each error with its path.
+ * it was loaded (and which one is in force instead: the last valid one, or the defaults), and
+ * policy values this version cannot use. Each error with its path.
  */
+import { errorKeys } from '../../core/config-layers';
 import { removalPathOf } from '../shared/config-paths';
 import { ErrorList } from '../shared/components/error-list';
 import { FieldStatus } from '../shared/components/field-status';
@@ -21,12 +23,14 @@ export function ErrorsBanner({ form }: { form: Form }) {
             <span aria-hidden="true">⚠ </span>
             {t(language, 'options_errors_local_title')}
           </h2>
-          <p>{t(language, 'options_errors_local_body')}</p>
+          <p data-testid="in-force" data-in-force={view.inForce}>
+            {t(language, view.inForce === 'defaults' ? 'options_errors_local_defaults' : 'options_errors_local_body')}
+          </p>
           <ErrorList errors={local} language={language} />
           <button
             type="button"
             data-testid="errors-local-remove"
-            onClick={() => void form.change(local.map((e) => [removalPathOf(e.path), undefined] as const), fixKey)}
+            onClick={() => void form.change(local.map((e) => [removalPathOf(errorKeys(e)), undefined] as const), fixKey)}
           >
             {t(language, 'options_errors_local_remove')}
           </button>{' '}

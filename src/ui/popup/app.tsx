@@ -6,7 +6,7 @@
  */
 import { useEffect, useState } from 'preact/hooks';
 import type { Language } from '../../core/coach/types';
-import type { SiteStatus } from '../../core/messages';
+import type { SiteStatus, UncoachedTab } from '../../core/messages';
 import type { ShiftActions, UiActions } from '../shared/actions';
 import { LockIcon } from '../shared/components/lock-marker';
 import { t } from '../shared/i18n';
@@ -31,6 +31,18 @@ export function PopupApp({ actions, onLanguage, refreshMs = 1_000 }: PopupAppPro
   useEffect(() => {
     if (language) onLanguage?.(language);
   }, [language, onLanguage]);
+
+  // Softphone tabs the coaching could not reach (the toolbar badge counts them).
+  const [uncoached, setUncoached] = useState<UncoachedTab[]>([]);
+  useEffect(() => {
+    const load = () => void actions.uncoachedTabs().then(setUncoached, () => undefined);
+    load();
+    if (refreshMs <= 0) return undefined;
+    const timer = setInterval(load, refreshMs);
+    return () => clearInterval(timer);
+  }, [actions, refreshMs]);
+  const reload = (tabId: number) =>
+    void actions.reloadUncoachedTab(tabId).then(() => actions.uncoachedTabs().then(setUncoached), () => undefined);
 
   if (!view) {
     return model.loadError ? (
@@ -75,6 +87,26 @@ export function PopupApp({ actions, onLanguage, refreshMs = 1_000 }: PopupAppPro
           <span aria-hidden="true">⚠ </span>
           {t(lang, 'popup_problems')}
         </p>
+      )}
+
+      {uncoached.length > 0 && (
+        <section class="popup__problem" role="alert" aria-labelledby="popup-uncoached-title" data-testid="popup-uncoached">
+          <h2 id="popup-uncoached-title">{t(lang, 'popup_uncoached_title')}</h2>
+          <ul>
+            {uncoached.map((tab) => (
+              <li key={tab.tabId} data-testid="popup-uncoached-tab" data-tab-id={String(tab.tabId)} data-audible={String(tab.audible)}>
+                <span>{tab.title || tab.url}</span>{' '}
+                {tab.audible ? (
+                  <span class="hint">{t(lang, 'popup_uncoached_audible')}</span>
+                ) : (
+                  <button type="button" data-testid="popup-uncoached-reload" onClick={() => reload(tab.tabId)}>
+                    {t(lang, 'popup_uncoached_reload')}
+                  </button>
+                )}
+              </li>
+            ))}
+          </ul>
+        </section>
       )}
 
       <ShiftPanel

@@ -10,13 +10,16 @@ import type {
   HistoryActionResult,
   MessageInput,
   ReturnCallAction,
+  RulePackPreview,
   SelectorTestResult,
   SettingsView,
   ShiftView,
   TakeMessageResult,
+  UncoachedTab,
 } from '../../core/messages';
 import type { AgentNote } from '../../core/coach/types';
 import type { CoachConfigInput, ConfigError, SiteSelectors } from '../../core/coach/config';
+import type { ImportMode } from '../../core/rule-pack';
 
 export type SaveResult = { ok: true } | { ok: false; errors: ConfigError[] };
 
@@ -31,12 +34,17 @@ export interface UiActions {
   /** Replace the team lead's local configuration (a partial input); refused whole when invalid. */
   saveTeamConfig(input: CoachConfigInput): Promise<SaveResult>;
   saveAgentSettings(settings: AgentSettings): Promise<SaveResult>;
-  /** A rule pack file's text; when refused, the configuration in force stays. */
-  importRulePack(text: string): Promise<SaveResult>;
+  /** What importing a rule pack file would do (values left out, sites losing access per choice); nothing changes. */
+  previewRulePack(text: string): Promise<RulePackPreview>;
+  /** Import a rule pack file's text, merged into the local configuration or replacing it; when refused, the configuration in force stays. */
+  importRulePack(text: string, mode: ImportMode): Promise<SaveResult>;
   /** The effective configuration as JSON: the policy an administrator would push. */
   exportRulePack(): Promise<string>;
   siteTabs(pattern: string): Promise<SiteTab[]>;
   reloadTabs(tabIds: number[]): Promise<void>;
+  /** Softphone tabs the coaching could not reach, and a reload for one (refused while it plays sound). */
+  uncoachedTabs(): Promise<UncoachedTab[]>;
+  reloadUncoachedTab(tabId: number): Promise<boolean>;
   testSelectors(tabId: number, selectors: SiteSelectors): Promise<SelectorTestResult>;
   /**
    * Ask the browser for host access to a site pattern. Call it synchronously from a click or

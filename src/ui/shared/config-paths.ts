@@ -61,14 +61,10 @@ export function errorsUnder(errors: readonly ConfigError[], key: string): Config
 }
 
 /**
- * The path to remove so that an error goes away: inside an array, the whole element (a site
- * without its pattern is no better); a text override is one segment although its id has dots.
+ * The path to remove so that an error goes away, from the error's keys (never its dotted path:
+ * a text id has dots): inside an array, the whole element (a site without its pattern is no better).
  */
-export function removalPathOf(errorPath: string): Path {
-  if (errorPath === '') return [];
-  const segments = errorPath.split('.');
-  const [head, language] = segments;
-  if (head === 'texts' && language !== undefined && segments.length > 3) return [head, language, segments.slice(2).join('.')];
-  const arrayIndex = segments.findIndex((s) => /^\d+$/.test(s));
-  return arrayIndex >= 0 ? segments.slice(0, arrayIndex + 1) : segments;
+export function removalPathOf(keys: Path): Path {
+  const arrayIndex = keys.findIndex((s) => /^\d+$/.test(s));
+  return arrayIndex >= 0 ? keys.slice(0, arrayIndex + 1) : keys;
 }

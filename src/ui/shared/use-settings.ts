@@ -9,7 +9,8 @@
  * elsewhere (another page, a policy update, a permission granted).
  */
 import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks';
-import { parseCoachConfig, type CoachConfigInput, type ConfigError } from '../../core/coach/config';
+import type { CoachConfigInput, ConfigError } from '../../core/coach/config';
+import { checkConfigInput } from '../../core/config-layers';
 import type { AgentSettings, SettingsView } from '../../core/messages';
 import type { SaveResult, UiActions } from './actions';
 import { pathKey, setIn, type Path } from './config-paths';
@@ -141,7 +142,7 @@ export function useSettings(actions: UiActions): SettingsModel {
       const key = statusKey ?? pathKey(first[0]);
       let candidate: CoachConfigInput = draft.current ?? view?.local ?? {};
       for (const [path, value] of changes) candidate = setIn(candidate, path, value);
-      const checked = parseCoachConfig(candidate);
+      const checked = checkConfigInput(candidate);
       if (!checked.ok) {
         showErrors(key, checked.errors);
         return Promise.resolve({ ok: false, errors: checked.errors });

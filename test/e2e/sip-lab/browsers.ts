@@ -45,6 +45,8 @@ export interface LaunchPhoneBrowserOptions {
   headless?: boolean;
   /** Extra Chromium switches. */
   args?: string[];
+  /** A profile folder prepared by the test (default: a fresh temporary profile). */
+  userDataDir?: string;
 }
 
 /** A persistent Chromium context (fresh temp profile) with fake microphone and auto-granted media permission. */
@@ -56,7 +58,7 @@ export async function launchPhoneBrowser(options: LaunchPhoneBrowserOptions = {}
     if (!fs.existsSync(path.join(dir, 'manifest.json'))) throw new Error(`no built extension at ${dir} (manifest.json missing)`);
     args.unshift(`--disable-extensions-except=${dir}`, `--load-extension=${dir}`);
   }
-  return chromium.launchPersistentContext('', {
+  return chromium.launchPersistentContext(options.userDataDir ?? '', {
     executablePath: CHROMIUM,
     headless: options.headless ?? true,
     args,

@@ -52,6 +52,7 @@ function setup(options: { config?: CoachConfig; factory?: IDBFactory | undefined
       clear: async (name) => void alarms.delete(name),
     },
     remind: async (nudge) => void reminded.push(nudge),
+    forgetCalls: async () => undefined,
     newId: () => `m${++id}`,
   };
   return { service: createHistoryService(deps), store, clock, local, session, alarms, reminded };

@@ -40,6 +40,7 @@ function worker(options: { tabs?: number[]; visible?: boolean } = {}) {
     session: { get: async () => undefined, set: async () => undefined },
     alarms: { get: async () => undefined, create: async () => undefined, clear: async () => undefined },
     remind: (nudge) => shift.remind(nudge),
+    forgetCalls: async () => undefined,
     newId: () => `m${++id}`,
   });
   const coach: CoachRunner = createCoachRunner({
@@ -131,6 +132,7 @@ describe('the shift wiring between the coach, the tabs and the history', () => {
       session: { get: async () => undefined, set: async () => undefined },
       alarms: { get: async () => undefined, create: async () => undefined, clear: async () => undefined },
       remind: async () => undefined,
+      forgetCalls: async () => undefined,
       newId: () => 'x',
     });
     Object.assign(w.history, broken);

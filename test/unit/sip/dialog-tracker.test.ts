@@ -654,14 +654,9 @@ describe('several calls, retransmissions and bounds', () => {
     expect(types(events)).toEqual(['ringing', 'answered', 'ended']);
   });
 
-  it('says nothing about Call-IDs it never saw an INVITE for', () => {
+  it('says nothing about a Call-ID it never saw an INVITE for when only a NOTIFY comes (subscriptions use it too)', () => {
     const { d } = answeredInbound();
-    const { events, state } = play([
-      [0, d.reInvite('remote', 'sendonly')],
-      [10, d.request('remote', 'BYE')],
-      [20, d.refer('agent', 'sip:x@y')],
-      [30, d.notify('remote', 'SIP/2.0 200 OK')],
-    ]);
+    const { events, state } = play([[30, d.notify('remote', 'SIP/2.0 200 OK')]]);
     expect(events).toEqual([]);
     expect(state).toEqual(createTrackerState());
   });
@@ -794,5 +789,45 @@ describe('the tracker under random message orders', () => {
       }),
       { numRuns: 300 },
     );
+  });
+});
+
+describe('a call joined late (the tracker started mid-call: extension installed or updated)', () => {
+  it('starts the call on the first re-INVITE, at that frame, marked lateJoined, and follows the hold it carries', () => {
+    const { d } = answeredInbound({});
+    const hold = d.reInvite('agent', 'sendonly');
+    const resume = d.reInvite('agent', 'sendrecv');
+    const { events, state } = play([
+      [40_000, hold],
+      [40_200, d.reply(hold, 200)],
+      [70_000, resume],
+      [70_100, d.reply(resume, 200)],
+    ]);
+    expect(events).toEqual([
+      { ...base(d.callId, 40_000), type: 'answered', direction: 'inbound', remote: ALICE, lateJoined: true },
+      { ...base(d.callId, 40_200), type: 'held', by: 'agent' },
+      { ...base(d.callId, 70_100), type: 'resumed', by: 'agent' },
+    ]);
+    expect(state.calls[0]).toMatchObject({ callId: d.callId, phase: 'confirmed', lateJoined: true, since: 40_000 });
+  });
+
+  it('takes the other party from the From of a request received', () => {
+    const { d } = answeredInbound({});
+    const { events } = play([[1_000, d.reInvite('remote', 'sendrecv')]]);
+    expect(events).toEqual([{ ...base(d.callId, 1_000), type: 'answered', direction: 'inbound', remote: ALICE, lateJoined: true }]);
+  });
+
+  it('a BYE reveals and ends the call; a REFER reveals it and starts the transfer', () => {
+    const { d } = answeredInbound();
+    expect(types(play([[10, d.request('remote', 'BYE')]]).events)).toEqual(['answered', 'ended']);
+    const second = answeredInbound();
+    expect(types(play([[20, second.d.refer('agent', 'sip:x@y')]]).events)).toEqual(['answered', 'transfer-started']);
+  });
+
+  it('never brings a finished call back, and never starts one from an INVITE retransmission', () => {
+    const { d, steps } = answeredInbound();
+    const bye = d.request('remote', 'BYE');
+    const { events } = play([...steps, [20_000, bye], [21_000, d.reInvite('remote', 'sendonly')], [21_100, d.request('remote', 'BYE')]]);
+    expect(types(events)).toEqual(['ringing', 'answered', 'ended']);
   });
 });

@@ -3,9 +3,9 @@
  * the background's behaviour reduced to what the pages rely on (policy merged over local, locked
  * paths, validation with the core's schema, site statuses) and every call recorded.
  */
-import { parseCoachConfig, type CoachConfigInput, type ConfigError, type SiteSelectors } from '../../../src/core/coach/config';
+import { parseCoachConfig, type CoachConfigInput, type SiteSelectors } from '../../../src/core/coach/config';
 import type { Language } from '../../../src/core/coach/types';
-import type { AgentSettings, CardCall, HistoryProblem, SelectorTestResult, SettingsView, SiteStatus } from '../../../src/core/messages';
+import type { AgentSettings, CardCall, HistoryProblem, SelectorTestResult, SettingsView, SiteStatus, UncoachedTab } from '../../../src/core/messages';
 import type { CallRecord } from '../../../src/core/coach/types';
 import type { SaveResult, ShiftActions, SiteTab, UiActions } from '../../../src/ui/shared/actions';
 import { createMessage, markDelivered, validateMessage, type TakenMessage } from '../../../src/core/messages-taken';
@@ -13,17 +13,22 @@ import { markDone, markToldCaller, reopen, type ReturnCall } from '../../../src/
 import { dailyFigures, shiftFigures, todayWindow } from '../../../src/core/figures';
 import { callsToCsv } from '../../../src/core/csv';
 import { toTimeline } from '../../../src/core/timeline';
+import type { KeyedConfigError } from '../../../src/core/config-layers';
+import { importedConfig, readRulePack, sitesLosingAccess, type ImportMode } from '../../../src/core/rule-pack';
 
 export interface MockState {
   local: CoachConfigInput;
   policy: CoachConfigInput;
   agent: AgentSettings;
   browserLanguage: Language;
-  errors: { local: ConfigError[]; policy: ConfigError[] };
+  errors: { local: KeyedConfigError[]; policy: KeyedConfigError[] };
+  inForce: SettingsView['inForce'];
   /** Patterns the browser granted. */
   granted: Set<string>;
   registered: Set<string>;
   tabs: Record<string, SiteTab[]>;
+  /** Softphone tabs the coaching could not reach (the popup offers a reload). */
+  uncoached: UncoachedTab[];
   /** The shift as the background would hold it. */
   shift: {
     now: number;
@@ -73,9 +78,11 @@ export function createMockActions(initial: Partial<MockState> = {}): MockActions
     agent: { name: '', language: null },
     browserLanguage: 'en',
     errors: { local: [], policy: [] },
+    inForce: 'saved',
     granted: new Set(),
     registered: new Set(),
     tabs: {},
+    uncoached: [],
     shift: { now: Date.UTC(2026, 10, 26, 10, 0), cards: [], records: [], messages: [], returnCalls: [], problem: null },
     ...initial,
   };
@@ -102,6 +109,7 @@ export function createMockActions(initial: Partial<MockState> = {}): MockActions
       policy: structuredClone(state.policy),
       locked: leafPaths(state.policy),
       errors: structuredClone(state.errors),
+      inForce: state.inForce,
       agent: { ...state.agent },
       browserLanguage: state.browserLanguage,
       language,
@@ -141,12 +149,23 @@ export function createMockActions(initial: Partial<MockState> = {}): MockActions
       state.agent = { ...settings };
       return { ok: true };
     },
-    async importRulePack(text) {
-      record('importRulePack', text);
+    async previewRulePack(text) {
+      record('previewRulePack', text);
+      const read = readRulePack(text);
+      if (!read.ok) return read;
+      const { effective } = view();
+      const losing = (mode: ImportMode) => sitesLosingAccess(effective.sites, state.policy.sites, importedConfig(state.local, read.input, mode));
+      return { ok: true, dropped: read.dropped, losingAccess: { merge: losing('merge'), replace: losing('replace') } };
+    },
+    async importRulePack(text, mode) {
+      record('importRulePack', text, mode);
       if (mock.importResult) return mock.importResult;
-      const parsed = parseCoachConfig(JSON.parse(text));
+      const read = readRulePack(text);
+      if (!read.ok) return read;
+      const next = importedConfig(state.local, read.input, mode);
+      const parsed = parseCoachConfig(next);
       if (!parsed.ok) return { ok: false, errors: parsed.errors };
-      state.local = JSON.parse(text) as CoachConfigInput;
+      state.local = next;
       return { ok: true };
     },
     async exportRulePack() {
@@ -156,6 +175,17 @@ export function createMockActions(initial: Partial<MockState> = {}): MockActions
     async siteTabs(pattern) {
       record('siteTabs', pattern);
       return state.tabs[pattern] ?? [];
+    },
+    async uncoachedTabs() {
+      record('uncoachedTabs');
+      return state.uncoached.map((t) => ({ ...t }));
+    },
+    async reloadUncoachedTab(tabId) {
+      record('reloadUncoachedTab', tabId);
+      const tab = state.uncoached.find((t) => t.tabId === tabId);
+      if (!tab || tab.audible) return false;
+      state.uncoached = state.uncoached.filter((t) => t !== tab);
+      return true;
     },
     async reloadTabs(tabIds) {
       record('reloadTabs', tabIds);

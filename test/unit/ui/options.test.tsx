@@ -204,8 +204,8 @@ describe('the options page', () => {
     const actions = createMockActions({
       local: { rules: { 'hold-check-back': { intervalSecond: 30 } } } as never,
       errors: {
-        local: [{ path: 'rules.hold-check-back.intervalSecond', message: 'Unknown key "intervalSecond"' }],
-        policy: [{ path: 'businessHours.timeZone', message: 'Unknown time zone' }],
+        local: [{ path: 'rules.hold-check-back.intervalSecond', keys: ['rules', 'hold-check-back', 'intervalSecond'], message: 'Unknown key "intervalSecond"' }],
+        policy: [{ path: 'businessHours.timeZone', keys: ['businessHours', 'timeZone'], message: 'Unknown time zone' }],
       },
     });
     await renderOptions(actions);
@@ -355,7 +355,8 @@ describe('import and export', () => {
     const pack = JSON.stringify({ region: 'mars', rules: { 'hold-check-back': { intervalSeconds: 0 } } });
     fireEvent.change(screen.getByTestId('import-file'), { target: { files: [new File([pack], 'pack.json', { type: 'application/json' })] } });
     const errors = await screen.findByTestId('import-errors');
-    expect(actions.callsOf('importRulePack')).toEqual([[pack]]);
+    expect(actions.callsOf('previewRulePack')).toEqual([[pack]]);
+    expect(actions.callsOf('importRulePack')).toEqual([]);
     const paths = [...errors.querySelectorAll('li')].map((li) => li.dataset.path);
     expect(paths).toEqual(expect.arrayContaining(['region', 'rules.hold-check-back.intervalSeconds']));
     expect(errors.textContent).toContain('rules.hold-check-back.intervalSeconds');
@@ -363,13 +364,73 @@ describe('import and export', () => {
     expect(actions.state.local).toEqual({});
   });
 
+  it('refuses an empty pack and a pack of rules as a list, with the reason', async () => {
+    const actions = createMockActions();
+    await renderOptions(actions);
+    for (const pack of ['{}', '{"rules":[]}']) {
+      fireEvent.change(screen.getByTestId('import-file'), { target: { files: [new File([pack], 'pack.json')] } });
+      await waitFor(() => expect(screen.getByTestId('import-result').dataset.state).toBe('refused'));
+      expect(screen.getByTestId('import-errors').textContent).toMatch(/sets nothing|not a list/);
+    }
+    expect(actions.callsOf('importRulePack')).toEqual([]);
+  });
+
+  it('asks to merge or replace before anything changes, listing the sites that would lose access', async () => {
+    const a = { pattern: 'https://a.example.com/*', adapter: 'sip-websocket' as const };
+    const b = { pattern: 'https://b.example.com/*', adapter: 'sip-websocket' as const };
+    const actions = createMockActions({ local: { organization: 'Acme', region: 'uk', sites: [a, b] } });
+    await renderOptions(actions);
+    const pack = JSON.stringify({ organization: 'Beta', colour: 'red', texts: { en: { 'hold-check-back.nudge': 5 } } });
+    fireEvent.change(screen.getByTestId('import-file'), { target: { files: [new File([pack], 'pack.json')] } });
+    await screen.findByTestId('import-choose');
+    // Nothing saved yet: only asked.
+    expect(actions.callsOf('importRulePack')).toEqual([]);
+    expect(actions.state.local.organization).toBe('Acme');
+    const dropped = [...screen.getByTestId('import-dropped').querySelectorAll('li')].map((li) => JSON.parse(li.dataset.keys ?? 'null'));
+    expect(dropped).toEqual(expect.arrayContaining([['colour'], ['texts', 'en', 'hold-check-back.nudge']]));
+    expect(screen.getByTestId('import-lose-merge').dataset.count).toBe('0');
+    const losing = [...screen.getByTestId('import-lose-replace').querySelectorAll('li')].map((li) => li.dataset.pattern);
+    expect(losing).toEqual([a.pattern, b.pattern]);
+
+    fireEvent.click(screen.getByTestId('import-merge'));
+    await waitFor(() => expect(screen.getByTestId('import-result').dataset.state).toBe('imported'));
+    expect(actions.callsOf('importRulePack')).toEqual([[pack, 'merge']]);
+    expect(actions.state.local).toEqual({ organization: 'Beta', region: 'uk', sites: [a, b], texts: { en: {} } });
+  });
+
+  it('replaces with a pack when the team lead chooses it, and cancels without a change', async () => {
+    const a = { pattern: 'https://a.example.com/*', adapter: 'sip-websocket' as const };
+    const actions = createMockActions({ local: { organization: 'Acme', sites: [a] } });
+    await renderOptions(actions);
+    const pack = JSON.stringify({ rules: { 'hold-check-back': { intervalSeconds: 20 } } });
+    fireEvent.change(screen.getByTestId('import-file'), { target: { files: [new File([pack], 'pack.json')] } });
+    fireEvent.click(await screen.findByTestId('import-cancel'));
+    await waitFor(() => expect(screen.getByTestId('import-result').dataset.state).toBe('cancelled'));
+    expect(actions.callsOf('importRulePack')).toEqual([]);
+    fireEvent.change(screen.getByTestId('import-file'), { target: { files: [new File([pack], 'pack.json')] } });
+    fireEvent.click(await screen.findByTestId('import-replace'));
+    await waitFor(() => expect(screen.getByTestId('import-result').dataset.state).toBe('imported'));
+    expect(actions.state.local).toEqual({ rules: { 'hold-check-back': { intervalSeconds: 20 } } });
+  });
+
   it('imports a valid rule pack and shows it in force', async () => {
     const actions = createMockActions();
     await renderOptions(actions);
     const pack = JSON.stringify({ rules: { 'hold-check-back': { intervalSeconds: 20 } } });
     fireEvent.change(screen.getByTestId('import-file'), { target: { files: [new File([pack], 'pack.json')] } });
+    fireEvent.click(await screen.findByTestId('import-merge'));
     await waitFor(() => expect(screen.getByTestId('import-result').dataset.state).toBe('imported'));
     await waitFor(() => expect(field('rules.hold-check-back.intervalSeconds').value).toBe('20'));
+  });
+
+  it('says the last valid configuration stays in force when the stored one was refused', async () => {
+    const actions = createMockActions({
+      inForce: 'defaults',
+      errors: { local: [{ path: 'region', keys: ['region'], message: 'Invalid' }], policy: [] },
+    });
+    await renderOptions(actions);
+    expect(screen.getByTestId('in-force').dataset.inForce).toBe('defaults');
+    expect(screen.getByTestId('errors-local').textContent).toContain('the defaults are in force');
   });
 
   it('exports the effective configuration as a JSON file', async () => {

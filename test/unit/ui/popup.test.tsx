@@ -61,7 +61,34 @@ describe('the popup', () => {
   });
 
   it('warns when the settings have problems', async () => {
-    render(<PopupApp actions={createMockActions({ errors: { local: [], policy: [{ path: 'region', message: 'Invalid' }] } })} />);
+    render(<PopupApp actions={createMockActions({ errors: { local: [], policy: [{ path: 'region', keys: ['region'], message: 'Invalid' }] } })} />);
     expect((await screen.findByTestId('popup-problems')).textContent).toContain('problems with the settings');
+  });
+
+  it('names the softphone tabs that are not coached and reloads one on a click, but offers no reload while a tab plays sound', async () => {
+    const actions = createMockActions({
+      uncoached: [
+        { tabId: 4, title: 'Softphone — queue A', url: 'https://granted.example.com/phone', audible: false },
+        { tabId: 9, title: 'Softphone — on a call', url: 'https://granted.example.com/phone2', audible: true },
+      ],
+    });
+    render(<PopupApp actions={actions} refreshMs={0} />);
+    const rows = await screen.findAllByTestId('popup-uncoached-tab');
+    expect(rows.map((r) => [r.dataset.tabId, r.dataset.audible])).toEqual([
+      ['4', 'false'],
+      ['9', 'true'],
+    ]);
+    expect(rows[0]!.textContent).toContain('Softphone — queue A');
+    expect(within(rows[1]!).queryByTestId('popup-uncoached-reload')).toBeNull();
+    expect(rows[1]!.textContent).toContain('Playing sound');
+    fireEvent.click(within(rows[0]!).getByTestId('popup-uncoached-reload'));
+    await waitFor(() => expect(actions.callsOf('reloadUncoachedTab')).toEqual([[4]]));
+    await waitFor(() => expect(screen.getAllByTestId('popup-uncoached-tab').map((r) => r.dataset.tabId)).toEqual(['9']));
+  });
+
+  it('shows no not-coached section when every softphone tab is coached', async () => {
+    render(<PopupApp actions={withSites()} refreshMs={0} />);
+    await screen.findByTestId('popup');
+    expect(screen.queryByTestId('popup-uncoached')).toBeNull();
   });
 });

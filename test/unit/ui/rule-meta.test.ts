@@ -81,8 +81,8 @@ describe('editing the configuration by path', () => {
       { path: 'rules.hold-check-backs', message: 'y' },
     ];
     expect(errorsUnder(errors, 'rules.hold-check-back')).toEqual([errors[0]]);
-    expect(removalPathOf('texts.lv.closing.before')).toEqual(['texts', 'lv', 'closing.before']);
-    expect(removalPathOf('sites.2.pattern')).toEqual(['sites', '2']);
-    expect(removalPathOf('')).toEqual([]);
+    expect(removalPathOf(['texts', 'lv', 'closing.before'])).toEqual(['texts', 'lv', 'closing.before']);
+    expect(removalPathOf(['sites', '2', 'pattern'])).toEqual(['sites', '2']);
+    expect(removalPathOf([])).toEqual([]);
   });
 });
