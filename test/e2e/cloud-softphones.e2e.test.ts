@@ -247,7 +247,9 @@ describe('Amazon Connect through amazon-connect-streams 2.28.2 and a stand-in CC
     expect(record.transfers[0]?.outcome).toMatch(/accepted|completed/);
     expect(record.flags.filter((f) => f.ruleId === 'safe-hold')).toEqual([]);
     expect(await shown(page, 'safe-hold')).toEqual([]);
-    expect(await shown(page, 'hold-check-back')).toHaveLength(1);
+    const checkBacks = await shown(page, 'hold-check-back');
+    expect(checkBacks).toHaveLength(1);
+    expect(checkBacks[0]!.firedAt - record.holds[0]!.start).toBe(3_000); // on time: the check-back interval
     expect((await records()).some((r) => r.callId === 'forged')).toBe(false);
     // The real library took the stand-in's snapshots as calls.
     expect(await libraryLog(page)).toEqual(expect.arrayContaining(['contact', 'connecting', 'connected', 'on-hold', 'third-party', 'ended']));

@@ -13,6 +13,7 @@
 import type { SoftphoneAdapter } from './adapter';
 import type { Observability } from '../../core/call-event';
 import { diffCallSnapshots, type SnapshotCall } from '../../core/call-snapshot-diff';
+import { fromChildFrame, httpsHost, record as obj, shortText as text } from './vendor-frame';
 
 export const AIRCALL_ID = 'aircall';
 
@@ -25,21 +26,7 @@ export const AIRCALL_OBSERVES: Observability = {
   endedBy: false,
 };
 
-const WORKSPACE_HOST = 'workspace.aircall.io';
-
-export function isAircallOrigin(origin: string): boolean {
-  try {
-    const url = new URL(origin);
-    return url.protocol === 'https:' && url.hostname === WORKSPACE_HOST;
-  } catch {
-    return false;
-  }
-}
-
-type Loose = Record<string, unknown>;
-const obj = (v: unknown): Loose | undefined => (typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Loose) : undefined);
-const text = (v: unknown): string | undefined =>
-  typeof v === 'string' && v.length > 0 && v.length <= 128 ? v : typeof v === 'number' && Number.isFinite(v) ? String(v) : undefined;
+export const isAircallOrigin = (origin: string): boolean => httpsHost(origin, (host) => host === 'workspace.aircall.io');
 
 /** Folds the workspace's events into the calls they describe. */
 export interface AircallCalls {
@@ -97,14 +84,7 @@ export function applyAircallEvent(before: AircallCalls, data: unknown): AircallC
 }
 
 /** A message from the Aircall workspace frame embedded in this page (not from the page itself). */
-export function fromWorkspace(event: MessageEvent, self: Window): boolean {
-  if (!isAircallOrigin(event.origin) || !event.source || event.source === self) return false;
-  try {
-    return (event.source as Window).parent === self;
-  } catch {
-    return false;
-  }
-}
+export const fromWorkspace = (event: MessageEvent, self: Window): boolean => isAircallOrigin(event.origin) && fromChildFrame(event, self);
 
 export const aircallAdapter: SoftphoneAdapter = {
   id: AIRCALL_ID,

@@ -14,6 +14,7 @@
 import type { SoftphoneAdapter } from './adapter';
 import type { Observability, RemoteParty } from '../../core/call-event';
 import { diffCallSnapshots, type SnapshotCall } from '../../core/call-snapshot-diff';
+import { fromChildFrame, httpsHost, record as obj, shortText as str, type Loose } from './vendor-frame';
 
 export const AMAZON_CONNECT_ID = 'amazon-connect';
 
@@ -29,20 +30,8 @@ export const AMAZON_CONNECT_OBSERVES: Observability = {
 /** The CCP's host suffixes (instance aliases live under both). */
 const CCP_HOST_SUFFIXES = ['.my.connect.aws', '.awsapps.com'];
 
-/** Only HTTPS under the CCP's domains; the port is part of the origin the vendor controls. */
-export function isConnectOrigin(origin: string): boolean {
-  let url: URL;
-  try {
-    url = new URL(origin);
-  } catch {
-    return false;
-  }
-  return url.protocol === 'https:' && CCP_HOST_SUFFIXES.some((suffix) => url.hostname.endsWith(suffix));
-}
-
-type Loose = Record<string, unknown>;
-const obj = (v: unknown): Loose | undefined => (typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Loose) : undefined);
-const str = (v: unknown): string | undefined => (typeof v === 'string' && v.length <= 256 ? v : undefined);
+/** Only HTTPS under the CCP's domains. */
+export const isConnectOrigin = (origin: string): boolean => httpsHost(origin, (host) => CCP_HOST_SUFFIXES.some((suffix) => host.endsWith(suffix)));
 const stateType = (v: unknown): string | undefined => str(obj(obj(v)?.state)?.type)?.toLowerCase();
 
 /** Connections of the customer and third parties (not the agent's own, not a supervisor's monitor). */
@@ -113,13 +102,9 @@ function callState(type: string | undefined): SnapshotCall['state'] | undefined 
 
 /** Whether a message event comes from a CCP this page embeds, or from this CCP page to itself. */
 export function fromCcp(event: MessageEvent, self: Window): boolean {
-  if (!isConnectOrigin(event.origin) || !event.source) return false;
+  if (!isConnectOrigin(event.origin)) return false;
   if (event.source === self) return self === self.top && isConnectOrigin(self.location.origin);
-  try {
-    return (event.source as Window).parent === self;
-  } catch {
-    return false;
-  }
+  return fromChildFrame(event, self);
 }
 
 export const amazonConnectAdapter: SoftphoneAdapter = {

@@ -1,6 +1,7 @@
 /**
  * The adapter registry: every softphone adapter, in order of preference, and the only way
- * adapters start. The options page's adapter choices and vendor site presets come from here.
+ * adapters start. The options page's adapter choices and vendor site presets come from here
+ * (./site-options.ts).
  * See README, "Adding a softphone".
  */
 import type { AdapterContext, SoftphoneAdapter } from './adapter';
@@ -20,15 +21,6 @@ export const ADAPTERS: readonly SoftphoneAdapter[] = [
   selectorsAdapter,
   practiceAdapter,
 ];
-
-/** The choices of a site's `adapter` setting, from the adapters that name one. */
-export const SITE_CHOICES = ADAPTERS.filter((a) => a.siteChoice !== undefined).map((a) => ({
-  value: a.siteChoice as SoftphoneSite['adapter'],
-  label: a.label,
-}));
-
-/** One-click presets: a vendor's origins as sites (optional host permissions). */
-export const SITE_PRESETS = ADAPTERS.filter((a) => a.preset).map((a) => ({ id: a.id, label: a.label, origins: a.preset?.origins ?? [] }));
 
 export interface StartedAdapters {
   /** The page's site settings arrived or changed: restart the adapters that follow them. */

@@ -11,7 +11,7 @@ import type { SiteTab, UiActions } from '../shared/actions';
 import { FieldStatus } from '../shared/components/field-status';
 import { LockIcon, LockMarker } from '../shared/components/lock-marker';
 import { t } from '../shared/i18n';
-import { SITE_CHOICES, SITE_PRESETS } from '../../content/adapters';
+import { SITE_CHOICES, SITE_PRESETS } from '../../content/adapters/site-options';
 import type { Form } from './form';
 
 type SelectorKey = (typeof SELECTOR_KEYS)[number];

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ADAPTERS, SITE_CHOICES, SITE_PRESETS, startAdapters } from '../../../src/content/adapters';
+import { ADAPTERS, startAdapters } from '../../../src/content/adapters';
+import { SITE_CHOICES, SITE_PRESETS } from '../../../src/content/adapters/site-options';
 import { createCallMerger } from '../../../src/content/adapters/merge';
 import type { SoftphoneAdapter } from '../../../src/content/adapters/adapter';
 import { SIP_OBSERVABILITY, type CallEvent, type Observability } from '../../../src/core/call-event';
