@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import path from 'node:path';
 import { defineConfig, type Plugin } from 'vite';
 import preact from '@preact/preset-vite';
 import { crx, type ManifestV3Export } from '@crxjs/vite-plugin';
@@ -76,13 +77,45 @@ function managedSchema(): Plugin {
 }
 
 /**
+ * crxjs lists the `?script` imports (the page hook and the content script) as web-accessible to
+ * every http(s) page, which lets any website fetch them at a fixed URL and so tell that the
+ * extension is installed. Nothing needs it: registered scripts are not fetched by the page.
+ * Removed here; scripts/check-build.mjs fails the build if a script is ever exposed again.
+ */
+function noWebAccessibleScripts(): Plugin {
+  const isScript = (resource: string) => /\.(?:m?js|ts|tsx)$/i.test(resource);
+  return {
+    name: 'second-ring:no-web-accessible-scripts',
+    enforce: 'post',
+    apply: 'build',
+    // The manifest is complete only once written (crxjs adds these entries late).
+    writeBundle(options) {
+      const file = path.join(options.dir ?? 'dist', 'manifest.json');
+      if (!fs.existsSync(file)) return;
+      const manifest = JSON.parse(fs.readFileSync(file, 'utf8')) as { web_accessible_resources?: { resources: string[] }[] };
+      const kept = (manifest.web_accessible_resources ?? [])
+        .map((entry) => ({ ...entry, resources: entry.resources.filter((resource) => !isScript(resource)) }))
+        .filter((entry) => entry.resources.length > 0);
+      if (kept.length > 0) manifest.web_accessible_resources = kept;
+      else delete manifest.web_accessible_resources;
+      fs.writeFileSync(file, JSON.stringify(manifest, null, 2));
+    },
+  };
+}
+
+/**
  * Extension pages the manifest does not name (crxjs builds only what it names): the figures
  * page and the practice softphone, opened from the popup and the options page.
  */
 const EXTRA_PAGES = ['src/ui/figures/index.html', 'src/ui/practice/index.html'].filter((page) => fs.existsSync(page));
 
 export default defineConfig(({ mode }) => ({
-  plugins: [preact(), crx({ manifest: manifestFor(mode), browser: FIREFOX_MODES.has(mode) ? 'firefox' : 'chrome' }), managedSchema()],
+  plugins: [
+    preact(),
+    crx({ manifest: manifestFor(mode), browser: FIREFOX_MODES.has(mode) ? 'firefox' : 'chrome' }),
+    managedSchema(),
+    noWebAccessibleScripts(),
+  ],
   define: { __TEST_BUILD__: JSON.stringify(mode === 'e2e' || mode === 'e2e-firefox') },
   build: {
     outDir: outDirFor(mode),

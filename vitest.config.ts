@@ -8,6 +8,8 @@ export default defineConfig({
     environment: 'node',
     setupFiles: ['test/unit/setup.ts'],
   },
+  // The test build's flag (vite.config.ts): the coach's shadow root is open, as in the browser tests.
+  define: { __TEST_BUILD__: 'true' },
   resolve: {
     alias: { 'webextension-polyfill': '@webext-core/fake-browser' },
   },

@@ -1,19 +1,21 @@
 #!/usr/bin/env node
-// `npm run bench`: the figures of /work/shared/quality-bar.md, measured with and without the
-// extension in one run (alternating A/B, medians and ratios; no wall-clock number is asserted
-// in a unit test). The measuring code is TypeScript in test/bench/*.bench.test.ts, run by
-// vitest (vitest.bench.config.ts); each file writes its figures, this script prints them
-// against their budgets, writes test-results/bench.json, and exits
-//   0  every gating figure within budget
-//   1  a budget clearly exceeded: the median (or the figure stated in the table) over the
-//      run's samples is past the budget
+// `npm run bench`: the figures of shared/quality-bar.md and issue 14's table, measured with and
+// without the extension in one run (alternating A/B, medians and ratios; no wall-clock number
+// is asserted in a unit test). The measuring code is TypeScript in test/bench/*.bench.test.ts,
+// run by vitest (vitest.bench.config.ts); each file writes its figures, this script prints them
+// against their targets, writes test-results/bench.json and, after a full run, BENCHMARKS.md,
+// and exits
+//   0  no target clearly missed
+//   1  a target clearly missed: its 95 % confidence interval lies entirely past the target
+//      (figures without an interval: the value is past it)
 //   2  a benchmark could not run (build failed, browser missing, a file crashed)
+// Not part of `npm test`.
 //
 // Usage: npm run bench [-- <file filter…>] [--rebuild]
 //   e.g. npm run bench -- parser        only the node benchmarks of the parser
 //        BENCH_SCALE=0.3 npm run bench  fewer samples (a quick look; figures get noisier)
 //        BENCH_DIST=dist npm run bench  another build (must run on http://127.0.0.1 pages)
-import { spawnSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -22,7 +24,7 @@ const started = Date.now();
 const argv = process.argv.slice(2);
 const rebuild = argv.includes('--rebuild');
 const filters = argv.filter((a) => !a.startsWith('--'));
-const ORDER = ['parser', 'fuzz', 'page-load', 'per-frame', 'memory'];
+const ORDER = ['parser-compare', 'parser', 'fuzz', 'build', 'page-load', 'per-frame', 'memory'];
 
 function fail(message) {
   console.error(`\nbench: ${message}`);
@@ -99,6 +101,7 @@ function nudgeLatency() {
       budget: `≤ ${limit}`,
       limit,
       status: value === null ? 'info' : value > limit ? 'over' : 'ok',
+      clearlyOver: value !== null && value > limit,
       gating: false,
       note,
     });
@@ -106,7 +109,7 @@ function nudgeLatency() {
       bench: 'nudge-latency',
       title: `Nudge latency — from the e2e run's test-results/nudge-latency.json (${at}), not measured by this bench`,
       figures: [
-        f('nudge.eventP95', 'Nudges: event nudge, triggering frame → visible, p95', frame.length ? Math.round(q(frame, 0.95)) : null, 250, `${frame.length} samples, median ${q(frame, 0.5)} ms, worst ${Math.max(...frame)} ms (worker running)`),
+        f('nudge.eventP95', 'Nudges: event nudge, triggering frame → visible, p95', frame.length ? Math.round(q(frame, 0.95)) : null, 50, `${frame.length} samples, median ${q(frame, 0.5)} ms, worst ${Math.max(...frame)} ms (worker running)`),
         f('nudge.timerWorst', 'Nudges: timer nudge, deadline → visible, worst', deadline.length ? Math.max(...deadline) : null, 500, `${deadline.length} samples, median ${q(deadline, 0.5)} ms`),
       ],
       notes: ['Decided by the e2e tests (gating: no here); shown for completeness.'],
@@ -121,12 +124,12 @@ if (nudge) parts.push(nudge);
 
 // ── Report ─────────────────────────────────────────────────────────────────────────────
 const fmt = (v) => (v === null || v === undefined ? '—' : typeof v === 'number' ? String(Math.abs(v) >= 100 ? Math.round(v) : Number(v.toPrecision(3))) : String(v));
+const markOf = (f) => (f.status === 'over' ? (f.clearlyOver ? (f.gating ? 'OVER' : 'over (not gating)') : 'over, CI overlaps the target') : f.status === 'ok' ? 'ok' : '');
 const rows = [];
 for (const part of parts) {
   rows.push({ title: part.title });
   for (const f of part.figures) {
-    const mark = f.status === 'over' ? (f.gating ? 'OVER' : 'over (not gating)') : f.status === 'ok' ? 'ok' : '';
-    rows.push({ label: f.label, value: `${fmt(f.value)} ${f.unit}`, budget: f.budget ? `${f.budget} ${f.unit}` : '', status: mark, note: f.note });
+    rows.push({ label: f.label, value: `${fmt(f.value)} ${f.unit}`, budget: f.budget ? `${f.budget} ${f.unit}` : '', status: markOf(f), note: f.note });
   }
 }
 const w = { label: 0, value: 0, budget: 0 };
@@ -146,29 +149,125 @@ for (const r of rows) {
 for (const part of parts) for (const n of part.notes ?? []) if (!/^Decided by/.test(n)) console.log(`  · ${n}`);
 
 const missing = filters.length === 0 ? ORDER.filter((b) => !parts.some((p) => p.bench === b)) : [];
-const over = parts.flatMap((p) => p.figures.filter((f) => f.gating && f.status === 'over').map((f) => f.id));
+const over = parts.flatMap((p) => p.figures.filter((f) => f.gating && f.status === 'over' && f.clearlyOver).map((f) => f.id));
 const wallMs = Date.now() - started;
 const verdict = run.status !== 0 || missing.length > 0 ? 'error' : over.length > 0 ? 'over-budget' : 'ok';
+const commit = git(['rev-parse', 'HEAD']);
+const dirty = git(['status', '--porcelain', '--untracked-files=no']) !== '';
+const machine = {
+  cpus: os.cpus().length,
+  cpuModel: os.cpus()[0]?.model ?? 'unknown',
+  memoryGB: Math.round(os.totalmem() / 2 ** 30),
+  os: `${os.type()} ${os.release()}`,
+  node: process.version,
+  chromium: needsBrowser ? tool(process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', ['--version']) : null,
+  loadavgBefore: loadBefore,
+  loadavgAfter: loadAfter,
+};
 fs.mkdirSync('test-results', { recursive: true });
 fs.writeFileSync(
   'test-results/bench.json',
-  JSON.stringify(
-    {
-      startedAt: new Date(started).toISOString(),
-      wallMs,
-      verdict,
-      overBudget: over,
-      missing,
-      vitestExit: run.status,
-      build: needsBrowser ? { dist, builtAt: distBuiltAt } : null,
-      machine: { cpus: os.cpus().length, loadavgBefore: loadBefore, loadavgAfter: loadAfter, node: process.version },
-      parts,
-    },
-    null,
-    2,
-  ),
+  JSON.stringify({ startedAt: new Date(started).toISOString(), wallMs, verdict, overBudget: over, missing, vitestExit: run.status, commit, dirty, build: needsBrowser ? { dist, builtAt: distBuiltAt } : null, machine, parts }, null, 2),
 );
+// ── BENCHMARKS.md ──────────────────────────────────────────────────────────────────────
+/** Issue 14's table, row by row: the figures that answer each row. */
+const TABLE = [
+  ['Page-load script time added (A/B median)', ['load.scriptAdded']],
+  ['Page `load` event delayed; DOMContentLoaded', ['load.loadDelay', 'load.dclDelay']],
+  ['Content script, gzip, loaded at page start (and the page hook)', ['build.pageStartGzip', 'build.hookGzip']],
+  ['Renderer heap added after 150 calls; growth per call', ['memory.steadyAddedRenderer', 'memory.steadyGrowthRenderer', 'memory.steadyProjectedRenderer']],
+  ['Call’s last frame → closing checklist on screen (same in hour 8 as in minute 1)', ['memory.coachP95First', 'memory.coachP95Last']],
+  ['Event nudge, frame → visible, worker running', ['memory.eventNudgeP95', 'nudge.eventP95']],
+  ['Extension script on the page’s main thread per SIP frame (hook + content script)', ['memory.scriptPerFrame']],
+  ['Time added before the page’s own `onmessage`', ['frame.receiveAdded']],
+  ['SIP parse per real frame; against JsSIP’s and SIP.js’s parsers and a bare scan', ['parser.recordedUsPerFrame', 'parser.vsJssip', 'parser.vsSipjs', 'parser.vsScan']],
+];
+
+/** ms below 1 shown in µs, as the issue's table has them. */
+function shown(value, unit) {
+  if (value === null || value === undefined || !Number.isFinite(value)) return '—';
+  if (unit === 'ms' && Math.abs(value) < 1 && value !== 0) return `${fmt(value * 1000)} µs`;
+  return `${fmt(value)} ${unit}`;
+}
+
+function targetOf(f) {
+  if (!f.budget) return '';
+  if (f.unit === 'ms' && f.limit !== undefined && Math.abs(f.limit) < 1 && f.limit !== 0) return `${f.atLeast ? '≥' : '≤'} ${fmt(f.limit * 1000)} µs`;
+  return /[0-9]$/.test(f.budget) ? `${f.budget} ${f.unit}` : f.budget;
+}
+
+function verdictOf(f) {
+  if (f.status === 'info') return '';
+  if (f.status === 'ok') return 'met';
+  if (!f.clearlyOver) return 'missed, CI overlaps the target';
+  if (!f.gating) return '**missed** (not gating here)';
+  return f.ci ? '**missed** (CI entirely past)' : '**missed**';
+}
+
+const cell = (text) => String(text ?? '').replace(/\|/g, '\\|').replace(/\n/g, ' ');
+
+function benchmarksMd() {
+  const byId = new Map(parts.flatMap((p) => p.figures.map((f) => [f.id, f])));
+  const out = [];
+  out.push('# Second Ring — benchmarks', '');
+  out.push(`Written by \`npm run bench\` (scripts/bench.mjs) from a full run: ${new Date(started).toISOString().slice(0, 16).replace('T', ' ')} UTC, commit \`${commit.slice(0, 12)}\`${dirty ? ' (with uncommitted changes)' : ''}, ${Math.round(wallMs / 1000)} s. Do not edit by hand: run the bench again.${process.env.BENCH_SCALE && process.env.BENCH_SCALE !== '1' ? ` Sample counts scaled by BENCH_SCALE=${process.env.BENCH_SCALE}.` : ''}`, '');
+  out.push(`**Verdict:** ${over.length === 0 ? 'no target clearly missed' : `targets clearly missed (the bench exits 1): ${over.map((id) => `\`${id}\``).join(', ')}`}.`, '');
+  out.push('## Machine', '');
+  out.push(`- ${machine.cpus} × ${machine.cpuModel}, ${machine.memoryGB} GB RAM, ${machine.os}`);
+  out.push(`- Node ${machine.node}; ${machine.chromium ?? 'no browser used'}`);
+  out.push(`- Load average (1/5/15 min) ${loadBefore.map((l) => l.toFixed(1)).join(' / ')} before the run, ${loadAfter.map((l) => l.toFixed(1)).join(' / ')} after: figures from a busy machine are slower and noisier, ratios of A/B arms less so.`);
+  out.push(`- Extension under test: the test build (\`vite build --mode e2e\`, the store build's code plus loopback host access)${needsBrowser ? `, built ${distBuiltAt}` : ''}.`, '');
+  out.push('## Issue 14’s figures against their targets', '');
+  out.push('| figure | measured | 95 % CI | target | verdict |', '|---|---|---|---|---|');
+  for (const [row, ids] of TABLE) {
+    const figs = ids.map((id) => byId.get(id)).filter(Boolean);
+    if (figs.length === 0) {
+      out.push(`| ${cell(row)} | not measured in this run | | | |`);
+      continue;
+    }
+    figs.forEach((f, i) => {
+      const ci = f.ci ? `${shown(f.ci[0], f.unit)} … ${shown(f.ci[1], f.unit)}` : '';
+      out.push(`| ${i === 0 ? `**${cell(row)}**<br>` : ''}${cell(f.label)} | ${shown(f.value, f.unit)} | ${ci} | ${cell(targetOf(f))} | ${verdictOf(f)} |`);
+    });
+  }
+  out.push('');
+  out.push('A target is **clearly missed** when the whole 95 % confidence interval lies past it (without an interval: when the value does); only that makes the bench exit 1. Intervals: percentile bootstrap over samples or passes (fixed seed), or the least-squares slope’s t-interval for growth.', '');
+  out.push('## Method', '');
+  out.push('- One run measures everything: vitest runs `test/bench/*.bench.test.ts` one file at a time in one fork (`vitest.bench.config.ts`); each file writes its figures, `scripts/bench.mjs` merges them into `test-results/bench.json` and this file. Run it under the shared lock (`flock /tmp/second-ring-e2e.lock npm run bench`) on a quiet machine; `BENCH_SCALE=0.3` gives a quicker, noisier look; a run limited to some files (`npm run bench -- parser`) does not rewrite this file.');
+  out.push('- Browser figures are A/B: two Chromium instances, one with the extension and one without, the arms alternating (ABBA) so drift hits both; the figure is the difference of medians (or of per-frame means), never one arm alone.');
+  out.push('- The parser is compared side by side in node on the SIP lab’s recorded frames (`test/sip-lab/captures`): our `parseSipFrame`, JsSIP’s and SIP.js’s own `Parser.parseMessage` (their devDependency versions), and a bare scan that reads every UTF-16 unit once (the limit any parser must pay).');
+  for (const part of parts) for (const n of part.notes ?? []) if (!/^Decided by/.test(n)) out.push(`- ${cell(n)}`);
+  out.push('');
+  out.push('## Every figure', '');
+  for (const part of parts) {
+    out.push(`### ${cell(part.title)}`, '');
+    out.push('| figure | measured | target | verdict | detail |', '|---|---|---|---|---|');
+    for (const f of part.figures) out.push(`| ${cell(f.label)} | ${shown(f.value, f.unit)} | ${cell(targetOf(f))} | ${verdictOf(f)} | ${cell(f.note ?? '')} |`);
+    out.push('');
+  }
+  return `${out.join('\n')}\n`;
+}
+
+const full = filters.length === 0 && verdict !== 'error';
+if (full) fs.writeFileSync('BENCHMARKS.md', benchmarksMd());
 console.log(
-  `\n${over.length === 0 ? 'within budget' : `OVER BUDGET: ${over.join(', ')}`}${missing.length ? `; did not run: ${missing.join(', ')}` : ''}${run.status !== 0 ? `; vitest exited ${run.status}` : ''} — ${(wallMs / 1000).toFixed(0)} s; test-results/bench.json`,
+  `\n${over.length === 0 ? 'no target clearly missed' : `TARGET CLEARLY MISSED: ${over.join(', ')}`}${missing.length ? `; did not run: ${missing.join(', ')}` : ''}${run.status !== 0 ? `; vitest exited ${run.status}` : ''} — ${(wallMs / 1000).toFixed(0)} s; test-results/bench.json${full ? ', BENCHMARKS.md' : ' (BENCHMARKS.md is written by a full, successful run only)'}`,
 );
 process.exit(verdict === 'error' ? 2 : verdict === 'over-budget' ? 1 : 0);
+
+function git(args) {
+  try {
+    return execFileSync('git', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+  } catch {
+    return 'unknown';
+  }
+}
+
+function tool(file, args) {
+  try {
+    return execFileSync(file, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], timeout: 10_000 }).trim();
+  } catch {
+    return 'unknown';
+  }
+}
+

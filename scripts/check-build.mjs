@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // Checks the built extension against the quality bar's budgets and rules (shared/quality-bar.md):
 // the page hook ≤ 5 kB gzip and free of extension APIs, the content script's whole module graph
-// ≤ 25 kB gzip, no <all_urls>, no eval or string-built functions in any bundle. Prints the sizes.
+// ≤ 25 kB gzip, no <all_urls>, no web-accessible script, no eval or string-built functions in
+// any bundle. Prints the sizes.
 import fs from 'node:fs';
 import path from 'node:path';
 import zlib from 'node:zlib';
@@ -65,7 +66,20 @@ if ((manifest.host_permissions ?? []).length > 0) problems.push(`manifest asks f
 if ((manifest.content_scripts ?? []).length > 0) problems.push('manifest declares content scripts for fixed sites');
 if (manifest.key) problems.push('manifest has a key (test builds only; the store rejects it)');
 
-for (const file of fs.readdirSync(dist, { recursive: true })) {
+// No web-accessible scripts: a file any website can fetch at a fixed chrome-extension:// URL tells
+// it the extension is installed (and hands it the code). Globs are matched against the built files.
+const builtFiles = fs.readdirSync(dist, { recursive: true }).map((f) => String(f).split(path.sep).join('/'));
+const globRegex = (glob) => new RegExp(`^${glob.replace(/^\//, '').split('*').map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`);
+for (const entry of manifest.web_accessible_resources ?? []) {
+  for (const resource of entry.resources ?? []) {
+    const exposed = builtFiles.filter((f) => /\.m?js$/.test(f) && globRegex(resource).test(f));
+    if (/\.m?js$/.test(resource) || exposed.length > 0) {
+      problems.push(`manifest makes a script web-accessible: ${resource}${exposed.length ? ` (${exposed.join(', ')})` : ''}`);
+    }
+  }
+}
+
+for (const file of builtFiles) {
   if (!String(file).endsWith('.js')) continue;
   const text = fs.readFileSync(path.join(dist, String(file)), 'utf8');
   if (/\beval\s*\(|new Function\s*\(/.test(text)) problems.push(`${file} uses eval or new Function`);

@@ -6,20 +6,23 @@
 // 2. With a display: opens Chromium (or Chrome / Edge where no Chromium is installed) with the
 //    extension loaded, on the practice page, with a profile of its own (.second-ring-profile/)
 //    so settings stay between starts. Close the browser to stop.
-// 3. Without a display (or with --headless): runs one scripted practice call headless, prints
-//    each nudge as it appears (time since the first ring, rule id, text), saves screenshots of
-//    the nudges and the score card to test-results/practice-<time>/, and exits 0.
+// 3. Without a display (or with --headless): plays one practice call headless — the hold scenario
+//    answered late on purpose, or with --scenario <id> that scenario played well — prints each
+//    nudge as it appears (time since the first ring, rule id, text), saves screenshots of the
+//    nudges, of the overlay at the end of the call and of the score card to
+//    test-results/practice-<time>/, and exits 0.
 //
 // Plain Node with builtins only at the top level: it runs before `npm ci`; playwright-core is
 // imported once the set-up has installed it.
 //
-// Options: --headless, --scenario <id> (the scenario the page opens with), --help.
+// Options: --headless, --scenario <id> (headed: the scenario the page opens with; headless: the
+// scenario played), --help.
 // Environment: SECOND_RING_SKIP_BUILD=1 (skip set-up and build when dist/ is built already),
 // SECOND_RING_DIST (another built extension, e.g. dist-e2e), SECOND_RING_BROWSER (a browser
 // executable), SECOND_RING_LOAD=cdp|flag (load the extension over CDP, or with --load-extension;
 // default by browser), SECOND_RING_PROFILE (the headed run's profile directory),
 // SECOND_RING_RESULTS (where the headless run's folder goes; default test-results).
-/* global document -- only inside page.evaluate(), which runs in the page */
+/* global document, getComputedStyle -- only inside page.evaluate(), which runs in the page */
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
@@ -31,14 +34,23 @@ const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 process.chdir(ROOT);
 
 const PRACTICE_PAGE = 'src/ui/practice/index.html';
+/** The practice scenarios (src/core/practice/scenarios.ts; a unit test keeps the two lists equal). */
 const SCENARIOS = ['answer-window', 'greeting-name', 'hold', 'transfer', 'message', 'closing'];
 const WORKER_TIMEOUT_MS = 15_000;
 const WIN = process.platform === 'win32';
 
-const USAGE = `usage: npm start [-- --headless] [-- --scenario <${SCENARIOS.join('|')}>]
+const USAGE = `usage: npm start [-- --headless] [-- --scenario <id>]
 
 Opens the practice softphone in Chromium (or Chrome/Edge) with Second Ring loaded. Without a
-display, or with --headless, runs one scripted practice call and saves screenshots instead.`;
+display, or with --headless, plays one practice call and saves screenshots instead: the hold
+scenario answered late on purpose, or with --scenario the scenario named, played well.
+
+Scenarios: ${SCENARIOS.join(', ')}`;
+
+function usageError(message) {
+  console.error(`start: ${message}\n\n${USAGE}`);
+  process.exit(2);
+}
 
 function parseArgs(argv) {
   const options = { headless: false, scenario: undefined };
@@ -48,11 +60,14 @@ function parseArgs(argv) {
       console.log(USAGE);
       process.exit(0);
     } else if (arg === '--headless') options.headless = true;
-    else if (arg === '--scenario' && SCENARIOS.includes(argv[i + 1])) options.scenario = argv[++i];
-    else {
-      console.error(`start: unknown argument "${arg}"\n${USAGE}`);
-      process.exit(2);
-    }
+    else if (arg === '--scenario' || arg.startsWith('--scenario=')) {
+      const value = arg === '--scenario' ? argv[++i] : arg.slice('--scenario='.length);
+      if (value === undefined || value === '' || value.startsWith('--')) {
+        usageError(`--scenario needs a scenario id, one of: ${SCENARIOS.join(', ')}`);
+      }
+      if (!SCENARIOS.includes(value)) usageError(`unknown scenario "${value}"; the scenarios are: ${SCENARIOS.join(', ')}`);
+      options.scenario = value;
+    } else usageError(`unknown argument "${arg}"`);
   }
   return options;
 }
@@ -262,10 +277,75 @@ async function headed() {
 
 // ─── headless: one scripted practice call ─────────────────────────────────────────────────────
 
+/**
+ * How the headless run plays each scenario well (the caller's replies are core/practice/caller.ts).
+ * `play(step)` gets the helpers below; the hold scenario without --scenario is answered late on
+ * purpose so the run shows the answer-window nudge too.
+ */
+const PLAYS = {
+  'answer-window': async (s) => {
+    await s.answer();
+    await s.greet();
+    await s.say('give-answer', 'answer-thanks');
+    await s.close();
+  },
+  'greeting-name': async (s) => {
+    await s.answer();
+    await s.greet();
+    await s.say('ask-name', 'name');
+    await s.say('use-name');
+    await s.say('give-answer', 'answer-thanks');
+    await s.close();
+  },
+  hold: async (s) => {
+    await s.answer();
+    await s.greet();
+    await s.say('ask-name', 'name');
+    await s.say('use-name');
+    await s.say('ask-hold', 'hold-yes');
+    await s.click('hold', 'you put the caller on hold');
+    await s.phase('on-hold');
+    await s.wait(3_000);
+    await s.click('resume', 'you resume');
+    await s.say('thank-hold', 'back-quick');
+    await s.say('give-answer', 'answer-thanks');
+    await s.close();
+  },
+  transfer: async (s) => {
+    await s.answer();
+    await s.greet();
+    await s.choose('colleague', 'janis');
+    await s.say('announce-transfer', 'transfer-ok');
+    await s.click('transfer', 'you transfer the caller to Jānis Ozols (billing)');
+    await s.phase('ended', 10_000);
+  },
+  message: async (s) => {
+    await s.answer();
+    await s.greet();
+    await s.choose('colleague', 'peteris');
+    await s.say('colleague-out', 'message');
+    await s.say('ask-name', 'name');
+    await s.say('ask-number', 'number');
+    await s.say('read-back', 'confirm');
+    await s.say('promise-callback', 'callback-thanks');
+    await s.close();
+  },
+  closing: async (s) => {
+    await s.answer();
+    await s.greet();
+    await s.say('ask-name', 'name');
+    await s.say('use-name');
+    await s.say('give-answer', 'answer-thanks');
+    await s.close();
+  },
+};
+
 async function scripted() {
   const stamp = new Date().toISOString().replace(/[:.]/g, '-');
   const out = path.resolve(process.env.SECOND_RING_RESULTS ?? 'test-results', `practice-${stamp}`);
   fs.mkdirSync(out, { recursive: true });
+  const scenario = options.scenario ?? 'hold';
+  const late = options.scenario === undefined;
   console.log(`▶ no display${options.headless ? ' (--headless)' : ''}: one scripted practice call, headless, in ${browser.path} (${how()})`);
   console.log(`  screenshots: ${out}`);
   const { context, base } = await launch({ headless: true, profile: '' });
@@ -277,6 +357,7 @@ async function scripted() {
   const seen = new Map();
   let watching = true;
 
+  // What the agent sees: each nudge as it appears in the overlay, with a screenshot.
   const poll = async () => {
     const list = await page
       .evaluate(() =>
@@ -307,49 +388,64 @@ async function scripted() {
   })();
 
   const byId = (id) => page.locator(`[data-testid="${id}"]`);
-  const callerSays = async (line, timeout = 10_000) => {
-    await page.locator(`[data-testid="transcript-item"][data-who="caller"][data-line="${line}"]`).last().waitFor({ timeout });
-  };
-  const say = async (line, reply) => {
-    const count = await page.locator(`[data-testid="transcript-item"][data-who="caller"][data-line="${reply}"]`).count();
-    await byId(`say-${line}`).click();
-    if (reply) await page.locator(`[data-testid="transcript-item"][data-who="caller"][data-line="${reply}"]`).nth(count).waitFor({ timeout: 10_000 });
-    console.log(`  you: ${line}${reply ? ` → caller: ${reply}` : ''}`);
+  const callerLine = (line) => page.locator(`[data-testid="transcript-item"][data-who="caller"][data-line="${line}"]`);
+  const steps = {
+    answer: async () => {
+      if (late) await page.locator('second-ring-coach .nudge[data-rule="answer-window"]').waitFor({ timeout: 20_000 });
+      else await page.locator('[data-testid="ring-count"][data-ring="2"]').waitFor({ timeout: 10_000 });
+      await byId('answer').click();
+      console.log(late ? '  you answer (ring 3: late on purpose)' : '  you answer in ring 2');
+    },
+    greet: async () => {
+      await byId('say-whole-greeting').click();
+      await callerLine('reason').last().waitFor({ timeout: 10_000 });
+      console.log('  you: the whole greeting → caller: reason');
+    },
+    say: async (line, reply) => {
+      const count = reply ? await callerLine(reply).count() : 0;
+      await byId(`say-${line}`).click();
+      if (reply) await callerLine(reply).nth(count).waitFor({ timeout: 10_000 });
+      console.log(`  you: ${line}${reply ? ` → caller: ${reply}` : ''}`);
+    },
+    click: async (id, what) => {
+      await byId(id).click();
+      console.log(`  ${what}`);
+    },
+    choose: async (id, value) => {
+      await byId(id).selectOption(value);
+    },
+    phase: async (phase, timeout = 5_000) => {
+      await page.locator(`[data-testid="phone"][data-phase="${phase}"]`).waitFor({ timeout });
+    },
+    wait: (ms) => page.waitForTimeout(ms),
+    close: async () => {
+      await steps.say('recap', 'confirm');
+      await steps.say('anything-else', 'nothing-else');
+      await steps.say('thank-you', 'goodbye');
+      await steps.click('hangup', 'you hang up');
+      await steps.phase('ended');
+    },
   };
 
+  let visibleAtEnd = 0;
   try {
-    await page.goto(`${base}${PRACTICE_PAGE}?scenario=hold`);
+    await page.goto(`${base}${PRACTICE_PAGE}?scenario=${scenario}`);
     await page.locator('[data-testid="practice"][data-ready="true"]').waitFor({ timeout: 15_000 });
-    console.log('▶ scenario "Hold with permission", answered late on purpose (ring 3)');
+    const title = await page.locator(`[data-testid="scenario-${scenario}"] + span strong`).innerText();
+    console.log(`▶ scenario "${title}"${late ? ', answered late on purpose (ring 3)' : ', played well'}`);
     await byId('start').click();
-    await page.locator('[data-testid="phone"][data-phase="ringing"]').waitFor({ timeout: 10_000 });
+    await steps.phase('ringing', 10_000);
     startedAt = Number(await byId('phone').getAttribute('data-started-at'));
     console.log('  the phone rings');
-    await page.locator('second-ring-coach .nudge[data-rule="answer-window"]').waitFor({ timeout: 20_000 });
-    await byId('answer').click();
-    console.log('  you answer');
-    await byId('say-whole-greeting').click();
-    await callerSays('reason');
-    console.log('  you: the whole greeting → caller: reason');
-    await say('ask-name', 'name');
-    await say('use-name');
-    await say('ask-hold', 'hold-yes');
-    await byId('hold').click();
-    await page.locator('[data-testid="phone"][data-phase="on-hold"]').waitFor({ timeout: 5_000 });
-    console.log('  you put the caller on hold');
-    await page.waitForTimeout(3_000);
-    await byId('resume').click();
-    console.log('  you resume');
-    await say('thank-hold', 'back-quick');
-    await say('give-answer', 'answer-thanks');
-    await say('recap', 'confirm');
-    await say('anything-else', 'nothing-else');
-    await say('thank-you', 'goodbye');
-    await byId('hangup').click();
-    console.log('  you hang up');
+    await PLAYS[scenario](steps);
     await byId('score-card').waitFor({ timeout: 15_000 });
     await page.waitForTimeout(300);
     await poll();
+    // The overlay as the agent sees it when the call is over (it is fixed: the viewport shows it).
+    visibleAtEnd = await page
+      .locator('second-ring-coach .nudge')
+      .evaluateAll((els) => els.filter((el) => el.getClientRects().length > 0 && getComputedStyle(el).visibility !== 'hidden').length);
+    await page.screenshot({ path: path.join(out, 'overlay-end.png') });
   } catch (error) {
     watching = false;
     await watcher;
@@ -359,6 +455,7 @@ async function scripted() {
   }
   watching = false;
   await watcher;
+  console.log(`  the overlay at the end of the call: ${visibleAtEnd} nudges visible (screenshot: ${path.join(out, 'overlay-end.png')})`);
 
   const card = byId('score-card');
   await card.scrollIntoViewIfNeeded();
@@ -372,7 +469,7 @@ async function scripted() {
   console.log(`  screenshot: ${path.join(out, 'score-card.png')}`);
   await context.close();
   if (errors.length) fail(`the practice page reported errors: ${errors.join('; ')}`);
-  if (seen.size === 0) fail('no nudge appeared: the extension did not coach the practice call');
+  if (late && seen.size === 0) fail('no nudge appeared: the extension did not coach the practice call');
   console.log(`\n✓ ${seen.size} nudges, a score card of ${rules.length} rules; screenshots in ${out}`);
   process.exit(0);
 }

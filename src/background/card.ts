@@ -4,16 +4,22 @@
  * it is tested in node.
  *
  * The greeting's parts are filled in as the coach fills in its greeting checklist (the team's
- * template in the configured language, `{agent}` and `{organization}` with a neutral stand-in
- * when not set), so the card and the checklist nudge read the same. The closing checklist shows
+ * template in the configured language), except that a part naming what is not set yet (the
+ * agent's name, the organization) is left out; the page's greeting nudge lists the card's items,
+ * so the two read the same. The closing checklist shows
  * once the coach showed its nudge: ticks on the card go to that nudge (`nudge-response`), ticks
  * of the greeting go to the call (`agent-note` greeting-part), so both lists are one with the
  * nudges' and recorded with the call.
  */
 import { CLOSING_ITEMS, DEFAULT_TEXTS, formatText, type CallRecord, type ChecklistItem, type CoachConfig, type TextId } from '../core/coach';
 import type { GreetingPart } from '../core/coach/types';
-import type { CardCall, CardState } from '../core/messages';
+import type { CardCall, CardState, GreetingSetup } from '../core/messages';
 import type { TakenMessage } from '../core/messages-taken';
+import enMessages from '../../_locales/en/messages.json';
+import lvMessages from '../../_locales/lv/messages.json';
+
+/** The card's first-run line, sent with the card (the content script's size budget is tight). */
+const SETUP_NOTE = { en: enMessages, lv: lvMessages } as const;
 
 /** The greeting's parts in the order they are said (the coach's checklist item ids). */
 export const GREETING_ORDER: readonly GreetingPart[] = ['greeting', 'ownName', 'organization', 'offer'];
@@ -27,16 +33,25 @@ function text(config: CoachConfig, id: TextId): string {
   return config.texts?.[lang]?.[id] ?? DEFAULT_TEXTS[lang][id];
 }
 
-/** The team's greeting, filled in, as checklist items. */
+/** What the greeting needs and is not set (first run): the agent's name, the organization. */
+export function greetingMissing(config: CoachConfig): GreetingSetup[] {
+  const missing: GreetingSetup[] = [];
+  if (!config.agentName?.trim()) missing.push('agent-name');
+  if (!config.organization.trim()) missing.push('organization');
+  return missing;
+}
+
+/**
+ * The team's greeting, filled in, as checklist items: only the parts that are known. A part
+ * that names what is not set yet is left out, never shown with a stand-in in front of a caller.
+ */
 export function greetingItems(config: CoachConfig): ChecklistItem[] {
   const agent = config.agentName?.trim();
   const organization = config.organization.trim();
-  const params = {
-    agent: agent ? shorten(agent) : text(config, 'greeting.no-agent-name'),
-    organization: organization || text(config, 'greeting.no-organization'),
-  };
+  const params = { agent: agent ? shorten(agent) : '', organization };
   const parts = config.greeting[config.language];
-  return GREETING_ORDER.map((part) => ({ id: part, text: formatText(parts[part], params) }));
+  const unknown = (template: string) => (!agent && template.includes('{agent}')) || (!organization && template.includes('{organization}'));
+  return GREETING_ORDER.filter((part) => !unknown(parts[part])).map((part) => ({ id: part, text: formatText(parts[part], params) }));
 }
 
 export function closingItems(config: CoachConfig): ChecklistItem[] {
@@ -75,7 +90,12 @@ export function cardOf(record: CallRecord, config: CoachConfig, messages: readon
   // showed it (the card keeps what was ticked even if the rule was switched off mid-call).
   const greetingShown = record.nudges.some((n) => n.ruleId === 'greeting');
   if (record.direction === 'inbound' && record.answeredAt !== undefined && (greetingShown || config.rules.greeting.enabled)) {
-    card.greeting = { items: greetingItems(config), checked: [...(record.greetingChecked ?? [])] };
+    const missing = greetingMissing(config);
+    card.greeting = {
+      items: greetingItems(config),
+      checked: [...(record.greetingChecked ?? [])],
+      ...(missing.length > 0 ? { missing, setupNote: SETUP_NOTE[config.language].card_setup_missing.message } : {}),
+    };
   }
   const closing = record.nudges.filter((n) => n.ruleId === 'closing' && (n.kind === undefined || n.kind === 'checklist')).at(-1);
   if (closing) card.closing = { key: closing.key, items: closingItems(config), checked: [...(closing.checked ?? [])] };

@@ -20,6 +20,7 @@ import type { CallRecord, CoachConfig, Nudge, RuleId } from '../core/coach';
 import { formatText } from '../core/coach';
 import { addDays, localDate, startOfLocalDay } from '../core/business-days';
 import { callsToCsv } from '../core/csv';
+import { cleanName, isolate } from '../core/names';
 import { todayWindow, type FigureWindow } from '../core/figures';
 import type {
   FigureRange,
@@ -143,10 +144,15 @@ export function formatDue(at: number, language: 'en' | 'lv', timeZone: string): 
   }).format(at);
 }
 
+/** Names and numbers are isolated in the text (core/names.ts): it may become a desktop notification. */
 const callerOf = (language: 'en' | 'lv', caller: ReturnCall['caller']): string =>
   caller.name && caller.number && caller.name !== caller.number
-    ? `${caller.name}, ${caller.number}`
-    : (caller.name ?? caller.number ?? historyText(language, 'history_unknown_caller'));
+    ? `${isolate(cleanName(caller.name))}, ${isolate(cleanName(caller.number))}`
+    : caller.name
+      ? isolate(cleanName(caller.name))
+      : caller.number
+        ? isolate(cleanName(caller.number))
+        : historyText(language, 'history_unknown_caller');
 
 export function createHistoryService(deps: HistoryServiceDeps): HistoryService {
   const { store } = deps;
@@ -231,7 +237,7 @@ export function createHistoryService(deps: HistoryServiceDeps): HistoryService {
         if (!saved.ok) continue;
         const index = messages.findIndex((m) => m.id === message.id);
         if (index >= 0) messages[index] = markReminded(message, now);
-        const text = historyText(language, 'history_reminder_message', { forWhom: message.forWhom, caller: message.callerName });
+        const text = historyText(language, 'history_reminder_message', { forWhom: isolate(cleanName(message.forWhom)), caller: isolate(cleanName(message.callerName)) });
         reminders.push(nudge(`message:${message.id}|take-message|reminder`, 'take-message', text, messageRule.severity));
       }
     }

@@ -17,6 +17,7 @@ import { createUiHandlers } from './ui-handlers';
 import { createHistoryStore } from './history';
 import { createHistoryService, REMINDER_ALARM, RETENTION_ALARM } from './history-service';
 import { createShiftWiring } from './shift';
+import { readAgentNote, readCallEvent, readHookAttached, readMessageId, readNudgeResponse, tabMayAnswer } from '../core/content-input';
 
 /** The shift page, where a reminder's notification leads. */
 const FIGURES_PAGE = 'src/ui/figures/index.html';
@@ -151,23 +152,39 @@ const ownOrigin = () => browser.runtime.getURL('');
 
 handleMessages<ContentToBackground, ContentSender>(
   {
-    callEvent: async ({ event }, { tabId, frameId }) => {
-      if (await alreadyApplied(tabId, event)) return;
+    // Every field is checked for shape and length first (core/content-input.ts); names cleaned.
+    callEvent: async ({ event: raw }, { tabId, frameId }) => {
+      const event = readCallEvent(raw);
+      if (!event || (await alreadyApplied(tabId, event))) return;
       await coach.input({ kind: 'call-event', tabId, event }, tabId, frameId);
     },
     tick: () => coach.input({ kind: 'tick' }),
-    nudgeResponse: ({ key, response, at }) => coach.input({ kind: 'nudge-response', key, response, at }),
+    // A tab answers only nudges of its own calls (a nudge key starts with its call key).
+    nudgeResponse: (payload, { tabId }) => {
+      const answer = readNudgeResponse(payload);
+      if (!answer || !tabMayAnswer(answer.key, tabId)) return;
+      return coach.input({ kind: 'nudge-response', ...answer });
+    },
     hello: async ({ openPage }, { tabId, frameId, url }) => {
       // A page that loaded again lost its calls; one injected into while open still holds them.
-      const [{ records, ...state }, settings] = await Promise.all([coach.resync(tabId, openPage ? undefined : frameId), loadSettings()]);
+      const [{ records, ...state }, settings] = await Promise.all([coach.resync(tabId, openPage === true ? undefined : frameId), loadSettings()]);
       const cards = await Promise.all(records.map((r) => shift.cardFor(r)));
       return { ...state, cards, language: settings.effective.language, site: siteFor(settings.effective.sites, url) };
     },
     // A tab notes only on its own calls (a call key is `${tabId}:${callId}`).
-    agentNote: ({ callKey, note, at }, { tabId }) => shift.note(callKey, note, at, tabId),
+    agentNote: (payload, { tabId }) => {
+      const noted = readAgentNote(payload);
+      return noted && shift.note(noted.callKey, noted.note, noted.at, tabId);
+    },
     takeMessage: ({ input, callKey }, { tabId }) => shift.takeMessage(input, callKey, tabId),
-    markMessageDelivered: ({ id }) => shift.markDelivered(id),
-    hookAttached: async (hook, { tabId, frameId, url }) => {
+    // Only a message taken on one of this tab's calls (the card shows that call's messages).
+    markMessageDelivered: (payload, { tabId }) => {
+      const id = readMessageId(payload);
+      return id === undefined ? { ok: false, message: 'not a message id' } : shift.markDelivered(id, tabId);
+    },
+    hookAttached: async (payload, { tabId, frameId, url }) => {
+      const hook = readHookAttached(payload);
+      if (!hook) return;
       await coverage.attached(tabId, frameId, url, hook);
       await showCoverage();
     },

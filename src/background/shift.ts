@@ -41,7 +41,8 @@ export interface ShiftWiring {
   /** A note on a call's card. `tabId`: the tab it came from, which may note on its own calls only. */
   note(callKey: string, note: AgentNote, at: number, tabId?: number): Promise<void>;
   takeMessage(input: MessageInput, callKey: string | undefined, tabId?: number): Promise<TakeMessageResult>;
-  markDelivered(id: string): Promise<HistoryActionResult>;
+  /** `tabId`: the tab asking, which may mark only messages taken on its own calls. */
+  markDelivered(id: string, tabId?: number): Promise<HistoryActionResult>;
 }
 
 /** A call key is `${tabId}:${callId}`: a tab speaks for its own calls only. */
@@ -95,7 +96,11 @@ export function createShiftWiring(deps: ShiftWiringDeps): ShiftWiring {
       return result;
     },
 
-    async markDelivered(id) {
+    async markDelivered(id, tabId) {
+      if (tabId !== undefined) {
+        const [taken] = await deps.history().messages([id]);
+        if (!taken || !ownCall(taken.callKey, tabId)) return { ok: false, message: 'not a message of this tab' };
+      }
       const result = await deps.history().markDelivered(id);
       if (!result.ok) return result;
       const [message] = await deps.history().messages([id]);

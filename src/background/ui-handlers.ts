@@ -140,6 +140,7 @@ export function createUiHandlers(deps: ShiftDeps): Omit<Handlers<UiToBackground,
     returnCallAction: ({ id, action }) => history.returnCallAction(id, action),
     exportHistory: ({ format, range }) => history.exportCalls(format, range),
     wipeHistory: () => history.wipe(),
+    coachRecords: () => coach.records(),
     listCalls: async ({ since }) => {
       const { calls } = await history.calls(since);
       return { calls, problem: await history.problem() };

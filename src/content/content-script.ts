@@ -12,6 +12,7 @@ import { startAdapters } from './adapters';
 import { createBackgroundLink } from './background-link';
 import { connectPageBridge } from './page-bridge';
 import { createNudgeView } from './nudges/mount';
+import { positionStore } from './nudges/position-store';
 import type { BackgroundToContent } from '../core/messages';
 import type { CallEvent } from '../core/call-event';
 import type { SoftphoneSite } from '../core/coach/config';
@@ -47,6 +48,8 @@ function start(): void {
       saveMessage: (callKey, input) => link.send('takeMessage', { input, callKey }),
       delivered: (id) => void link.send('markMessageDelivered', { id }),
     },
+    // Where the agent moved the overlay is remembered per site.
+    positions: positionStore(location.origin),
   });
 
   let currentSite: SoftphoneSite | null = null;

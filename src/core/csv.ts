@@ -9,16 +9,23 @@
  * phone number should be in a spreadsheet anyway (it keeps its "+"). Numeric cells the export
  * computes itself are written as numbers and never guarded; none of them can be negative.
  *
+ * Names come from the network too: cleaned again here (records kept from before names were cleaned
+ * where they enter) and, in the caller_name column, wrapped in the Unicode isolates U+2068…U+2069
+ * (core/names.ts), so a right-to-left or mixed name cannot reorder the row as a text viewer
+ * shows it. The formula guard looks through leading direction marks and isolates: a spreadsheet
+ * that ignores them must still never see a formula.
+ *
  * Times are ISO 8601 with the offset of the team's time zone ("2026-03-27T16:59:00+02:00"):
  * unambiguous, sortable, and readable as local time.
  */
 import type { CallRecord } from './coach/types';
 import { formatLocalIso } from './business-days';
+import { cleanOptionalName, isolate } from './names';
 
 export type CsvCell = string | number | boolean | null | undefined;
 
 const NEEDS_QUOTES = /[",\r\n]/;
-const FORMULA_START = /^(?:[\t\r]|\s*[=+\-@])/;
+const FORMULA_START = /^(?:[\t\r]|[\s\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]*[=+\-@])/;
 
 /** Guard a text cell against being run as a formula. */
 export function neutralizeFormula(text: string): string {
@@ -71,8 +78,15 @@ export const CALL_CSV_COLUMNS: readonly CallCsvColumn[] = [
   { name: 'call_id', description: 'The softphone call id (SIP Call-ID).', value: (r) => r.callId },
   { name: 'source', description: 'The adapter that saw the call, e.g. sip-websocket.', value: (r) => r.source },
   { name: 'direction', description: 'inbound or outbound.', value: (r) => r.direction },
-  { name: 'caller_name', description: 'Display name of the other party, as the network gave it.', value: (r) => r.remote?.displayName },
-  { name: 'caller_number', description: 'Number or user of the other party.', value: (r) => r.remote?.number },
+  {
+    name: 'caller_name',
+    description: 'Display name of the other party, as the network gave it (control characters removed, between U+2068 and U+2069).',
+    value: (r) => {
+      const name = cleanOptionalName(r.remote?.displayName);
+      return name === undefined ? undefined : isolate(name);
+    },
+  },
+  { name: 'caller_number', description: 'Number or user of the other party.', value: (r) => cleanOptionalName(r.remote?.number) },
   { name: 'started_at', description: 'When it started ringing or dialing (local time with offset).', value: (r, tz) => time(r.startedAt, tz) },
   { name: 'answered_at', description: 'When it was answered; empty if never.', value: (r, tz) => time(r.answeredAt, tz) },
   { name: 'ended_at', description: 'When it ended; empty while live.', value: (r, tz) => time(r.endedAt, tz) },

@@ -69,13 +69,20 @@ export interface CardCall {
   callerName?: string;
   /** The language of the checklists' texts. */
   language: Language;
-  /** Inbound, from the answer on: the team's greeting, filled in, as a checklist of its parts. */
-  greeting?: { items: ChecklistItem[]; checked: string[] };
+  /**
+   * Inbound, from the answer on: the team's greeting, filled in, as a checklist of its parts —
+   * only the parts that are known (`missing`: what the agent still has to set up, first run, and
+   * `setupNote`: the line asking for it, in the card's language).
+   */
+  greeting?: { items: ChecklistItem[]; checked: string[]; missing?: GreetingSetup[]; setupNote?: string };
   /** Once the coach showed the closing checklist: its nudge key (ticks go to it), items and ticks. */
   closing?: { key: string; items: ChecklistItem[]; checked: string[] };
   /** Messages taken on this call. */
   messages: { id: string; forWhom: string; status: MessageStatus }[];
 }
+
+/** A setting the greeting needs that is not set yet: the part that names it is left out. */
+export type GreetingSetup = 'agent-name' | 'organization';
 
 export type CardState = 'ringing' | 'dialing' | 'connected' | 'on-hold' | 'ended' | 'missed';
 
@@ -272,6 +279,8 @@ export interface UiToBackground {
   };
   /** Delete the whole history (calls, messages, return calls). */
   wipeHistory: { payload: Record<string, never>; response: HistoryActionResult };
+  /** The records of the calls the coach holds now (live, or finished a short while ago; practice calls too, which the history never keeps). */
+  coachRecords: { payload: Record<string, never>; response: CallRecord[] };
   /** The history's call records, oldest first (tests; a later call list). */
   listCalls: { payload: { since?: number }; response: { calls: CallRecord[]; problem: HistoryProblem | null } };
 }

@@ -9,16 +9,25 @@
  * Recent signals are kept in a capped ring and replayed to every port that connects:
  * crxjs starts the isolated-world script through an async import(), which can run after the
  * page opened its socket, and a content script restarted by an extension update must be able
- * to pick up a call in progress. More than one port is accepted (a page that forges a
- * handshake only gets its own frames back; it can never write into ours).
+ * to pick up a call in progress.
+ *
+ * A page can forge handshakes (threat model in README.md, "What a page can and cannot do").
+ * Slots are first come, first kept: a newcomer never evicts a port, and once all are taken
+ * further offers are closed unanswered. The content script's handshake is queued at
+ * document_start, before any page script can post one, so it always holds the first slot. A
+ * forged port gets copies of the page's own SIP frames, which the page has anyway, and can
+ * never write into ours; at most MAX_PORTS ports bound the work per frame.
  */
-import { HANDSHAKE_TAG, type PageSignal } from '../core/page-signal';
+import { HANDSHAKE_TAG, type FrameData, type PageSignal } from '../core/page-signal';
 import { createSignalHistory } from './signal-history';
 import {
   addEventListener,
+  arrayBufferByteLength,
+  blobSize,
   messageEventData,
   messageEventPorts,
   messageEventSource,
+  portClose,
   portPostMessage,
   reflectApply,
   stopImmediatePropagation,
@@ -32,8 +41,17 @@ const MAX_PORTS = 4;
 // so nothing the page patched can see a port.
 const ports: (MessagePort | undefined)[] = [];
 for (let i = 0; i < MAX_PORTS; i++) ports.push(undefined);
-let nextPort = 0;
-const history = createSignalHistory();
+
+/** A kept frame's size through captured getters (the page may have replaced Blob.prototype.size). */
+function frameSize(data: FrameData): number {
+  if (typeof data === 'string') return data.length;
+  try {
+    return reflectApply(arrayBufferByteLength, data, []) as number;
+  } catch {
+    return reflectApply(blobSize, data, []) as number;
+  }
+}
+const history = createSignalHistory(undefined, undefined, frameSize);
 let connected = false;
 
 function send(to: MessagePort, signal: PageSignal): void {
@@ -61,17 +79,28 @@ function replay(to: MessagePort): void {
   history.forEach((signal) => send(to, signal));
 }
 
+function freeSlot(): number {
+  for (let i = 0; i < MAX_PORTS; i++) if (ports[i] === undefined) return i;
+  return -1;
+}
+
 function onWindowMessage(event: MessageEvent): void {
   try {
     if (reflectApply(messageEventSource, event, []) !== windowRef) return;
     if (reflectApply(messageEventData, event, []) !== HANDSHAKE_TAG) return;
     // Ours: the page must not see it, and must not get the port.
     reflectApply(stopImmediatePropagation, event, []);
-    const offered = (reflectApply(messageEventPorts, event, []) as readonly MessagePort[])[0];
+    // A FrozenArray of own elements; `length` first, so an empty one never reads Array.prototype[0].
+    const offers = reflectApply(messageEventPorts, event, []) as readonly MessagePort[];
+    const offered = offers.length > 0 ? offers[0] : undefined;
     if (!offered) return;
-    // The oldest port goes first: its content script is the likeliest to be gone (extension update).
-    ports[nextPort] = offered;
-    nextPort = (nextPort + 1) % MAX_PORTS;
+    const slot = freeSlot();
+    if (slot < 0) {
+      // All slots taken: refused, never evicting a port that came first.
+      reflectApply(portClose, offered, []);
+      return;
+    }
+    ports[slot] = offered;
     replay(offered);
     connected = true;
   } catch {

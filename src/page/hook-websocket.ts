@@ -11,28 +11,47 @@
  */
 import { postSignal } from './bridge';
 import {
-  NativeArrayBuffer,
-  NativeBlob,
   NativeProxy,
+  NativeWeakMap,
   NativeWebSocket,
   addEventListener,
+  arrayBufferByteLength,
   arrayBufferSlice,
+  blobSize,
+  captureStackTrace,
+  closeEventCode,
+  dataViewBuffer,
+  dataViewByteLength,
+  dataViewByteOffset,
   dateNow,
   defineProperty,
   getOwnPropertyDescriptor,
+  isArray,
   isView,
   messageEventData,
   nativeFunctionToString,
   nativeSend,
   reflectApply,
   reflectConstruct,
+  stringSlice,
+  stringToLowerCase,
+  typedArrayBuffer,
+  typedArrayByteLength,
+  typedArrayByteOffset,
+  typedArrayTag,
+  weakMapGet,
+  weakMapSet,
+  webSocketUrl,
 } from './captured-globals';
 import { MAX_FRAME_CHARS, type FrameData } from '../core/page-signal';
 import { socketFacts, watchMessageData } from './late-attach';
 
-const socketIds = new WeakMap<WebSocket, number>();
+// Everything below that runs on the page's path uses captured natives only (captured-globals.ts):
+// a page that replaced `toLowerCase`, `Blob[Symbol.hasInstance]`, a getter or WeakMap's methods
+// must not get its code run inside the hook (it could drop frames or read the hook's stack).
+const socketIds: WeakMap<WebSocket, number> = new NativeWeakMap();
 /** Sockets looked at and found not to be SIP (a late hook checks each socket once). */
-const notSip = new WeakSet<WebSocket>();
+const notSip: WeakMap<WebSocket, true> = new NativeWeakMap();
 let nextSocketId = 1;
 
 /**
@@ -40,45 +59,88 @@ let nextSocketId = 1;
  * from now on when it speaks SIP. Returns its id, or undefined.
  */
 function adopt(socket: WebSocket): number | undefined {
-  const id = socketIds.get(socket);
-  if (id !== undefined || notSip.has(socket)) return id;
+  const id = reflectApply(weakMapGet, socketIds, [socket]) as number | undefined;
+  if (id !== undefined || reflectApply(weakMapGet, notSip, [socket]) === true) return id;
   const facts = socketFacts(socket);
   if (!facts) return undefined;
   if (!facts.sip) {
-    notSip.add(socket);
+    reflectApply(weakMapSet, notSip, [socket, true]);
     return undefined;
   }
-  return watch(socket, facts.url, true);
+  return watch(socket, true);
 }
 
+const isSip = (p: unknown): boolean => typeof p === 'string' && reflectApply(stringToLowerCase, p, []) === 'sip';
+
+/**
+ * Whether the page offered "sip". A string, or an array read by index (own elements, no page
+ * iterator). Other iterables are not looked at: iterating them again would run page code twice.
+ */
 function offersSip(protocols: unknown): boolean {
-  if (typeof protocols === 'string') return protocols.toLowerCase() === 'sip';
-  if (protocols && typeof protocols === 'object' && Symbol.iterator in protocols) {
-    for (const p of protocols as Iterable<unknown>) if (typeof p === 'string' && p.toLowerCase() === 'sip') return true;
-  }
+  if (isSip(protocols)) return true;
+  if (!isArray(protocols)) return false;
+  const list = protocols as readonly unknown[];
+  for (let i = 0; i < list.length; i++) if (isSip(list[i])) return true;
   return false;
+}
+
+/** The byte length when `data` is a real ArrayBuffer, else undefined (a brand check, not instanceof). */
+function bufferLength(data: unknown): number | undefined {
+  try {
+    return reflectApply(arrayBufferByteLength, data, []) as number;
+  } catch {
+    return undefined;
+  }
+}
+
+function blobLength(data: unknown): number | undefined {
+  try {
+    return reflectApply(blobSize, data, []) as number;
+  } catch {
+    return undefined;
+  }
 }
 
 /** A copy the page cannot change afterwards, or undefined when too big to be SIP. */
 function snapshot(data: unknown): FrameData | undefined {
   if (typeof data === 'string') return data.length <= MAX_FRAME_CHARS ? data : undefined;
-  if (data instanceof NativeBlob) return data.size <= MAX_FRAME_CHARS ? data : undefined;
-  if (data instanceof NativeArrayBuffer) {
-    return data.byteLength <= MAX_FRAME_CHARS ? (reflectApply(arrayBufferSlice, data, [0]) as ArrayBuffer) : undefined;
-  }
+  if (typeof data !== 'object' || data === null) return undefined;
   if (isView(data)) {
-    const view = data as ArrayBufferView;
-    if (view.byteLength > MAX_FRAME_CHARS) return undefined;
-    const buffer = view.buffer as ArrayBuffer;
-    return reflectApply(arrayBufferSlice, buffer, [view.byteOffset, view.byteOffset + view.byteLength]) as ArrayBuffer;
+    const typed = reflectApply(typedArrayTag, data, []) !== undefined;
+    const length = reflectApply(typed ? typedArrayByteLength : dataViewByteLength, data, []) as number;
+    if (length > MAX_FRAME_CHARS) return undefined;
+    const offset = reflectApply(typed ? typedArrayByteOffset : dataViewByteOffset, data, []) as number;
+    const buffer = reflectApply(typed ? typedArrayBuffer : dataViewBuffer, data, []);
+    return reflectApply(arrayBufferSlice, buffer, [offset, offset + length]) as ArrayBuffer;
   }
+  const bytes = bufferLength(data);
+  if (bytes !== undefined) return bytes <= MAX_FRAME_CHARS ? (reflectApply(arrayBufferSlice, data, [0]) as ArrayBuffer) : undefined;
+  const size = blobLength(data);
+  if (size !== undefined) return size <= MAX_FRAME_CHARS ? (data as Blob) : undefined;
   return undefined;
 }
 
-function watch(socket: WebSocket, url: unknown, found = false): number {
+/**
+ * An error the native threw while the page called through one of our traps: its stack would
+ * name the hook's script (the extension's URL). Captured again from here, without the frames
+ * from `trap` up, it reads exactly as the native's own error would.
+ */
+function withoutHookFrames(error: unknown, trap: unknown): unknown {
+  try {
+    if (captureStackTrace && typeof error === 'object' && error !== null) captureStackTrace(error, trap);
+  } catch {
+    // A frozen error keeps its stack; the page still gets the very error the native threw.
+  }
+  return error;
+}
+
+/** `found`: a socket opened before a late hook, seen now (see late-attach.ts). */
+function watch(socket: WebSocket, found = false): number {
   const id = nextSocketId++;
-  socketIds.set(socket, id);
-  postSignal({ t: found ? 'ws-found' : 'ws-open', socket: id, url: String(url).slice(0, 2000), at: dateNow() });
+  reflectApply(weakMapSet, socketIds, [socket, id]);
+  // The URL as the native resolved it (String(url) would run the page's toString a second time).
+  const resolved = reflectApply(webSocketUrl, socket, []) as string;
+  postSignal({ t: found ? 'ws-found' : 'ws-open', socket: id, url: reflectApply(stringSlice, resolved, [0, 2000]) as string, at: dateNow() });
   reflectApply(addEventListener, socket, [
     'message',
     (event: MessageEvent) => {
@@ -94,7 +156,7 @@ function watch(socket: WebSocket, url: unknown, found = false): number {
     'close',
     (event: CloseEvent) => {
       try {
-        postSignal({ t: 'ws-close', socket: id, code: event.code, at: dateNow() });
+        postSignal({ t: 'ws-close', socket: id, code: reflectApply(closeEventCode, event, []) as number, at: dateNow() });
       } catch {
         // As above.
       }
@@ -105,24 +167,35 @@ function watch(socket: WebSocket, url: unknown, found = false): number {
 
 /** `late`: the page ran before this hook (injected into an open tab); see late-attach.ts. */
 export function hookWebSocket(late: boolean): void {
-  const wrappedConstructor = new NativeProxy(NativeWebSocket, {
+  const constructorTraps: ProxyHandler<typeof WebSocket> = {
     construct(target, args, newTarget) {
-      const socket = reflectConstruct(target, args, newTarget) as WebSocket;
+      let socket: WebSocket;
       try {
-        if (offersSip(args[1])) watch(socket, args[0]);
+        socket = reflectConstruct(target, args, newTarget) as WebSocket;
+      } catch (error) {
+        throw withoutHookFrames(error, constructorTraps.construct);
+      }
+      try {
+        if (offersSip(args[1])) watch(socket);
       } catch {
         // The page gets its socket whatever happens here.
       }
       return socket;
     },
-  });
-  const wrappedSend = new NativeProxy(nativeSend, {
+  };
+  const wrappedConstructor = new NativeProxy(NativeWebSocket, constructorTraps);
+  const sendTraps: ProxyHandler<typeof nativeSend> = {
     apply(target, thisArg, args) {
-      const result = reflectApply(target, thisArg, args);
+      let result: unknown;
+      try {
+        result = reflectApply(target, thisArg, args);
+      } catch (error) {
+        throw withoutHookFrames(error, sendTraps.apply);
+      }
       // Only frames the browser accepted (send throws while CONNECTING) are forwarded.
       try {
         // A socket opened before a late hook shows itself here on its next send.
-        const id = adopt(thisArg as WebSocket);
+        const id = late ? adopt(thisArg as WebSocket) : (reflectApply(weakMapGet, socketIds, [thisArg]) as number | undefined);
         if (id !== undefined) {
           const data = snapshot(args[0]);
           if (data !== undefined) postSignal({ t: 'ws-frame', socket: id, dir: 'sent', data, at: dateNow() });
@@ -132,20 +205,21 @@ export function hookWebSocket(late: boolean): void {
       }
       return result;
     },
-  });
+  };
+  const wrappedSend = new NativeProxy(nativeSend, sendTraps);
   // A socket that only receives shows itself when the page reads a frame's data.
   const dataGetter = late
     ? watchMessageData((socket, data) => {
-        if (socketIds.has(socket) || notSip.has(socket)) return;
+        if (reflectApply(weakMapGet, socketIds, [socket]) !== undefined || reflectApply(weakMapGet, notSip, [socket]) === true) return;
         const id = adopt(socket);
         const frame = id === undefined ? undefined : snapshot(data);
-        if (frame !== undefined) postSignal({ t: 'ws-frame', socket: id as number, dir: 'received', data: frame, at: dateNow() });
+        if (id !== undefined && frame !== undefined) postSignal({ t: 'ws-frame', socket: id, dir: 'received', data: frame, at: dateNow() });
       })
     : undefined;
   // V8 prints a Proxy of a function as "function () { [native code] }", without its name: a
   // page that checks natives would notice. toString answers for our wrappers (and for itself)
   // with the original's text, as DuckDuckGo's content-scope-scripts do.
-  const wrappedToString = new NativeProxy(nativeFunctionToString, {
+  const toStringTraps: ProxyHandler<typeof nativeFunctionToString> = {
     apply(target, thisArg, args) {
       const original =
         thisArg === wrappedConstructor
@@ -157,9 +231,14 @@ export function hookWebSocket(late: boolean): void {
               : dataGetter && thisArg === dataGetter[0]
                 ? dataGetter[1]
                 : thisArg;
-      return reflectApply(target, original, args);
+      try {
+        return reflectApply(target, original, args);
+      } catch (error) {
+        throw withoutHookFrames(error, toStringTraps.apply);
+      }
     },
-  });
+  };
+  const wrappedToString = new NativeProxy(nativeFunctionToString, toStringTraps);
   const toStringDescriptor = getOwnPropertyDescriptor(Function.prototype, 'toString');
   if (toStringDescriptor) defineProperty(Function.prototype, 'toString', { ...toStringDescriptor, value: wrappedToString });
   // Keep the original property attributes (writable, configurable, not enumerable).

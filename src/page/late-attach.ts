@@ -12,7 +12,7 @@
  * Natives are captured here, at injection time: a page that patched them before cannot be
  * undone, which the README states for late-attached tabs.
  */
-import { NativeProxy, defineProperty, getOwnPropertyDescriptor, reflectApply } from './captured-globals';
+import { NativeProxy, defineProperty, getOwnPropertyDescriptor, reflectApply, stringToLowerCase } from './captured-globals';
 
 const NativeWebSocketProto = WebSocket.prototype;
 function getter(proto: object, name: string): (() => unknown) | undefined {
@@ -27,7 +27,8 @@ export function socketFacts(value: unknown): { sip: boolean; url: string } | und
   if (!protocolGetter || !urlGetter) return undefined;
   try {
     const protocol = reflectApply(protocolGetter, value, []) as string;
-    return { sip: protocol.toLowerCase() === 'sip', url: String(reflectApply(urlGetter, value, [])) };
+    // Captured natives only: the page may have replaced toLowerCase (see hook-websocket.ts).
+    return { sip: reflectApply(stringToLowerCase, protocol, []) === 'sip', url: reflectApply(urlGetter, value, []) as string };
   } catch {
     return undefined; // not a WebSocket
   }

@@ -4,7 +4,7 @@
  * script could patch Array.prototype, and only indexed afterwards. It runs on the page's frame
  * path, so each push costs a constant few steps: eviction starts at the oldest kept slot.
  */
-import type { PageSignal } from '../core/page-signal';
+import type { FrameData, PageSignal } from '../core/page-signal';
 
 /** Enough for the set-up and life of a couple of calls; older signals are overwritten. */
 export const HISTORY_MAX_SIGNALS = 256;
@@ -14,13 +14,11 @@ export const HISTORY_MAX_SIGNALS = 256;
  */
 export const HISTORY_MAX_CHARS = 96 * 1024;
 
-const sizeOf = (signal: PageSignal | undefined): number => {
-  if (signal === undefined) return 0;
-  if (signal.t !== 'ws-frame') return 64;
-  const { data } = signal;
-  // No instanceof: page scripts may replace the ArrayBuffer and Blob globals.
-  return typeof data === 'string' ? data.length : 'size' in data ? data.size : data.byteLength;
-};
+/** A frame's size in chars or bytes. The page hook passes one built on captured natives (bridge.ts). */
+export type FrameSize = (data: FrameData) => number;
+
+// No instanceof: page scripts may replace the ArrayBuffer and Blob globals.
+const plainFrameSize: FrameSize = (data) => (typeof data === 'string' ? data.length : 'size' in data ? data.size : data.byteLength);
 
 export interface SignalHistory {
   /** Keep `signal`; `countDrops`: whether what this evicts counts as lost (nobody connected yet). */
@@ -31,7 +29,13 @@ export interface SignalHistory {
   readonly dropped: number;
 }
 
-export function createSignalHistory(maxSignals = HISTORY_MAX_SIGNALS, maxChars = HISTORY_MAX_CHARS): SignalHistory {
+export function createSignalHistory(
+  maxSignals = HISTORY_MAX_SIGNALS,
+  maxChars = HISTORY_MAX_CHARS,
+  frameSize: FrameSize = plainFrameSize,
+): SignalHistory {
+  const sizeOf = (signal: PageSignal | undefined): number =>
+    signal === undefined ? 0 : signal.t !== 'ws-frame' ? 64 : frameSize(signal.data);
   const slots: (PageSignal | undefined)[] = [];
   for (let i = 0; i < maxSignals; i++) slots.push(undefined);
   // Kept signals sit in slots oldest … next - 1 (circularly); `count` tells full from empty.

@@ -125,20 +125,25 @@ describe('the call card on a coached SIP call', () => {
     expect(await card().locator('[data-caller]').textContent()).toContain('caller-card');
     await answer();
     await expect.poll(() => card().getAttribute('data-state')).toBe('connected');
+    // During the call the card is one line and the greeting nudge carries the list.
+    await nudgeFor(agent, 'greeting').waitFor({ timeout: 5_000 });
+    expect(await card().getAttribute('class')).toContain('card--folded');
+    expect(await card().locator('[data-list="greeting"]').count()).toBe(0);
+    expect(await focused(agent)).toMatchObject({ ours: false }); // shown, and the focus stayed on the page
+
+    // To the card and through it without the mouse: the shortcut opens it, and the card holds the greeting alone.
+    await agent.keyboard.press('Alt+Shift+KeyS');
+    expect(await focused(agent)).toMatchObject({ ours: true, tag: 'SECTION' });
     const greeting = card().locator('[data-list="greeting"]');
     await greeting.waitFor();
     expect(await greeting.textContent()).toMatch(/this is Anna.*with Acme\..*How can I help you today\?/s);
-    expect(await focused(agent)).toMatchObject({ ours: false }); // shown, and the focus stayed on the page
-
-    // To the card and through it without the mouse.
-    await agent.keyboard.press('Alt+Shift+KeyS');
-    expect(await focused(agent)).toMatchObject({ ours: true, tag: 'SECTION' });
+    expect(await nudgeFor(agent, 'greeting').count()).toBe(0);
     for (let i = 0; i < 5 && (await focused(agent)).data.field !== 'caller-name'; i++) await agent.keyboard.press('Tab');
     expect((await focused(agent)).data.field).toBe('caller-name');
     await agent.keyboard.type('Jānis Bērziņš');
     await agent.keyboard.press('Enter');
     await expect.poll(async () => (await recordOf(callId))?.callerName).toBe('Jānis Bērziņš');
-    await expect.poll(() => card().locator('[data-use-name]').textContent()).toBe('Use their name: Jānis Bērziņš');
+    await expect.poll(() => card().locator('[data-use-name]').textContent()).toBe('Use their name: \u2068Jānis Bērziņš\u2069');
 
     for (let i = 0; i < 5 && (await focused(agent)).data.item !== 'greeting'; i++) await agent.keyboard.press('Tab');
     expect((await focused(agent)).data.item).toBe('greeting');
@@ -147,28 +152,35 @@ describe('the call card on a coached SIP call', () => {
     expect((await focused(agent)).data.item).toBe('ownName');
     await agent.keyboard.press('Enter');
     await expect.poll(async () => (await recordOf(callId))?.greetingChecked).toEqual(['greeting', 'ownName']);
-    // The greeting checklist nudge is the same list.
-    await expect.poll(() => nudgeFor(agent, 'greeting').locator('input[data-item="ownName"]').isChecked()).toBe(true);
     fs.mkdirSync('test-results', { recursive: true });
     await agent.screenshot({ path: 'test-results/call-card.png' });
 
     await agent.keyboard.press('Escape');
     expect(await focused(agent)).toMatchObject({ ours: false });
+    // Back on the page the card folds again, and the greeting checklist nudge is the same list.
+    await expect.poll(() => card().getAttribute('class')).toContain('card--folded');
+    await expect.poll(() => nudgeFor(agent, 'greeting').locator('input[data-item="ownName"]').isChecked()).toBe(true);
   });
 
   it('shows the closing checklist on the card once the call ends, and records its ticks', async () => {
     const callId = callIds.answered!;
     await agent.evaluate(() => window.phone.hangup());
+    // The card is folded: the closing nudge carries the list; opened, the card holds it alone.
+    await nudgeFor(agent, 'closing').waitFor({ timeout: 5_000 });
+    await expect.poll(() => card().getAttribute('data-state')).toBe('ended');
+    await card().locator('[data-action="toggle"]').click();
     const closing = card().locator('[data-list="closing"]');
     await closing.waitFor({ timeout: 5_000 });
-    expect(await card().getAttribute('data-state')).toBe('ended');
+    expect(await nudgeFor(agent, 'closing').count()).toBe(0);
     await closing.locator('input[data-item="recap"]').check();
     await closing.locator('input[data-item="thank"]').check();
     await expect
       .poll(async () => (await recordOf(callId))?.nudges.find((n) => n.ruleId === 'closing')?.checked)
       .toEqual(['recap', 'thank']);
-    await expect.poll(() => nudgeFor(agent, 'closing').locator('input[data-item="thank"]').isChecked()).toBe(true);
     expect(await card().locator('[data-use-name]').textContent()).toContain('Jānis Bērziņš');
+    await card().locator('[data-action="toggle"]').click();
+    await expect.poll(() => nudgeFor(agent, 'closing').locator('input[data-item="thank"]').isChecked()).toBe(true);
+    await card().locator('[data-action="toggle"]').click(); // open again: the message form is on the card
   });
 
   it('takes a message on the card: refused without a name and a recipient, saved, reminded by an alarm, delivered', async () => {

@@ -106,6 +106,8 @@ describe('a practice call on the practice softphone', () => {
 
     await byId(p, 'score-card').waitFor({ timeout: 10_000 });
     expect(await byId(p, 'score-card').getAttribute('data-scenario')).toBe('answer-window');
+    // The score card's nudges are the coach's record of the call, not what the overlay shows.
+    expect(await byId(p, 'score-card').getAttribute('data-report')).toBe('coach');
     const answer = scoreRule(p, 'answer-window');
     expect(await answer.getAttribute('data-verdict')).toBe('improve');
     expect(await answer.getAttribute('data-focus')).toBe('true');
@@ -190,21 +192,28 @@ describe('a practice call on the practice softphone', () => {
   });
 });
 
+
+/** `npm start` headless on the built extension (set-up and build skipped), with no display. */
+async function startHeadless(...args: string[]): Promise<{ code: number | null; out: string }> {
+  // The production build as npm start builds it (npm test builds it before the browser tests);
+  // the test build where it is missing.
+  const prod = path.resolve('dist');
+  const dist = fs.existsSync(path.join(prod, PRACTICE)) ? prod : assertBuilt();
+  const env: NodeJS.ProcessEnv = { ...process.env, SECOND_RING_SKIP_BUILD: '1', SECOND_RING_DIST: dist, SECOND_RING_RESULTS: path.resolve('test-results') };
+  delete env.DISPLAY;
+  delete env.WAYLAND_DISPLAY;
+  const child = spawn(process.execPath, ['scripts/start.mjs', ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (out += chunk.toString()));
+  const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+  return { code, out };
+}
+
 describe('npm start without a display', () => {
   it('runs one scripted practice call headless, prints each nudge with its time and rule, and saves screenshots', async () => {
-    // The production build as npm start builds it (npm test builds it before the browser tests);
-    // the test build where it is missing. Either way set-up and build are skipped.
-    const prod = path.resolve('dist');
-    const dist = fs.existsSync(path.join(prod, PRACTICE)) ? prod : assertBuilt();
     const results = path.resolve('test-results');
-    const env: NodeJS.ProcessEnv = { ...process.env, SECOND_RING_SKIP_BUILD: '1', SECOND_RING_DIST: dist, SECOND_RING_RESULTS: results };
-    delete env.DISPLAY;
-    delete env.WAYLAND_DISPLAY;
-    const child = spawn(process.execPath, ['scripts/start.mjs'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (out += chunk.toString()));
-    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    const { code, out } = await startHeadless();
     expect(code, out).toBe(0);
     expect(out).toMatch(/no display: one scripted practice call, headless/);
     expect(out).toMatch(/nudge\s+\+10\.\d s\s+answer-window\s+Answer now — the caller has heard three rings\./);
@@ -219,10 +228,26 @@ describe('npm start without a display', () => {
     const files = fs.readdirSync(folder!);
     expect(files).toContain('nudge-01-answer-window.png');
     expect(files).toContain('score-card.png');
+    expect(files).toContain('overlay-end.png');
+    const visible = Number(/the overlay at the end of the call: (\d+) nudges visible/.exec(out)?.[1]);
+    expect(visible).toBeLessThanOrEqual(2);
     for (const file of files.filter((f) => f.endsWith('.png'))) {
       const bytes = fs.readFileSync(path.join(folder!, file));
       expect(bytes.subarray(1, 4).toString(), file).toBe('PNG');
       expect(bytes.length, file).toBeGreaterThan(5_000);
     }
+  });
+
+  it('plays the scenario --scenario names, not the hold one, and refuses an unknown one with the list', async () => {
+    const { code, out } = await startHeadless('--scenario', 'transfer');
+    expect(code, out).toBe(0);
+    expect(out).toMatch(/scenario "Transfer[^"]*", played well/);
+    expect(out).toMatch(/nudge\s+\+\d+\.\d s\s+transfer-permission\s+/);
+    expect(out).toMatch(/Score card: Transfer[^\n]*— Call transferred\./);
+    expect(out).toMatch(/transfer-permission\s+good \(this scenario\)/);
+    expect(out).not.toMatch(/hold-permission\s+(good|improve) \(this scenario\)/);
+    const bad = await startHeadless('--scenario', 'tranfser');
+    expect(bad.code).toBe(2);
+    expect(bad.out).toMatch(/unknown scenario "tranfser"; the scenarios are: answer-window, greeting-name, hold, transfer, message, closing/);
   });
 });

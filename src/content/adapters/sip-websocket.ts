@@ -5,6 +5,7 @@
  */
 import type { SoftphoneAdapter } from './adapter';
 import { SIP_OBSERVABILITY } from '../../core/call-event';
+import { frameCannotChangeCall } from '../../core/sip/parse';
 import { createTrackerState, SIP_SOURCE, trackSipFrame } from '../../core/sip/dialog-tracker';
 import type { FrameData, PageSignal } from '../../core/page-signal';
 
@@ -36,6 +37,8 @@ export const sipWebSocketAdapter: SoftphoneAdapter = {
       const text = await frameText(s.data);
       if (signal.aborted) return;
       stats.frames++;
+      // REGISTER, OPTIONS, 100 Trying, keep-alives and the like cannot change a call: no parse.
+      if (frameCannotChangeCall(text)) return;
       const result = trackSipFrame(tracker, text, s.dir, s.at, SIP_SOURCE);
       stats.invalid += result.invalid;
       tracker = result.state;

@@ -6,15 +6,18 @@
  * What it shows: the call's state and timer (ringing or talk time, and the hold timer while the
  * caller waits), the caller (the name the agent noted, else the softphone's display name and
  * number), the caller's name field (once noted, the card keeps it in view as a reminder to use
- * it), the greeting checklist with the team's template filled in (from the answer on), the
- * closing checklist (once the coach shows it), the messages taken on the call and the message
- * form.
+ * it), the greeting checklist with the team's template filled in (from the answer on; only the
+ * parts that are known, and a first-run line asking for what is not set), the closing checklist
+ * (once the coach shows it), the messages taken on the call and the message form. Folded, it is
+ * one line: state, timer, caller.
  *
  * Keyboard: every control is a native one in document order (Tab, Shift+Tab, Space; Enter also
  * ticks a checklist item and notes the name); Escape hands the focus back to the page
  * (`onEscape`). The card never takes the focus itself.
  */
+import { Fragment } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
+import { isolate } from '../../core/names';
 import type { Language } from '../../core/coach/types';
 import type { CardCall, MessageInput, TakeMessageResult } from '../../core/messages';
 import { MessageForm } from './message-form';
@@ -34,7 +37,7 @@ export interface CallCardProps {
   language: Language;
   now: number;
   actions: CardActions;
-  /** The page's card collapses to its header; the popup's never does. */
+  /** The page's card folds to one line (state, timer, caller); the popup's never does. */
   collapsed?: boolean;
   onToggle?(): void;
   /** Close a finished call's card (the page's card). */
@@ -67,12 +70,37 @@ function timerOf(card: CardCall, now: number): number {
 
 const isLive = (card: CardCall): boolean => card.endedAt === undefined;
 
-/** The caller as the card names them: the noted name first, then the softphone's name and number. */
-export function callerLine(card: CardCall, language: Language): string {
+/** The caller's parts: the noted name first, then the softphone's name and number. */
+function callerParts(card: CardCall): string[] {
   const name = card.callerName ?? card.remote?.displayName?.trim();
   const number = card.remote?.number?.trim();
-  if (name && number && name !== number) return `${name} · ${number}`;
-  return name || number || cardString(language, 'unknownCaller');
+  if (name && number && name !== number) return [name, number];
+  return name || number ? [(name || number) as string] : [];
+}
+
+/** The caller as the card names them, as text. */
+export function callerLine(card: CardCall, language: Language): string {
+  const parts = callerParts(card);
+  return parts.length > 0 ? parts.join(' · ') : cardString(language, 'unknownCaller');
+}
+
+/**
+ * The same on screen: each name or number from the network in its own `<bdi>`, so a
+ * right-to-left (or override-laden) name cannot reorder what stands beside it.
+ */
+function CallerLine(props: { card: CardCall; language: Language }) {
+  const parts = callerParts(props.card);
+  if (parts.length === 0) return <>{cardString(props.language, 'unknownCaller')}</>;
+  return (
+    <>
+      {parts.map((part, i) => (
+        <Fragment key={i}>
+          {i > 0 && ' · '}
+          <bdi>{part}</bdi>
+        </Fragment>
+      ))}
+    </>
+  );
 }
 
 function Checklist(props: {
@@ -163,7 +191,7 @@ export function CallCard(props: CallCardProps) {
 
   return (
     <section
-      class={`card card--${card.state}`}
+      class={`card card--${card.state}${collapsed ? ' card--folded' : ''}`}
       aria-label={cardString(lang, 'region')}
       tabIndex={-1}
       data-call={card.callKey}
@@ -188,6 +216,12 @@ export function CallCard(props: CallCardProps) {
             <span class="card__hold" data-hold>
               {' · '}
               {cardString(lang, 'holdFor', { time: formatDuration(now - card.holdSince) })}
+            </span>
+          )}
+          {collapsed && (
+            <span class="card__line-caller" data-caller>
+              {' · '}
+              <CallerLine card={card} language={lang} />
             </span>
           )}
         </p>
@@ -217,12 +251,19 @@ export function CallCard(props: CallCardProps) {
           </button>
         )}
       </header>
-      <p class="card__caller" data-caller>
-        {callerLine(card, lang)}
-      </p>
-      {card.callerName && (
+      {!collapsed && (
+        <p class="card__caller" data-caller>
+          <CallerLine card={card} language={lang} />
+        </p>
+      )}
+      {!collapsed && card.callerName && (
         <p class="card__use-name" data-use-name>
-          {cardString(lang, 'useName', { name: card.callerName })}
+          {cardString(lang, 'useName', { name: isolate(card.callerName) })}
+        </p>
+      )}
+      {!collapsed && card.greeting?.setupNote && (
+        <p class="card__setup" data-setup={card.greeting.missing?.join(' ')}>
+          {card.greeting.setupNote}
         </p>
       )}
       {!collapsed && (
@@ -234,6 +275,7 @@ export function CallCard(props: CallCardProps) {
                 <input
                   type="text"
                   data-field="caller-name"
+                  dir="auto"
                   maxLength={120}
                   value={name}
                   onInput={(e) => trusted(e) && setName((e.currentTarget as HTMLInputElement).value)}
@@ -269,7 +311,7 @@ export function CallCard(props: CallCardProps) {
             <ul class="card__messages">
               {card.messages.map((m) => (
                 <li key={m.id} data-message={m.id} data-status={m.status}>
-                  <span>{cardString(lang, m.status === 'delivered' ? 'delivered' : 'toDeliver', { name: m.forWhom })}</span>
+                  <span>{cardString(lang, m.status === 'delivered' ? 'delivered' : 'toDeliver', { name: isolate(m.forWhom) })}</span>
                   {m.status === 'to-deliver' && (
                     <button type="button" data-action="delivered" onClick={(e) => trusted(e) && actions.delivered(m.id)}>
                       {cardString(lang, 'markDelivered')}
@@ -290,7 +332,7 @@ export function CallCard(props: CallCardProps) {
               initial={{ callerName: card.callerName ?? card.remote?.displayName ?? '', callbackNumber: card.remote?.number ?? '' }}
               trusted={trusted}
               onSave={(input) => actions.saveMessage(card.callKey, input)}
-              onSaved={(result) => closeForm(cardString(lang, 'messageSaved', { name: result.message.forWhom }))}
+              onSaved={(result) => closeForm(cardString(lang, 'messageSaved', { name: isolate(result.message.forWhom) }))}
               onCancel={() => closeForm()}
             />
           ) : (
@@ -310,7 +352,7 @@ export function CallCard(props: CallCardProps) {
           )}
         </>
       )}
-      {props.hint && <p class="card__hint">{cardString(lang, 'hint')}</p>}
+      {props.hint && !collapsed && <p class="card__hint">{cardString(lang, 'hint')}</p>}
     </section>
   );
 }

@@ -44,6 +44,9 @@ const STRINGS = {
     expand: en.card_expand.message,
     close: en.card_close.message,
     hint: en.card_shortcut_hint.message,
+    moreNudges: en.card_more_nudges.message,
+    fewerNudges: en.card_fewer_nudges.message,
+    move: en.card_move.message,
   },
   lv: {
     region: lv.card_region.message,
@@ -81,6 +84,9 @@ const STRINGS = {
     expand: lv.card_expand.message,
     close: lv.card_close.message,
     hint: lv.card_shortcut_hint.message,
+    moreNudges: lv.card_more_nudges.message,
+    fewerNudges: lv.card_fewer_nudges.message,
+    move: lv.card_move.message,
   },
 } as const;
 

@@ -20,7 +20,11 @@ export const CARD_CSS = `
 .card--on-hold { border-left-color: #ffb300; }
 .card p { margin: 0; }
 .card__head { display: flex; align-items: center; gap: 6px; }
-.card__status { flex: 1; font-weight: 600; }
+.card__status { flex: 1; font-weight: 600; min-width: 0; }
+.card--folded { padding: 4px 10px; }
+.card--folded .card__status { white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }
+.card__line-caller { font-weight: 400; }
+.card__setup { margin-top: 6px !important; font-size: 13px; }
 .card__timer { font-variant-numeric: tabular-nums; font-weight: 400; }
 .card__hold { color: #ffcc80; font-weight: 400; }
 .card__icon { border: 0; background: transparent; padding: 0 6px; font-size: 16px; line-height: 1; }

@@ -1,11 +1,23 @@
 /**
- * Owns the coaching UI on the page: a host element with an open shadow root (so tests and
- * assistive tech can reach it; clicks from page scripts are ignored because they are not
- * trusted events), created on first use so a page that never gets a call is never touched. In
- * it, one column in the corner: the call card on top, the ring counter and nudges below.
+ * Owns the coaching UI on the page: a host element with a shadow root (clicks from page scripts
+ * are ignored because they are not trusted events), created on first use so a page that never
+ * gets a call is never touched. In it, one column in the corner: the call card on top, the ring
+ * counter and nudges below.
+ *
+ * The shadow root is closed on web pages in the store build: `host.shadowRoot` is null to page
+ * scripts, which must not read the caller's name nor what the agent types. It is open in the
+ * test build (`__TEST_BUILD__`, `vite build --mode e2e`), so the browser tests, the benchmark and
+ * the accessibility checks can read it, and on our own extension pages (the practice softphone),
+ * where no foreign script runs. Key, input, composition and clipboard events from inside stop at
+ * the shadow root: the page's own listeners (its hotkeys too) never get the agent's typing.
  *
  * It never moves the focus on its own. The agent moves it: Alt+Shift+S goes to the call card
- * and back, Escape in the card goes back to where the agent was.
+ * (opening it) and back, Escape in the card goes back to where the agent was.
+ *
+ * One place for each thing: during a call the card is folded to one line unless the agent opens
+ * it; while it is open it holds the greeting and closing checklists and their nudges stand aside;
+ * at most two nudges are in view (layout.ts). The column sits where it covers none of the page's
+ * controls, or where the agent moved it on this site (placement.ts).
  */
 import { render } from 'preact';
 import type { Language, Nudge, NudgeResponse, RingStatus } from '../../core/coach/types';
@@ -13,19 +25,52 @@ import type { CardCall } from '../../core/messages';
 import { CallCard, type CardActions } from '../card/call-card';
 import { matchesShortcut } from '../card/keyboard';
 import { CARD_CSS } from '../card/styles';
+import { cardString } from '../card/strings';
+import { layoutNudges, withCardItems } from './layout';
 import { NudgeStack, type ShownNudge } from './nudge-stack';
+import { anchorOfRect, clampAnchor, clearPlace, DEFAULT_ANCHOR, type Anchor, type Rect, type Size } from './placement';
+import type { PositionStore } from './position-store';
 import { NUDGE_CSS } from './styles';
+import { extensionId } from '../../platform/messaging';
 
 /** Plain toasts get out of the way by themselves; questions, checklists and urgent ones stay. */
 const AUTO_HIDE_MS = { info: 10_000, nudge: 20_000 } as const;
 /** Nudge keys remembered to show each at most once (bench: unpruned, 0.45 MB over 2,000 calls). */
 const SEEN_KEYS_KEPT = 500;
+/** Events that carry what the agent types; composed, so they would bubble out to the page. */
+const CONTAINED_EVENTS = [
+  'keydown',
+  'keyup',
+  'keypress',
+  'beforeinput',
+  'input',
+  'textInput',
+  'compositionstart',
+  'compositionupdate',
+  'compositionend',
+  'paste',
+  'copy',
+  'cut',
+] as const;
+
+/** Our own extension page (a chrome-extension: or moz-extension: URL of this extension): no page script there. */
+const onOwnExtensionPage = (): boolean => /^(?:chrome|moz)-extension:$/.test(location.protocol) && location.host === extensionId();
+
+/** See the module comment. */
+export const defaultShadowMode = (): ShadowRootMode => (__TEST_BUILD__ || onOwnExtensionPage() ? 'open' : 'closed');
+
 /** How often a visible ring counter is redrawn. */
 const RING_REDRAW_MS = 250;
 /** How often a call card's timers are redrawn. */
 const CARD_REDRAW_MS = 1_000;
 /** A finished call's card stays this long (as long as the coach takes notes for it). */
 export const CARD_KEEP_MS = 15 * 60_000;
+/** The arrow keys on the move handle move the overlay this far. */
+const MOVE_STEP_PX = 16;
+/** The page's own controls, which the overlay must not cover. */
+const PAGE_CONTROLS =
+  'a[href],button,input,select,textarea,[role=button],[role=link],[tabindex]:not([tabindex="-1"])';
+
 
 export interface NudgeView {
   setLanguage(language: Language): void;
@@ -61,6 +106,10 @@ export function createNudgeView(options: {
   cardActions: CardActions;
   /** Whether an event comes from the agent (tests stand in for the browser's `isTrusted`). */
   trusted?(event: Event): boolean;
+  /** Default: `defaultShadowMode()`. */
+  shadowMode?: ShadowRootMode;
+  /** Where the agent put the overlay on this site (none: it is placed automatically, not remembered). */
+  positions?: PositionStore;
 }): NudgeView {
   const { signal, onResponse, cardActions } = options;
   const trusted = options.trusted ?? ((event: Event) => event.isTrusted);
@@ -72,9 +121,20 @@ export function createNudgeView(options: {
   let ringTimer: ReturnType<typeof setInterval> | undefined;
   let container: HTMLElement | undefined;
   let host: HTMLElement | undefined;
+  /** Kept here: with a closed root, `host.shadowRoot` is null to us too. */
+  let shadow: ShadowRoot | undefined;
   const cards = new Map<string, CardCall>();
   const closedCards = new Set<string>();
-  let collapsed = false;
+  /** Calls whose card the agent opened; every other card is folded to one line. */
+  const openCards = new Set<string>();
+  /** The card the shortcut opened: it folds again when the agent leaves it. */
+  let openedByShortcut: string | undefined;
+  /** The agent opened the older nudges behind the count. */
+  let showOlder = false;
+  /** Where the agent put the overlay (remembered per site); undefined: placed automatically. */
+  let agentAnchor: Anchor | undefined;
+  let autoAnchor: Anchor = DEFAULT_ANCHOR;
+  let drag: { pointerId: number; x: number; y: number; rect: Rect } | undefined;
   let cardTimer: ReturnType<typeof setInterval> | undefined;
   /** Where the focus was when the agent went to the card: Escape goes back there. */
   let returnFocus: HTMLElement | undefined;
@@ -86,7 +146,9 @@ export function createNudgeView(options: {
     for (const stale of document.querySelectorAll('second-ring-coach')) stale.remove();
     host = document.createElement('second-ring-coach');
     host.style.setProperty('all', 'initial', 'important');
-    const root = host.attachShadow({ mode: 'open' });
+    const root = host.attachShadow({ mode: options.shadowMode ?? defaultShadowMode() });
+    shadow = root;
+    for (const type of CONTAINED_EVENTS) root.addEventListener(type, (event) => event.stopPropagation(), { signal });
     const style = document.createElement('style');
     style.textContent = NUDGE_CSS + CARD_CSS;
     root.append(style);
@@ -123,19 +185,30 @@ export function createNudgeView(options: {
   function leaveCard(): void {
     const back = returnFocus;
     returnFocus = undefined;
+    if (openedByShortcut !== undefined) {
+      openCards.delete(openedByShortcut);
+      openedByShortcut = undefined;
+      redraw();
+    }
     if (back?.isConnected && back !== document.body) back.focus();
-    else (host?.shadowRoot?.activeElement as HTMLElement | null)?.blur();
+    else (shadow?.activeElement as HTMLElement | null | undefined)?.blur();
   }
 
   function goToCard(): boolean {
-    const now = Date.now();
-    if (!currentCard(cards.values(), closedCards, now)) return false;
+    const card = currentCard(cards.values(), closedCards, Date.now());
+    if (!card) return false;
     const active = document.activeElement;
     if (host && active === host) {
       leaveCard();
       return true;
     }
     returnFocus = active instanceof HTMLElement ? active : undefined;
+    if (!openCards.has(card.callKey)) {
+      // Its controls are what the agent came for: open it, and fold it again on the way back.
+      openCards.add(card.callKey);
+      openedByShortcut = card.callKey;
+      redraw();
+    }
     cardElement()?.focus();
     return true;
   }
@@ -172,8 +245,28 @@ export function createNudgeView(options: {
     syncCardTimer();
     const card = currentCard(cards.values(), closedCards, now);
     if (!container && shown.length === 0 && rings.size === 0 && !card) return;
+    const open = card !== undefined && openCards.has(card.callKey);
+    const layout = layoutNudges(shown, open ? card : undefined, showOlder);
+    if (layout.folded === 0 && layout.visible.length <= 2) showOlder = false;
+    const older = layout.folded > 0 || showOlder ? { folded: layout.folded, open: showOlder, onToggle: toggleOlder } : undefined;
+    const empty = !card && layout.visible.length === 0 && rings.size === 0;
     render(
       <div class="column">
+        {!empty && (
+          <button
+            type="button"
+            class="grip"
+            data-action="move"
+            aria-label={cardString(language, 'move')}
+            title={cardString(language, 'move')}
+            onPointerDown={startDrag}
+            onPointerMove={moveDrag}
+            onPointerUp={endDrag}
+            onKeyDown={moveByKey}
+          >
+            ⠿
+          </button>
+        )}
         {card && (
           <CallCard
             key={card.callKey}
@@ -181,11 +274,13 @@ export function createNudgeView(options: {
             language={language}
             now={now}
             actions={cardActions}
-            collapsed={collapsed}
+            collapsed={!open}
             hint
             trusted={trusted}
             onToggle={() => {
-              collapsed = !collapsed;
+              if (openCards.has(card.callKey)) openCards.delete(card.callKey);
+              else openCards.add(card.callKey);
+              openedByShortcut = undefined;
               redraw();
             }}
             onClose={() => {
@@ -198,7 +293,7 @@ export function createNudgeView(options: {
         )}
         <NudgeStack
           language={language}
-          nudges={shown}
+          nudges={layout.visible.map((s) => withCardItems(s, cards))}
           rings={[...rings.values()]}
           now={now}
           onDismiss={(key) => respond(key, { type: 'dismissed' }, true)}
@@ -211,11 +306,116 @@ export function createNudgeView(options: {
             );
             respond(key, { type: 'checked', itemId, checked }, false);
           }}
+          {...(older ? { older } : {})}
         />
       </div>,
       ensureContainer(),
     );
+    place();
   }
+
+  function toggleOlder(event: Event): void {
+    if (!trusted(event)) return;
+    showOlder = !showOlder;
+    redraw();
+  }
+
+  // ─── where the column sits ────────────────────────────────────────────────────────────────
+
+  /** The window without its vertical scroll bar: what `right` is measured from. */
+  const viewport = (): Size => ({ width: document.documentElement.clientWidth, height: window.innerHeight });
+
+  function columnElement(): HTMLElement | null {
+    return container?.querySelector<HTMLElement>('.column') ?? null;
+  }
+
+  /** The page's controls (those out of view or not rendered cover nothing the column could). */
+  const pageControls = (): Rect[] => [...document.querySelectorAll(PAGE_CONTROLS)].map((el) => el.getBoundingClientRect());
+
+  function applyAnchor(column: HTMLElement, anchor: Anchor): void {
+    const { style } = column;
+    style.left = anchor.h === 'left' ? `${anchor.x}px` : 'auto';
+    style.right = anchor.h === 'right' ? `${anchor.x}px` : 'auto';
+    style.top = anchor.v === 'top' ? `${anchor.y}px` : 'auto';
+    style.bottom = anchor.v === 'bottom' ? `${anchor.y}px` : 'auto';
+  }
+
+  /**
+   * Where the agent put it, else clear of the page's controls: looked at on every redraw (at
+   * least each second while a card is shown, as the page's layout may change under it).
+   */
+  function place(): void {
+    const column = columnElement();
+    if (!column) return;
+    const box = column.getBoundingClientRect();
+    const view = viewport();
+    const size = { width: box.width, height: box.height };
+    if (agentAnchor) return applyAnchor(column, clampAnchor(agentAnchor, size, view));
+    if (size.width > 0) autoAnchor = clearPlace(autoAnchor, size, view, pageControls());
+    applyAnchor(column, autoAnchor);
+  }
+
+  /** The agent put the column at `rect`: kept there (nearest corner), and remembered for this site. */
+  function moveTo(rect: Rect, save: boolean): void {
+    // Kept inside the window by place() (clampAnchor).
+    agentAnchor = anchorOfRect(rect, viewport());
+    place();
+    if (save) options.positions?.save(agentAnchor);
+  }
+
+  function columnRect(): Rect | undefined {
+    const r = columnElement()?.getBoundingClientRect();
+    return r ? { left: r.left, top: r.top, width: r.width, height: r.height } : undefined;
+  }
+
+  function startDrag(event: PointerEvent): void {
+    const rect = columnRect();
+    if (!trusted(event) || event.button !== 0 || !rect) return;
+    event.preventDefault();
+    (event.currentTarget as HTMLElement).setPointerCapture?.(event.pointerId);
+    drag = { pointerId: event.pointerId, x: event.clientX, y: event.clientY, rect };
+  }
+
+  function moveDrag(event: PointerEvent): void {
+    if (!drag || event.pointerId !== drag.pointerId || !trusted(event)) return;
+    moveTo({ ...drag.rect, left: drag.rect.left + event.clientX - drag.x, top: drag.rect.top + event.clientY - drag.y }, false);
+  }
+
+  function endDrag(event: PointerEvent): void {
+    if (!drag || event.pointerId !== drag.pointerId) return;
+    drag = undefined;
+    if (agentAnchor) options.positions?.save(agentAnchor);
+  }
+
+  function moveByKey(event: KeyboardEvent): void {
+    if (!trusted(event)) return;
+    const rect = columnRect();
+    if (!rect) return;
+    const delta = { ArrowLeft: [-1, 0], ArrowRight: [1, 0], ArrowUp: [0, -1], ArrowDown: [0, 1] }[event.key];
+    if (delta) {
+      moveTo({ ...rect, left: rect.left + (delta[0] ?? 0) * MOVE_STEP_PX, top: rect.top + (delta[1] ?? 0) * MOVE_STEP_PX }, true);
+    } else if (event.key === 'Home') {
+      // Back to the automatic place, clear of the page's controls; forgotten for this site.
+      agentAnchor = undefined;
+      options.positions?.save(undefined);
+      place();
+    } else {
+      return;
+    }
+    event.preventDefault();
+    event.stopPropagation();
+  }
+
+  window.addEventListener('resize', place, { signal });
+  void options.positions?.load().then(
+    (anchor) => {
+      if (anchor && !agentAnchor) {
+        agentAnchor = anchor;
+        place();
+      }
+    },
+    () => undefined,
+  );
 
   function syncRingTimer(): void {
     if (rings.size > 0 && ringTimer === undefined) ringTimer = setInterval(redraw, RING_REDRAW_MS);

@@ -5,6 +5,7 @@
  */
 import type { Language, Nudge, RingStatus } from '../../core/coach/types';
 import { uiString } from '../../core/ui-strings';
+import { cardString } from '../card/strings';
 
 export interface ShownNudge {
   nudge: Nudge;
@@ -21,6 +22,11 @@ export interface NudgeStackProps {
   onDismiss(key: string): void;
   onAnswer(key: string, answer: 'yes' | 'no'): void;
   onCheck(key: string, itemId: string, checked: boolean): void;
+  /**
+   * Older nudges folded behind a count (`folded` of them), or opened by the agent (`open`):
+   * the count is a button, so the agent can read them all. `onToggle` checks the event is the agent's.
+   */
+  older?: { folded: number; open: boolean; onToggle(event: Event): void };
 }
 
 /** 1-based ring number; the cadence repeats every on + off milliseconds. */
@@ -107,6 +113,18 @@ export function NudgeStack(props: NudgeStackProps) {
           {uiString(props.language, 'answerNow', { ring: number })}
         </div>
       ))}
+      {props.older && (
+        <button
+          type="button"
+          class="stack__older"
+          data-action="older-nudges"
+          data-folded={props.older.folded}
+          aria-expanded={props.older.open}
+          onClick={(e) => props.older?.onToggle(e)}
+        >
+          {props.older.open ? cardString(props.language, 'fewerNudges') : cardString(props.language, 'moreNudges', { count: props.older.folded })}
+        </button>
+      )}
       {props.nudges.map((shown) => (
         <NudgeCard key={shown.nudge.key} shown={shown} props={props} />
       ))}

@@ -21,6 +21,8 @@ export const NUDGE_CSS = `
 button { font: inherit; cursor: pointer; border-radius: 4px; border: 1px solid #90a4ae;
   background: #37474f; color: inherit; padding: 2px 12px; }
 button:focus-visible, input:focus-visible { outline: 2px solid #4fc3f7; outline-offset: 2px; }
+.stack__older, .grip { pointer-events: auto; align-self: flex-end; font-size: 12px; }
+.grip { touch-action: none; cursor: grab; padding: 0 8px; line-height: 16px; }
 .nudge__close { position: absolute; top: 6px; right: 6px; border: 0; background: transparent;
   padding: 0 6px; font-size: 18px; line-height: 1; }
 `;

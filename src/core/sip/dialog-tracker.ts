@@ -28,6 +28,7 @@ import {
 import { parseSipFrame } from './parse';
 import { audioDirection, isHoldDirection } from './sdp';
 import type { AudioDirection } from './sdp';
+import { cleanOptionalName } from '../names';
 
 export const SIP_SOURCE = 'sip-websocket';
 /** Live calls kept at most; a 33rd drops the oldest (a softphone has one or two calls at once). */
@@ -601,8 +602,9 @@ function isAnsweredElsewhere(req: SipRequest): boolean {
 }
 
 function remotePartyOf(nameAddr: string | undefined): RemoteParty | undefined {
-  const displayName = capped(displayNameOf(nameAddr)?.trim(), MAX_NAME_LENGTH);
-  let number = capped(userPartOf(uriOf(nameAddr)), MAX_NAME_LENGTH);
+  // Names from the network are cleaned where they enter (core/names.ts): no control or bidi characters.
+  const displayName = cleanOptionalName(displayNameOf(nameAddr), MAX_NAME_LENGTH);
+  let number = cleanOptionalName(userPartOf(uriOf(nameAddr)) ?? undefined, MAX_NAME_LENGTH);
   // RFC 3323 §4.1.1.3: "anonymous" is no number to call back.
   if (number?.toLowerCase() === 'anonymous') number = undefined;
   if (!displayName && !number) return undefined;

@@ -5,9 +5,14 @@
  * frames come from the softphone page, which we do not control, so everything here treats
  * its input as hostile: bounded size, no regex with nested quantifiers, no object keys
  * taken from the input.
+ *
+ * It runs on the page's main thread for every frame, so it reads only what the call tracker
+ * needs: the start line, and the values of the few headers in {@link TRACKED_HEADERS}. Every
+ * other header line is checked (a token, a colon) but not copied; its value is read from the
+ * kept header block only when someone asks for it (see {@link SipHeaderMap}).
  */
 import type { SipMessage } from './message';
-import { TOKEN, canonicalHeaderName } from './header-names';
+import { canonicalHeaderName } from './header-names';
 
 /** Frames larger than this are not parsed at all (a SIP message over WebSocket is a few kB). */
 export const MAX_FRAME_BYTES = 64 * 1024;
@@ -74,29 +79,168 @@ interface OneMessage {
   next: number | undefined;
 }
 
-function parseMessageAt(data: string, start: number): OneMessage {
-  const lines: string[] = [];
-  let pos = start;
-  let bodyStart = -1;
-  while (bodyStart === -1) {
-    const nl = data.indexOf('\n', pos);
-    // No line feed left: the header block was cut short.
-    if (nl === -1) return { next: undefined };
-    const end = nl > pos && data.charCodeAt(nl - 1) === 13 ? nl - 1 : nl;
-    const line = data.slice(pos, end);
-    pos = nl + 1;
-    if (line === '') bodyStart = pos;
-    else lines.push(line);
+/**
+ * The headers the call tracker reads (long form), copied while the message is scanned. The
+ * others are read from the header block on first use.
+ */
+export const TRACKED_HEADERS: ReadonlySet<string> = new Set([
+  'call-id',
+  'cseq',
+  'from',
+  'to',
+  'via',
+  'content-length',
+  'content-type',
+  'event',
+  'refer-to',
+  'reason',
+]);
+
+/**
+ * A message's headers, as a Map from long lower-case name to every value in order: the
+ * tracked ones filled while scanning, all of them (in order of first appearance, as a full
+ * parse gives) as soon as anything else is asked for. Read-only for its users.
+ */
+export class SipHeaderMap extends Map<string, string[]> {
+  private complete = false;
+
+  constructor(
+    private readonly data: string,
+    private readonly blockStart: number,
+  ) {
+    super();
   }
 
-  const [startLine = '', ...headerLines] = lines;
-  const parsedHeaders = parseHeaderLines(headerLines);
-  const headers = parsedHeaders.headers;
+  /** Adds one header line's value; returns the name's values, for a folded line to extend. */
+  add(name: string, value: string): string[] {
+    const values = super.get(name);
+    if (values !== undefined) {
+      values.push(value);
+      return values;
+    }
+    const created = [value];
+    super.set(name, created);
+    return created;
+  }
+
+  override get(name: string): string[] | undefined {
+    if (!this.complete && !TRACKED_HEADERS.has(name)) this.completeFromBlock();
+    return super.get(name);
+  }
+
+  override has(name: string): boolean {
+    if (!this.complete && !TRACKED_HEADERS.has(name)) this.completeFromBlock();
+    return super.has(name);
+  }
+
+  override get size(): number {
+    this.completeFromBlock();
+    return super.size;
+  }
+
+  override forEach(callback: (value: string[], key: string, map: Map<string, string[]>) => void, thisArg?: unknown): void {
+    this.completeFromBlock();
+    super.forEach(callback, thisArg);
+  }
+
+  override keys(): MapIterator<string> {
+    this.completeFromBlock();
+    return super.keys();
+  }
+
+  override values(): MapIterator<string[]> {
+    this.completeFromBlock();
+    return super.values();
+  }
+
+  override entries(): MapIterator<[string, string[]]> {
+    this.completeFromBlock();
+    return super.entries();
+  }
+
+  override [Symbol.iterator](): MapIterator<[string, string[]]> {
+    return this.entries();
+  }
+
+  /** Every header of the block, in order of first appearance, as a full parse reads them. */
+  private completeFromBlock(): void {
+    if (this.complete) return;
+    this.complete = true;
+    super.clear();
+    scanHeaderBlock(this.data, this.blockStart, this, true);
+  }
+}
+
+/**
+ * The long name of the tracked header named by `data[from, to)` (a token, any case, long or
+ * compact form), or undefined for any other header. No string is made for the name.
+ */
+function trackedHeaderAt(data: string, from: number, to: number): string | undefined {
+  const length = to - from;
+  // | 0x20 lower-cases letters; no other token character maps onto a letter or '-'.
+  const first = data.charCodeAt(from) | 0x20;
+  if (length === 1) {
+    switch (first) {
+      case 105: return 'call-id'; // i
+      case 102: return 'from'; // f
+      case 116: return 'to'; // t
+      case 118: return 'via'; // v
+      case 108: return 'content-length'; // l
+      case 99: return 'content-type'; // c
+      case 111: return 'event'; // o
+      case 114: return 'refer-to'; // r
+      default: return undefined;
+    }
+  }
+  let name: string | undefined;
+  switch (first) {
+    case 99: // c
+      name = length === 7 ? 'call-id' : length === 4 ? 'cseq' : length === 14 ? 'content-length' : length === 12 ? 'content-type' : undefined;
+      break;
+    case 102:
+      name = length === 4 ? 'from' : undefined;
+      break;
+    case 116:
+      name = length === 2 ? 'to' : undefined;
+      break;
+    case 118:
+      name = length === 3 ? 'via' : undefined;
+      break;
+    case 101:
+      name = length === 5 ? 'event' : undefined;
+      break;
+    case 114:
+      name = length === 8 ? 'refer-to' : length === 6 ? 'reason' : undefined;
+      break;
+    default:
+      return undefined;
+  }
+  if (name === undefined) return undefined;
+  for (let i = 1; i < length; i += 1) if ((data.charCodeAt(from + i) | 0x20) !== name.charCodeAt(i)) return undefined;
+  return name;
+}
+
+/** `[A-Za-z0-9\-.!%*_+`'~]`: RFC 3261 §25.1 token characters, by char code (ASCII only). */
+const TOKEN_CHAR = new Uint8Array(128);
+for (const char of "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-.!%*_+`'~") {
+  TOKEN_CHAR[char.charCodeAt(0)] = 1;
+}
+
+function parseMessageAt(data: string, start: number): OneMessage {
+  const nl = data.indexOf('\n', start);
+  // No line feed left: the header block was cut short.
+  if (nl === -1) return { next: undefined };
+  const startLine = data.slice(start, lineEnd(data, start, nl));
+
+  const headers = new SipHeaderMap(data, nl + 1);
+  const block = scanHeaderBlock(data, nl + 1, headers, false);
+  if (block === undefined) return { next: undefined };
+  const { ok, bodyStart } = block;
 
   const framing = frameBody(data, bodyStart, headers.get('content-length'));
   if (framing === undefined) return { next: undefined };
   const { body, next } = framing;
-  if (!parsedHeaders.ok) return { next };
+  if (!ok) return { next };
 
   const request = REQUEST_LINE.exec(startLine);
   if (request) {
@@ -107,44 +251,66 @@ function parseMessageAt(data: string, start: number): OneMessage {
   if (status) {
     const [, code = '', reason = ''] = status;
     return {
-      message: { kind: 'response', status: Number(code), reason: trimLws(reason), headers, body },
+      message: { kind: 'response', status: Number(code), reason: trimmedSlice(reason, 0, reason.length), headers, body },
       next,
     };
   }
   return { next };
 }
 
-function parseHeaderLines(lines: readonly string[]): { headers: Map<string, string[]>; ok: boolean } {
-  const entries: [string, string][] = [];
+/**
+ * One pass over the header lines from `from` to the empty line: every line is checked (a
+ * token, optional SP/HTAB, a colon; or a continuation of the line before), and the values of
+ * the tracked headers (of all headers, with `all`) are added to `headers`. Undefined when the
+ * block never ends; else whether every line was valid, and where the body starts.
+ */
+function scanHeaderBlock(data: string, from: number, headers: SipHeaderMap, all: boolean): { ok: boolean; bodyStart: number } | undefined {
   let ok = true;
-  for (const line of lines) {
-    const first = line.charCodeAt(0);
+  let seenHeader = false;
+  /** The values of the last header line read, when it is kept (folding appends to it). */
+  let last: string[] | undefined;
+  let pos = from;
+  for (;;) {
+    const nl = data.indexOf('\n', pos);
+    if (nl === -1) return undefined;
+    const end = lineEnd(data, pos, nl);
+    if (end === pos) return { ok, bodyStart: nl + 1 };
+    const first = data.charCodeAt(pos);
     if (first === 32 || first === 9) {
       // Folding (RFC 3261 §7.3.1): the continuation joins the previous value with one space.
-      const last = entries[entries.length - 1];
-      if (last === undefined) {
-        ok = false;
-        continue;
+      if (!seenHeader) ok = false;
+      else if (last !== undefined) {
+        const more = trimmedSlice(data, pos, end);
+        const at = last.length - 1;
+        const value = last[at] ?? '';
+        if (more !== '') last[at] = value === '' ? more : `${value} ${more}`;
       }
-      const more = trimLws(line);
-      if (more !== '') last[1] = last[1] === '' ? more : `${last[1]} ${more}`;
-      continue;
+    } else {
+      let at = pos;
+      while (at < end && isTokenChar(data.charCodeAt(at))) at += 1;
+      const nameEnd = at;
+      while (at < end && isSpaceOrTab(data.charCodeAt(at))) at += 1;
+      if (nameEnd === pos || at === end || data.charCodeAt(at) !== 58) {
+        // No colon, or a name that is not a token. The previous value stays the one a
+        // continuation line would extend, as it was before this line.
+        ok = false;
+      } else {
+        seenHeader = true;
+        const name = all ? canonicalHeaderName(data.slice(pos, nameEnd)) : trackedHeaderAt(data, pos, nameEnd);
+        last = name === undefined ? undefined : headers.add(name, trimmedSlice(data, at + 1, end));
+      }
     }
-    const colon = line.indexOf(':');
-    const name = colon === -1 ? '' : trimLws(line.slice(0, colon));
-    if (!TOKEN.test(name)) {
-      ok = false;
-      continue;
-    }
-    entries.push([canonicalHeaderName(name), trimLws(line.slice(colon + 1))]);
+    pos = nl + 1;
   }
-  const headers = new Map<string, string[]>();
-  for (const [name, value] of entries) {
-    const values = headers.get(name);
-    if (values) values.push(value);
-    else headers.set(name, [value]);
-  }
-  return { headers, ok };
+}
+
+/** The end of the line whose line feed is at `nl`, without one CR before it. */
+function lineEnd(data: string, lineStart: number, nl: number): number {
+  return nl > lineStart && data.charCodeAt(nl - 1) === 13 ? nl - 1 : nl;
+}
+
+function isTokenChar(code: number): boolean {
+  return code < 128 && TOKEN_CHAR[code] === 1;
 }
 
 /** The body and the end of the message, or undefined when the frame cannot be framed further. */
@@ -155,11 +321,11 @@ function frameBody(
 ): { body: string; next: number } | undefined {
   if (lengths === undefined) {
     // RFC 7118: a frame holds one message, so without Content-Length the rest is the body.
-    const rest = data.slice(bodyStart);
-    return { body: isBlankFrom(rest, 0) ? '' : rest, next: data.length };
+    return { body: isBlankFrom(data, bodyStart) ? '' : data.slice(bodyStart), next: data.length };
   }
   const first = lengths[0] ?? '';
-  if (!CONTENT_LENGTH.test(first) || lengths.some((value) => value !== first)) return undefined;
+  if (!CONTENT_LENGTH.test(first)) return undefined;
+  for (let i = 1; i < lengths.length; i += 1) if (lengths[i] !== first) return undefined;
   const end = advanceUtf8(data, bodyStart, Number(first));
   if (end === undefined) return undefined;
   return { body: data.slice(bodyStart, end), next: end };
@@ -170,27 +336,53 @@ function frameBody(
  * the count ends inside a character (the Content-Length is then wrong).
  */
 function advanceUtf8(data: string, start: number, octets: number): number | undefined {
-  let pos = start;
-  let left = octets;
+  // ASCII first: one octet per code unit, the usual SDP body.
+  const asciiEnd = Math.min(data.length, start + octets);
+  let pos = Math.min(asciiEnd, firstNonAsciiFrom(data, start, asciiEnd));
+  let left = octets - (pos - start);
   while (left > 0) {
     if (pos >= data.length) return undefined;
-    const size = utf8SizeAt(data, pos);
-    left -= size.octets;
-    pos += size.units;
+    const code = data.charCodeAt(pos);
+    const units = utf8UnitsAt(data, pos, code);
+    left -= utf8Octets(code, units);
+    pos += units;
   }
   return left === 0 ? pos : undefined;
 }
 
-/** UTF-8 octets and UTF-16 code units of the character at `pos` (a lone surrogate as U+FFFD). */
-function utf8SizeAt(data: string, pos: number): { octets: number; units: number } {
-  const code = data.charCodeAt(pos);
-  if (code < 0x80) return { octets: 1, units: 1 };
-  if (code < 0x800) return { octets: 2, units: 1 };
+const NON_ASCII = /[^\0-\x7f]/g;
+
+/**
+ * The index of the first code unit ≥ 0x80 at or after `from` (or at least `until` when there is
+ * none before it). When the range runs to the end of the string (the usual body: one message
+ * per frame), a regex search, about twice as fast as a charCodeAt loop; otherwise the loop, so
+ * that many messages in one frame never rescan the frame's tail.
+ */
+function firstNonAsciiFrom(data: string, from: number, until: number): number {
+  if (until === data.length) {
+    NON_ASCII.lastIndex = from;
+    return NON_ASCII.test(data) ? NON_ASCII.lastIndex - 1 : data.length;
+  }
+  let pos = from;
+  while (pos < until && data.charCodeAt(pos) < 0x80) pos += 1;
+  return pos;
+}
+
+/** UTF-16 code units of the character at `pos`: 2 for a surrogate pair, else 1. */
+function utf8UnitsAt(data: string, pos: number, code: number): number {
   if (code >= 0xd800 && code <= 0xdbff) {
     const next = data.charCodeAt(pos + 1);
-    if (next >= 0xdc00 && next <= 0xdfff) return { octets: 4, units: 2 };
+    if (next >= 0xdc00 && next <= 0xdfff) return 2;
   }
-  return { octets: 3, units: 1 };
+  return 1;
+}
+
+/** UTF-8 octets of the character starting with `code` (a lone surrogate as U+FFFD: 3). */
+function utf8Octets(code: number, units: number): number {
+  if (units === 2) return 4;
+  if (code < 0x80) return 1;
+  if (code < 0x800) return 2;
+  return 3;
 }
 
 function exceedsFrameCap(data: string): boolean {
@@ -198,18 +390,22 @@ function exceedsFrameCap(data: string): boolean {
   if (data.length * 3 <= MAX_FRAME_BYTES) return false;
   let octets = 0;
   for (let pos = 0; pos < data.length; ) {
-    const size = utf8SizeAt(data, pos);
-    octets += size.octets;
+    const code = data.charCodeAt(pos);
+    const units = utf8UnitsAt(data, pos, code);
+    octets += utf8Octets(code, units);
     if (octets > MAX_FRAME_BYTES) return true;
-    pos += size.units;
+    pos += units;
   }
   return false;
 }
 
-/** Strip SP and HTAB only: String.prototype.trim would also eat a BOM or NBSP that is data. */
-function trimLws(text: string): string {
-  let start = 0;
-  let end = text.length;
+/**
+ * `text.slice(from, to)` without leading and trailing SP and HTAB (String.prototype.trim
+ * would also eat a BOM or NBSP that is data).
+ */
+export function trimmedSlice(text: string, from: number, to: number): string {
+  let start = from;
+  let end = to;
   while (start < end && isSpaceOrTab(text.charCodeAt(start))) start += 1;
   while (end > start && isSpaceOrTab(text.charCodeAt(end - 1))) end -= 1;
   return text.slice(start, end);
@@ -236,4 +432,101 @@ function isBlankFrom(data: string, pos: number): boolean {
     if (code !== 32 && code !== 9 && code !== 13 && code !== 10) return false;
   }
   return true;
+}
+
+/**
+ * True when the frame cannot change a call, so the content script may drop it unparsed:
+ * a keep-alive (only CR/LF/SP/HTAB), a REGISTER or OPTIONS request, a provisional response
+ * below 180 (100 Trying: the tracker reads 18x as ringing), or a response to a REGISTER or
+ * OPTIONS. Conservative: false whenever unsure, e.g. when the frame might hold a second
+ * message (its Content-Length does not end exactly at the end of the frame), when the CSeq
+ * cannot be found, or when the start line is anything else. Reads the start line and, for
+ * responses, the CSeq line; never throws.
+ */
+export function frameCannotChangeCall(data: string): boolean {
+  try {
+    if (typeof data !== 'string' || data.length > MAX_FRAME_BYTES) return false;
+    const start = skipLineBreaks(data, 0);
+    if (isBlankFrom(data, start)) return true;
+    const nl = data.indexOf('\n', start);
+    if (nl === -1) return false;
+    const end = lineEnd(data, start, nl);
+    if (startsWithAt(data, start, 'REGISTER ') || startsWithAt(data, start, 'OPTIONS ')) {
+      return endsAtOneMessage(data, nl + 1) && REQUEST_LINE.test(data.slice(start, end));
+    }
+    if (!startsWithAt(data, start, 'SIP/2.0 ') || end - start < 11) return false;
+    const status = STATUS_LINE.exec(data.slice(start, end));
+    const code = status === null ? NaN : Number(status[1]);
+    if (!(code >= 100 && code <= 699)) return false;
+    if (code >= 180) {
+      // The CSeq line first: it rules out most responses before the whole block is read.
+      const method = cseqMethodOf(data, nl + 1);
+      if (method !== 'REGISTER' && method !== 'OPTIONS') return false;
+    }
+    return endsAtOneMessage(data, nl + 1);
+  } catch {
+    return false;
+  }
+}
+
+function startsWithAt(data: string, at: number, prefix: string): boolean {
+  return data.startsWith(prefix, at);
+}
+
+/**
+ * True when the header block from `blockStart` ends, has one Content-Length (long or compact)
+ * of digits, and that many characters reach exactly the end of the frame: a single message.
+ * Character count = octet count only for ASCII bodies; anything else is "unsure" (false).
+ */
+function endsAtOneMessage(data: string, blockStart: number): boolean {
+  let length: string | undefined;
+  let pos = blockStart;
+  for (;;) {
+    const nl = data.indexOf('\n', pos);
+    if (nl === -1) return false;
+    const end = lineEnd(data, pos, nl);
+    if (end === pos) {
+      pos = nl + 1;
+      break;
+    }
+    const raw = data.charCodeAt(pos);
+    // A folded line: unusual, let the full parser decide.
+    if (raw === 32 || raw === 9) return false;
+    const first = raw | 0x20;
+    if (first === 108 || first === 99) {
+      let at = pos;
+      while (at < end && isTokenChar(data.charCodeAt(at))) at += 1;
+      if (trackedHeaderAt(data, pos, at) === 'content-length') {
+        while (at < end && isSpaceOrTab(data.charCodeAt(at))) at += 1;
+        if (data.charCodeAt(at) !== 58 || length !== undefined) return false;
+        length = trimmedSlice(data, at + 1, end);
+      }
+    }
+    pos = nl + 1;
+  }
+  if (length === undefined || !CONTENT_LENGTH.test(length)) return false;
+  const bodyEnd = pos + Number(length);
+  if (bodyEnd !== data.length) return false;
+  return firstNonAsciiFrom(data, pos, bodyEnd) >= bodyEnd;
+}
+
+/** The method of the first CSeq line of the header block from `blockStart`, if readable. */
+function cseqMethodOf(data: string, blockStart: number): string | undefined {
+  let pos = blockStart;
+  for (;;) {
+    const nl = data.indexOf('\n', pos);
+    if (nl === -1) return undefined;
+    const end = lineEnd(data, pos, nl);
+    if (end === pos) return undefined;
+    let at = pos;
+    while (at < end && isTokenChar(data.charCodeAt(at))) at += 1;
+    if (trackedHeaderAt(data, pos, at) === 'cseq') {
+      while (at < end && isSpaceOrTab(data.charCodeAt(at))) at += 1;
+      if (data.charCodeAt(at) !== 58) return undefined;
+      const value = trimmedSlice(data, at + 1, end);
+      const space = value.search(/[ \t]/);
+      return space === -1 ? undefined : trimmedSlice(value, space, value.length);
+    }
+    pos = nl + 1;
+  }
 }

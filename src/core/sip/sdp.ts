@@ -27,21 +27,35 @@ export function audioDirection(sdp: string): AudioDirection | undefined {
   let mediaDirection: AudioDirection | undefined;
   let mediaConnection: boolean | undefined;
 
-  for (const raw of sdp.split('\n')) {
-    const line = raw.trim();
-    if (line.startsWith('m=')) {
+  // Line by line without splitting: only m=, a= lines of a direction's length, and c= lines
+  // are copied out. Each line is trimmed as String.prototype.trim would.
+  for (let pos = 0; pos <= sdp.length; ) {
+    let nl = sdp.indexOf('\n', pos);
+    if (nl === -1) nl = sdp.length;
+    let start = pos;
+    let end = nl;
+    pos = nl + 1;
+    while (start < end && isTrimmedSpace(sdp.charCodeAt(start))) start += 1;
+    while (end > start && isTrimmedSpace(sdp.charCodeAt(end - 1))) end -= 1;
+    if (end - start < 2 || sdp.charCodeAt(start + 1) !== 61) continue; // "x="
+    const type = sdp.charCodeAt(start);
+    if (type === 109) {
+      // m=
       if (inAudio === true) break;
-      inAudio = isEnabledAudio(line);
+      inAudio = isEnabledAudio(sdp.slice(start, end));
       continue;
     }
     if (inAudio === false) continue;
-    if (line.startsWith('a=')) {
-      const direction = asDirection(line.slice(2));
+    if (type === 97) {
+      // a=, and every direction attribute is 8 characters long
+      if (end - start !== 10) continue;
+      const direction = asDirection(sdp.slice(start + 2, end));
       if (direction === undefined) continue;
       if (inAudio === undefined) sessionDirection ??= direction;
       else mediaDirection ??= direction;
-    } else if (line.startsWith('c=')) {
-      const isNull = isNullConnection(line.slice(2));
+    } else if (type === 99) {
+      // c=
+      const isNull = isNullConnection(sdp.slice(start + 2, end));
       if (inAudio === undefined) sessionNullAddress = isNull;
       else mediaConnection ??= isNull;
     }
@@ -55,6 +69,23 @@ export function audioDirection(sdp: string): AudioDirection | undefined {
 /** Whether an offer with this direction puts the other side on hold (RFC 3264 §8.4). */
 export function isHoldDirection(direction: AudioDirection | undefined): boolean {
   return direction === 'sendonly' || direction === 'inactive';
+}
+
+/** What String.prototype.trim removes: ECMAScript WhiteSpace and LineTerminator. */
+function isTrimmedSpace(code: number): boolean {
+  if (code <= 32) return code === 32 || (code >= 9 && code <= 13);
+  if (code < 0xa0) return false;
+  return (
+    code === 0xa0 ||
+    code === 0x1680 ||
+    (code >= 0x2000 && code <= 0x200a) ||
+    code === 0x2028 ||
+    code === 0x2029 ||
+    code === 0x202f ||
+    code === 0x205f ||
+    code === 0x3000 ||
+    code === 0xfeff
+  );
 }
 
 function asDirection(attribute: string): AudioDirection | undefined {

@@ -1,4 +1,8 @@
-/** The agent's own settings: name (for the greeting) and language. Never set by policy. */
+/**
+ * The agent's own settings: name (for the greeting) and language. Never set by policy. On first
+ * run (no name, or no organization in the team's settings) it asks for them: the greeting
+ * checklist leaves out what is not set rather than show a stand-in in front of a caller.
+ */
 import { t } from '../shared/i18n';
 import { TextField, SelectField } from './fields';
 import type { Form } from './form';
@@ -6,10 +10,18 @@ import type { Form } from './form';
 export function AgentSection({ form }: { form: Form }) {
   const { language, view } = form;
   const teamLanguage = view.effective.language;
+  const missing = [...(view.agent.name.trim() ? [] : ['name']), ...(view.effective.organization.trim() ? [] : ['organization'])];
   return (
     <section id="agent" aria-labelledby="agent-title" class="card">
       <h2 id="agent-title">{t(language, 'options_agent_title')}</h2>
       <p class="lead">{t(language, 'options_agent_intro')}</p>
+      {missing.length > 0 && (
+        <p class="banner" role="note" data-testid="agent-first-run" data-missing={missing.join(' ')}>
+          {t(language, 'options_agent_first_run', {
+            missing: missing.map((m) => t(language, m === 'name' ? 'options_agent_first_run_name' : 'options_agent_first_run_organization')).join(t(language, 'options_agent_first_run_and')),
+          })}
+        </p>
+      )}
       <div class="grid">
         <TextField
           form={form}

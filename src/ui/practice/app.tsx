@@ -1,11 +1,12 @@
 /**
  * The practice softphone page: pick a scenario, take the call, speak by choosing lines or
  * typing, and get a score card per rule at the end. Coaching comes from the extension exactly
- * as on a real softphone (the content-script code runs in this page, see main.tsx); this page
- * only reads what the coach showed, to explain it on the score card.
+ * as on a real softphone (the content-script code runs in this page, see main.tsx); to explain
+ * it on the score card, this page reads the coach's own record of the call (its nudges, each with
+ * the time the coach fired it), never the overlay's DOM.
  *
  * Components get data and actions as props (style.md §10): `PracticeEnv` is the browser side
- * (dispatching the phone's events, the ringtone, the voice, the nudges on the page).
+ * (dispatching the phone's events, the ringtone, the voice).
  */
 import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import type { CoachConfig } from '../../core/coach/config';
@@ -16,19 +17,21 @@ import { COLLEAGUES, DEPARTMENTS, GREETING_LINES, SCENARIOS, colleagueOf, scenar
 import { scoreCall } from '../../core/practice/scoring';
 import { localeText, practiceText, renderScoreCard, scenarioGoal, scenarioTitle, type PracticeKey, type RenderedCard } from '../../core/practice/texts';
 import type { AgentLineId, ColleagueId, Language, PracticeRules, ScenarioId, ShownNudge } from '../../core/practice/types';
-import type { UiActions } from '../shared/actions';
-import type { SeenNudge } from './nudge-watch';
+import type { CallRecord } from '../../core/coach/types';
+import type { ShiftActions, UiActions } from '../shared/actions';
 import { PracticeSession, type SessionSetup, type SessionView, type TranscriptItem } from './session';
 
 /** After the call ends, the coach's end-of-call nudges arrive within this time. */
 export const SETTLE_MS = 1_500;
+/** The coach may see the call's end a moment after the page: asked again this often, this many times. */
+export const REPORT_RETRY_MS = 500;
+const REPORT_TRIES = 10;
 const RING_REDRAW_MS = 200;
 
 export interface PracticeEnv {
   dispatch(signal: PracticePhoneSignal): void;
   ringtone: { start(region: PracticeRules['region'], startedAt: number): void; stop(): void; setMuted(muted: boolean): void; unlock(): void };
   voice: { available(language: Language): boolean; speak(text: string, language: Language): void; cancel(): void; onChange(listener: () => void): () => void };
-  watchNudges(onNudge: (nudge: SeenNudge) => void, signal: AbortSignal): void;
   /** A scenario to preselect (the page's `?scenario=` parameter). */
   initialScenario?: string | null;
 }
@@ -54,14 +57,41 @@ export function greetingFor(view: SettingsView, language: Language): SessionSetu
 
 const isScenario = (id: unknown): id is ScenarioId => SCENARIOS.some((s) => s.id === id);
 
-export function PracticeApp(props: { actions: Pick<UiActions, 'getSettings' | 'onSettingsChanged'>; env: PracticeEnv }) {
+/** What the page asks of the extension: its settings, the coach's records, the options page. */
+export type PracticeActions = Pick<UiActions, 'getSettings' | 'onSettingsChanged' | 'openOptionsPage'> & Pick<ShiftActions, 'coachRecords'>;
+
+/** The nudges the coach recorded on a call, timed from its first ring (the score card's zero). */
+export function reportedNudges(record: CallRecord, startedAt: number): ShownNudge[] {
+  return record.nudges.map((n) => ({ key: n.key, ruleId: n.ruleId, kind: n.kind ?? 'toast', text: n.text, at: n.firedAt - startedAt }));
+}
+
+/**
+ * The coach's record of a practice call, once it has ended (asked again while the coach has not
+ * seen the end yet); the last one read, or undefined when there is none. Practice calls are never
+ * kept in the history: the coach holds the record a while after the call.
+ */
+export async function coachRecord(
+  actions: Pick<ShiftActions, 'coachRecords'>,
+  call: { callId: string; startedAt: number },
+  wait: (ms: number) => Promise<void>,
+): Promise<CallRecord | undefined> {
+  let found: CallRecord | undefined;
+  for (let i = 0; i < REPORT_TRIES; i++) {
+    const calls = await actions.coachRecords().catch(() => [] as CallRecord[]);
+    found = calls.find((r) => r.callId === call.callId) ?? found;
+    if (found?.endedAt !== undefined) return found;
+    await wait(REPORT_RETRY_MS);
+  }
+  return found;
+}
+
+export function PracticeApp(props: { actions: PracticeActions; env: PracticeEnv }) {
   const { actions, env } = props;
   const [view, setView] = useState<SettingsView>();
   const [loadError, setLoadError] = useState<string>();
   const [scenarioId, setScenarioId] = useState<ScenarioId>(isScenario(env.initialScenario) ? env.initialScenario : 'answer-window');
   const [session, setSession] = useState<PracticeSession>();
   const [, setVersion] = useState(0);
-  const [seen, setSeen] = useState<SeenNudge[]>([]);
   const [muted, setMuted] = useState(false);
   const [, setVoices] = useState(0);
 
@@ -76,12 +106,6 @@ export function PracticeApp(props: { actions: Pick<UiActions, 'getSettings' | 'o
   }, [actions, load]);
 
   useEffect(() => env.voice.onChange(() => setVoices((n) => n + 1)), [env]);
-
-  useEffect(() => {
-    const controller = new AbortController();
-    env.watchNudges((nudge) => setSeen((all) => [...all, nudge]), controller.signal);
-    return () => controller.abort();
-  }, [env]);
 
   useEffect(() => {
     if (!session) return;
@@ -167,12 +191,20 @@ export function PracticeApp(props: { actions: Pick<UiActions, 'getSettings' | 'o
           </button>
         </div>
       )}
+      {view && (!view.agent.name.trim() || !view.effective.organization.trim()) && (
+        <div class="banner" data-testid="setup-missing" role="note">
+          {tx('practice_setup_missing')}{' '}
+          <button type="button" data-testid="open-options" onClick={() => void actions.openOptionsPage()}>
+            {tx('practice_setup_open')}
+          </button>
+        </div>
+      )}
       {view && (
         <div class="practice__layout">
           <ScenarioList language={language} selected={scenarioId} onSelect={setScenarioId} disabled={isLive(session?.state)} onStart={start} />
           {session && <Phone session={session} language={language} />}
           {session && session.state.phase === 'ended' && (
-            <ScoreCardPanel session={session} seen={seen} language={language} onAgain={start} />
+            <ScoreCardPanel session={session} actions={actions} language={language} onAgain={start} />
           )}
         </div>
       )}
@@ -424,25 +456,30 @@ function Transcript(props: { items: readonly TranscriptItem[]; language: Languag
   );
 }
 
-function ScoreCardPanel(props: { session: PracticeSession; seen: readonly SeenNudge[]; language: Language; onAgain(): void }) {
-  const { session, seen, language } = props;
+function ScoreCardPanel(props: { session: PracticeSession; actions: Pick<ShiftActions, 'coachRecords'>; language: Language; onAgain(): void }) {
+  const { session, actions, language } = props;
   const state = session.state;
-  const [settled, setSettled] = useState(false);
+  /** The coach's record of the call (null: none could be read). */
+  const [record, setRecord] = useState<CallRecord | null>();
+  const { callId, startedAt } = state;
   useEffect(() => {
-    const timer = setTimeout(() => setSettled(true), SETTLE_MS);
-    return () => clearTimeout(timer);
-  }, [session]);
+    if (!callId || startedAt === undefined) return;
+    let live = true;
+    const wait = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+    void wait(SETTLE_MS)
+      .then(() => coachRecord(actions, { callId, startedAt }, wait))
+      .then((found) => live && setRecord(found ?? null));
+    return () => {
+      live = false;
+    };
+  }, [session, actions, callId, startedAt]);
 
   const card: RenderedCard | undefined = useMemo(() => {
-    if (!settled || !state.callId || state.startedAt === undefined) return undefined;
-    const startedAt = state.startedAt;
-    const mark = `:${state.callId}|`;
-    const nudges: ShownNudge[] = seen
-      .filter((n) => n.key.includes(mark))
-      .map((n) => ({ key: n.key, ruleId: n.ruleId, kind: n.kind, text: n.text, at: n.firedAt - startedAt }));
+    if (record === undefined || !callId || startedAt === undefined) return undefined;
+    const nudges: ShownNudge[] = record ? reportedNudges(record, startedAt) : [];
     const score = scoreCall({ scenario: session.setup.scenario.id, rules: session.setup.rules, log: state.log, nudges });
     return renderScoreCard(score, language);
-  }, [settled, seen, state, session, language]);
+  }, [record, callId, startedAt, state, session, language]);
 
   const shown = card !== undefined;
   const panel = useRef<HTMLElement>(null);
@@ -453,9 +490,21 @@ function ScoreCardPanel(props: { session: PracticeSession; seen: readonly SeenNu
   if (!card) return null;
   const tx = (key: PracticeKey) => practiceText(language, key);
   return (
-    <section ref={panel} class="card score" aria-labelledby="score-heading" data-testid="score-card" data-scenario={card.scenario}>
+    <section
+      ref={panel}
+      class="card score"
+      aria-labelledby="score-heading"
+      data-testid="score-card"
+      data-scenario={card.scenario}
+      data-report={record ? 'coach' : 'missing'}
+    >
       <h2 id="score-heading">{card.title}</h2>
       <p data-testid="score-outcome">{card.outcome}</p>
+      {!record && (
+        <p class="hint" data-testid="score-no-report">
+          {tx('practice_card_no_report')}
+        </p>
+      )}
       <ul class="score__rules">
         {card.rules.map((rule) => (
           <li key={rule.ruleId} class={`score__rule score__rule--${rule.verdict}`} data-testid="score-rule" data-rule={rule.ruleId} data-verdict={rule.verdict} data-focus={rule.focus ? 'true' : 'false'}>

@@ -21,7 +21,6 @@ import { render } from 'preact';
 import { PRACTICE_EVENT } from '../../core/practice/channel';
 import { createBackgroundClient } from '../shared/background-client';
 import { PracticeApp } from './app';
-import { watchNudges } from './nudge-watch';
 import { createRingtone } from './ringtone';
 import { createVoice } from './voice';
 import './practice.css';
@@ -35,7 +34,6 @@ if (root) {
         dispatch: (detail) => window.dispatchEvent(new CustomEvent(PRACTICE_EVENT, { detail })),
         ringtone: createRingtone(),
         voice: createVoice(),
-        watchNudges,
         initialScenario: new URLSearchParams(location.search).get('scenario'),
       }}
     />,

@@ -17,7 +17,7 @@ import type {
   TakeMessageResult,
   UncoachedTab,
 } from '../../core/messages';
-import type { AgentNote } from '../../core/coach/types';
+import type { AgentNote, CallRecord } from '../../core/coach/types';
 import type { CoachConfigInput, ConfigError, SiteSelectors } from '../../core/coach/config';
 import type { ImportMode } from '../../core/rule-pack';
 
@@ -80,6 +80,8 @@ export interface ShiftActions {
     range: FigureRange,
   ): Promise<{ ok: true; fileName: string; text: string; mimeType: string } | { ok: false; message: string }>;
   wipeHistory(): Promise<HistoryActionResult>;
+  /** The records of the calls the coach holds now, practice calls too (the practice score card reads its call's nudges here). */
+  coachRecords(): Promise<CallRecord[]>;
   /** Open the figures page in a tab. */
   openFiguresPage(): Promise<void>;
   /** The practice softphone: practise the etiquette on simulated calls. */

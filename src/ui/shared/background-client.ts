@@ -45,6 +45,7 @@ export function createBackgroundClient(): UiActions & ShiftActions {
     returnCallAction: (id, action) => send('returnCallAction', { id, action }),
     exportHistory: (format, range) => send('exportHistory', { format, range }),
     wipeHistory: () => send('wipeHistory', {}),
+    coachRecords: () => send('coachRecords', {}),
     openFiguresPage: async () => void (await browser.tabs.create({ url: browser.runtime.getURL(FIGURES_PAGE) })),
     openPracticePage: async () => void (await browser.tabs.create({ url: browser.runtime.getURL(PRACTICE_PAGE) })),
 

@@ -16,12 +16,21 @@ export interface Figure {
   label: string;
   value: number | null;
   unit: string;
-  /** Budget as shown in the table, e.g. "≤ 10". */
+  /** Target as shown in the table, e.g. "≤ 10". */
   budget?: string;
   limit?: number;
-  /** 'over' when the budget is exceeded; 'info' for figures without a budget. */
+  /** True for "at least" targets (e.g. a speed-up ratio); otherwise the target is "at most". */
+  atLeast?: boolean;
+  /** 95 % confidence interval of the value, when the bench has one. */
+  ci?: [number, number];
+  /** 'over' when the value is past the target; 'info' for figures without a target. */
   status: Status;
-  /** Counted for the exit code (some budgets are only reported: decided by another test run). */
+  /**
+   * Past the target beyond doubt: the whole confidence interval is past it (without an
+   * interval, the value is). Only this fails the bench.
+   */
+  clearlyOver: boolean;
+  /** Counted for the exit code (some targets are only reported: decided by another test run). */
   gating: boolean;
   note?: string;
 }
@@ -45,22 +54,35 @@ export function figure(f: {
   label: string;
   value: number | null;
   unit: string;
-  /** Exceeded when value > limit. */
+  /** Past when value > limit (or value < limit with `atLeast`). */
   limit?: number;
+  atLeast?: boolean;
+  ci?: [number, number];
+  /** A target of "no difference within noise": met while the interval still reaches the limit. */
+  withinNoise?: boolean;
   budget?: string;
   gating?: boolean;
   note?: string;
 }): Figure {
   const gating = f.limit !== undefined && (f.gating ?? true);
-  const over = f.limit !== undefined && (f.value === null || !Number.isFinite(f.value) || f.value > f.limit);
+  const past = (x: number | null): boolean =>
+    f.limit !== undefined && (x === null || !Number.isFinite(x) || (f.atLeast ? x < f.limit : x > f.limit));
+  const ci = f.ci && f.ci.every((x) => Number.isFinite(x)) ? f.ci : undefined;
+  const over = f.withinNoise && ci ? past(f.atLeast ? ci[1] : ci[0]) : past(f.value);
+  // The interval bound nearest the target decides "clearly".
+  const clearlyOver = over && (ci === undefined || past(f.atLeast ? ci[1] : ci[0]));
+  const budget = f.budget ?? (f.limit === undefined ? undefined : `${f.atLeast ? '≥' : '≤'} ${f.limit}`);
   return {
     id: f.id,
     label: f.label,
     value: f.value === null || Number.isFinite(f.value) ? f.value : null,
     unit: f.unit,
-    ...(f.limit === undefined ? {} : { limit: f.limit, budget: f.budget ?? `≤ ${f.limit}` }),
-    ...(f.limit === undefined && f.budget ? { budget: f.budget } : {}),
+    ...(budget === undefined ? {} : { budget }),
+    ...(f.limit === undefined ? {} : { limit: f.limit }),
+    ...(f.atLeast ? { atLeast: true } : {}),
+    ...(ci ? { ci } : {}),
     status: f.limit === undefined ? 'info' : over ? 'over' : 'ok',
+    clearlyOver,
     gating,
     ...(f.note ? { note: f.note } : {}),
   };

@@ -99,4 +99,24 @@ export function bootstrapMedianDiff(a: readonly number[], b: readonly number[], 
   return [quantile(diffs, (1 - level) / 2), quantile(diffs, 1 - (1 - level) / 2)];
 }
 
+/** A percentile-bootstrap interval of a statistic (default: the median), deterministic (fixed seed). */
+export function bootstrapInterval(
+  xs: readonly number[],
+  statistic: (sample: readonly number[]) => number = median,
+  rounds = 2_000,
+  level = 0.95,
+): [number, number] {
+  if (xs.length === 0) return [Number.NaN, Number.NaN];
+  let seed = 0x9e3779b9;
+  const rand = (): number => {
+    seed ^= seed << 13;
+    seed ^= seed >>> 17;
+    seed ^= seed << 5;
+    return (seed >>> 0) / 0x1_0000_0000;
+  };
+  const values: number[] = [];
+  for (let i = 0; i < rounds; i++) values.push(statistic(xs.map(() => xs[Math.floor(rand() * xs.length)]!)));
+  return [quantile(values, (1 - level) / 2), quantile(values, 1 - (1 - level) / 2)];
+}
+
 export const round = (x: number, digits = 3): number => (Number.isFinite(x) ? Number(x.toFixed(digits)) : x);

@@ -56,6 +56,27 @@ describe('the call card of a record', () => {
     expect(lv.map((i) => i.text)).toEqual(['Labdien,', 'runā Anna', 'no Acme.', 'Ar ko varu palīdzēt?']);
   });
 
+  it('leaves out the greeting parts that are not known yet, never a stand-in, and says what to set up', () => {
+    const [answered] = playCalls((p) => {
+      p.inbound('a', s(0));
+      p.answered('a', s(6));
+    });
+    const none = cardOf(answered!, config());
+    expect(none.greeting?.items.map((i) => i.text)).toEqual(['Hello,', 'How can I help you today?']);
+    expect(none.greeting?.missing).toEqual(['agent-name', 'organization']);
+    expect(none.greeting?.setupNote).toMatch(/^Add your name and organization in the options/);
+    expect(cardOf(answered!, config({ language: 'lv' })).greeting?.setupNote).toMatch(/^Pievienojiet savu vārdu/);
+    expect(JSON.stringify(none)).not.toMatch(/\(your (name|organization)\)/);
+    const noOrganization = cardOf(answered!, config({}, 'Anna'));
+    expect(noOrganization.greeting?.items.map((i) => i.id)).toEqual(['greeting', 'ownName', 'offer']);
+    expect(noOrganization.greeting?.missing).toEqual(['organization']);
+    const noName = cardOf(answered!, config({ organization: 'Acme' }, '  '));
+    expect(noName.greeting?.items.map((i) => i.text)).toEqual(['Hello,', 'with Acme.', 'How can I help you today?']);
+    expect(noName.greeting?.missing).toEqual(['agent-name']);
+    expect(cardOf(answered!, config({ organization: 'Acme' }, 'Anna')).greeting).not.toHaveProperty('missing');
+    expect(cardOf(answered!, config({ organization: 'Acme' }, 'Anna')).greeting).not.toHaveProperty('setupNote');
+  });
+
   it("shows the greeting parts ticked and the caller's name noted, as the record keeps them", () => {
     const [record] = playCalls((p) => {
       p.inbound('a', s(0));

@@ -147,7 +147,7 @@ describe('the history wired into the worker', () => {
     await service.runReminders();
     await service.runReminders(); // a second alarm, a restarted worker: no repeat
     expect(reminded.map((n) => [n.ruleId, n.text])).toEqual([
-      ['take-message', 'The message for Ilze from Jānis Bērziņš is still not delivered. Deliver it now.'],
+      ['take-message', 'The message for \u2068Ilze\u2069 from \u2068Jānis Bērziņš\u2069 is still not delivered. Deliver it now.'],
     ]);
     expect(alarms.has(REMINDER_ALARM)).toBe(false); // nothing else to remind of
     const second = await service.takeMessage(message({ forWhom: 'Pēteris' }));
@@ -166,7 +166,7 @@ describe('the history wired into the worker', () => {
     await service.runReminders();
     await service.runReminders();
     expect(reminded.map((n) => n.key)).toEqual([`call:1:m1|return-call|will-miss|${due}`]);
-    expect(reminded[0]!.text).toBe('Zvanītājam Anna, +37120000000 jāatzvana līdz ceturtd., 17:00. Ja nepaspējat, pasakiet, kāpēc un kad atzvanīsiet.');
+    expect(reminded[0]!.text).toBe('Zvanītājam \u2068Anna\u2069, \u2068+37120000000\u2069 jāatzvana līdz ceturtd., 17:00. Ja nepaspējat, pasakiet, kāpēc un kad atzvanīsiet.');
     expect(alarms.get(REMINDER_ALARM)?.when).toBe(due);
     clock.now = due + MIN;
     await service.runReminders();

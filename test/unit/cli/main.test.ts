@@ -96,7 +96,7 @@ describe('second-ring main', () => {
     expect(r.stdout).toBe(
       [
         'call  time    rule         severity  text',
-        'c1    +14.0s  missed-call  info      Neatbildēts zvans: Evil\\u001b[2J\\u009bname (signāli: 3). Atzvaniet vienas darba dienas laikā.',
+        'c1    +14.0s  missed-call  info      Neatbildēts zvans: \u2068Evil\\u001b[2J\\u009bname\u2069 (signāli: 3). Atzvaniet vienas darba dienas laikā.',
         '',
         'summary: 1 nudge in 1 call — missed-call 1',
         '',
@@ -118,7 +118,7 @@ describe('second-ring main', () => {
       severity: 'info',
       kind: 'toast',
       occurrence: 1,
-      text: 'Missed call from Evil\u001b[2J\u009bname (rings: 3) — return it within one business day.',
+      text: 'Missed call from \u2068Evil\u001b[2J\u009bname\u2069 (rings: 3) — return it within one business day.',
     });
     expect(JSON.parse(lines[2]!)).toEqual({ summary: { 'answer-window': 1, 'missed-call': 1 }, nudges: 2, calls: 1, events: 2 });
   });

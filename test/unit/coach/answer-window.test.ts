@@ -140,7 +140,7 @@ describe('missed-call', () => {
         key: '1:c1|missed-call|1',
         severity: 'info',
         kind: 'toast',
-        text: 'Missed call from Anna Bērziņa, +37167000000 (rings: 3) — return it within one business day.',
+        text: 'Missed call from \u2068Anna Bērziņa\u2069, \u2068+37167000000\u2069 (rings: 3) — return it within one business day.',
         firedAt: t(12),
       }),
     ]);

@@ -83,7 +83,7 @@ describe('the call card', () => {
     fireEvent.submit(field.form!);
     expect(calls).toEqual([['callerName', '7:c1', 'Jānis Bērziņš']]);
     rerender(<CallCard card={card({ callerName: 'Jānis Bērziņš' })} language="en" now={T0} actions={a} trusted={always} />);
-    expect(container.querySelector('[data-use-name]')?.textContent).toBe('Use their name: Jānis Bērziņš');
+    expect(container.querySelector('[data-use-name]')?.textContent).toBe('Use their name: \u2068Jānis Bērziņš\u2069');
     fireEvent.submit(field.form!); // the same name again: nothing to note
     expect(calls).toHaveLength(1);
   });
@@ -160,9 +160,19 @@ describe('the call card', () => {
     const view = render(<CallCard card={card()} language="en" now={T0} actions={second.a} trusted={always} />);
     fireEvent.click(view.container.querySelector('[data-action="take-message"]')!);
     fireEvent.submit(view.container.querySelector('[data-form="message"]')!);
-    await screen.findByText('Message for Ilze saved. Deliver it now.');
+    await screen.findByText('Message for \u2068Ilze\u2069 saved. Deliver it now.');
     expect(view.container.querySelector('[data-form="message"]')).toBeNull();
     await waitFor(() => expect(document.activeElement).toBe(view.container.querySelector('[data-action="take-message"]')));
+  });
+
+  it('shows each name and number from the network in its own <bdi>', () => {
+    const { a } = actions();
+    const { container } = render(
+      <CallCard card={card({ callerName: undefined, remote: { displayName: 'محمد', number: '+37120000000' } })} language="en" now={T0} actions={a} trusted={always} />,
+    );
+    const parts = [...container.querySelectorAll('[data-caller] bdi')].map((b) => b.textContent);
+    expect(parts).toEqual(['محمد', '+37120000000']);
+    expect(container.querySelector('[data-caller]')?.textContent).toBe('محمد · +37120000000');
   });
 
   it("lists the call's messages, and marks one delivered", () => {
@@ -171,7 +181,7 @@ describe('the call card', () => {
       <CallCard card={card({ messages: [{ id: 'm1', forWhom: 'Ilze', status: 'to-deliver' }, { id: 'm2', forWhom: 'Pēteris', status: 'delivered' }] })} language="en" now={T0} actions={a} trusted={always} />,
     );
     const items = container.querySelectorAll('[data-message]');
-    expect([...items].map((i) => i.textContent)).toEqual(['For Ilze: to deliverMark delivered', 'For Pēteris: delivered']);
+    expect([...items].map((i) => i.textContent)).toEqual(['For \u2068Ilze\u2069: to deliverMark delivered', 'For \u2068Pēteris\u2069: delivered']);
     fireEvent.click(items[0]!.querySelector('[data-action="delivered"]')!);
     expect(calls).toEqual([['delivered', 'm1']]);
   });

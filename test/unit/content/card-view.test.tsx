@@ -1,10 +1,12 @@
 // @vitest-environment happy-dom
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { createNudgeView, currentCard, CARD_KEEP_MS } from '../../../src/content/nudges/mount';
+import { createNudgeView, currentCard, defaultShadowMode, CARD_KEEP_MS } from '../../../src/content/nudges/mount';
 import { matchesShortcut } from '../../../src/content/card/keyboard';
 import type { CardActions } from '../../../src/content/card/call-card';
 import type { CardCall } from '../../../src/core/messages';
 import type { Nudge } from '../../../src/core/coach/types';
+import type { Anchor } from '../../../src/content/nudges/placement';
+import type { PositionStore } from '../../../src/content/nudges/position-store';
 
 const T0 = Date.now();
 let controller: AbortController;
@@ -37,10 +39,16 @@ const noActions: CardActions = {
   delivered: () => undefined,
 };
 
-function view() {
+function view(positions?: PositionStore) {
   controller = new AbortController();
   const responses: unknown[] = [];
-  const v = createNudgeView({ signal: controller.signal, onResponse: (key, r) => responses.push([key, r]), cardActions: noActions, trusted: () => true });
+  const v = createNudgeView({
+    signal: controller.signal,
+    onResponse: (key, r) => responses.push([key, r]),
+    cardActions: noActions,
+    trusted: () => true,
+    ...(positions ? { positions } : {}),
+  });
   const root = () => document.querySelector('second-ring-coach')?.shadowRoot;
   return { v, root, responses };
 }
@@ -55,8 +63,8 @@ describe('the call card on the page', () => {
     const { v, root } = view();
     v.setCard(card());
     const column = root()?.querySelector('.column');
-    expect(column?.firstElementChild?.classList.contains('card')).toBe(true);
-    expect(column?.querySelector('.stack')).not.toBeNull();
+    // The move handle, then the card, then the nudges.
+    expect([...(column?.children ?? [])].map((el) => el.className.split(' ')[0])).toEqual(['grip', 'card', 'stack']);
     expect(document.activeElement).toBe(button);
   });
 
@@ -147,5 +155,182 @@ describe('the call card on the page', () => {
     expect(v.remind(nudge)).toEqual({ shown: true, visible: true });
     expect(v.remind(nudge)).toEqual({ shown: false, visible: true });
     expect(root()?.querySelector('.nudge[data-rule="take-message"]')?.textContent).toContain('Deliver it');
+  });
+});
+
+describe('the coach UI against the page', () => {
+  it('keeps a closed shadow root (the store build on a web page) and still works', () => {
+    expect(defaultShadowMode()).toBe('open'); // the unit tests run as the test build
+    controller = new AbortController();
+    const v = createNudgeView({ signal: controller.signal, onResponse: () => undefined, cardActions: noActions, trusted: () => true, shadowMode: 'closed' });
+    v.setCard(card());
+    const host = document.querySelector('second-ring-coach')!;
+    expect(host).not.toBeNull();
+    expect(host.shadowRoot).toBeNull();
+  });
+
+  it("stops the agent's key, input and clipboard events at the shadow boundary", () => {
+    const { v, root } = view();
+    v.setCard(card());
+    // The card is folded to one line during a call: open it, as the agent does, to type.
+    (root()?.querySelector('[data-action="toggle"]') as HTMLButtonElement).click();
+    const seenByPage: string[] = [];
+    for (const type of ['keydown', 'keyup', 'keypress', 'beforeinput', 'input', 'compositionend', 'paste']) {
+      document.addEventListener(type, () => seenByPage.push(type));
+      window.addEventListener(type, () => seenByPage.push(`window ${type}`));
+    }
+    const field = root()!.querySelector<HTMLInputElement>('[data-field="caller-name"]')!;
+    const seenInside: string[] = [];
+    field.addEventListener('keydown', () => seenInside.push('keydown'));
+    field.dispatchEvent(new KeyboardEvent('keydown', { key: 'a', bubbles: true, composed: true }));
+    field.dispatchEvent(new KeyboardEvent('keyup', { key: 'a', bubbles: true, composed: true }));
+    field.dispatchEvent(new KeyboardEvent('keypress', { key: 'a', bubbles: true, composed: true }));
+    field.dispatchEvent(new InputEvent('beforeinput', { data: 'a', bubbles: true, composed: true }));
+    field.dispatchEvent(new InputEvent('input', { data: 'a', bubbles: true, composed: true }));
+    field.dispatchEvent(new Event('compositionend', { bubbles: true, composed: true }));
+    field.dispatchEvent(new Event('paste', { bubbles: true, composed: true }));
+    expect(seenInside).toEqual(['keydown']);
+    expect(seenByPage).toEqual([]);
+    // The page's own typing is not ours to stop.
+    const pageInput = document.createElement('input');
+    document.body.append(pageInput);
+    pageInput.dispatchEvent(new KeyboardEvent('keydown', { key: 'b', bubbles: true, composed: true }));
+    expect(seenByPage).toEqual(['keydown', 'window keydown']);
+  });
+});
+
+function greetingNudge(extra: Partial<Nudge> = {}): Nudge {
+  return {
+    key: '7:c1|greeting|1',
+    callKey: '7:c1',
+    tabId: 7,
+    ruleId: 'greeting',
+    occurrence: 1,
+    severity: 'info',
+    kind: 'checklist',
+    text: 'Greet the caller:',
+    items: [{ id: 'greeting', text: 'Hello,' }, { id: 'ownName', text: 'this is Anna' }],
+    firedAt: T0,
+    ...extra,
+  };
+}
+
+const toast = (n: number): Nudge => ({
+  key: `7:c1|hold-check-back|${n}`,
+  callKey: '7:c1',
+  tabId: 7,
+  ruleId: 'hold-check-back',
+  occurrence: n,
+  severity: 'urgent',
+  kind: 'toast',
+  text: `Check back ${n}`,
+  firedAt: T0 + n,
+});
+
+describe('one place for each thing on screen', () => {
+  it('folds the card to one line during a call; open, it holds the greeting and the greeting nudge stands aside', () => {
+    const { v, root } = view();
+    v.setCard(card({ callerName: 'Jānis' }));
+    v.show(greetingNudge());
+    const cardEl = () => root()?.querySelector('.card') as HTMLElement;
+    const greetingNudges = () => root()?.querySelectorAll('.nudge[data-rule="greeting"]').length;
+    expect(cardEl().classList.contains('card--folded')).toBe(true);
+    expect(cardEl().querySelector('[data-list="greeting"]')).toBeNull();
+    expect(cardEl().querySelector('.card__head')?.textContent).toContain('Jānis');
+    expect(cardEl().querySelectorAll('p').length).toBe(1); // one line
+    expect(greetingNudges()).toBe(1); // folded: the nudge carries the list
+
+    (cardEl().querySelector('[data-action="toggle"]') as HTMLButtonElement).click();
+    expect(cardEl().classList.contains('card--folded')).toBe(false);
+    expect(cardEl().querySelector('[data-list="greeting"]')).not.toBeNull();
+    expect(greetingNudges()).toBe(0); // open: the card holds it, once
+
+    v.setCard(card({ callerName: 'Jānis', greeting: { items: greetingNudge().items!.slice(), checked: ['ownName'] } }));
+    (cardEl().querySelector('[data-action="toggle"]') as HTMLButtonElement).click();
+    expect(greetingNudges()).toBe(1);
+    expect((root()?.querySelector('.nudge input[data-item="ownName"]') as HTMLInputElement).checked).toBe(true);
+  });
+
+  it('lets the closing checklist live in the open card only, and in the nudge while the card is folded or closed', () => {
+    const { v, root } = view();
+    const closing: Nudge = { ...greetingNudge(), key: '7:c1|closing|1', ruleId: 'closing', text: 'Before you hang up:', items: [{ id: 'recap', text: 'Recap' }] };
+    const ended = card({ state: 'ended', endedAt: T0, closing: { key: closing.key, items: closing.items!.slice(), checked: [] } });
+    v.setCard(ended);
+    v.show(closing);
+    const closingNudges = () => root()?.querySelectorAll('.nudge[data-rule="closing"]').length;
+    expect(closingNudges()).toBe(1);
+    (root()?.querySelector('[data-action="toggle"]') as HTMLButtonElement).click();
+    expect(root()?.querySelector('.card [data-list="closing"]')).not.toBeNull();
+    expect(closingNudges()).toBe(0);
+    (root()?.querySelector('[data-action="close"]') as HTMLButtonElement).click();
+    expect(root()?.querySelector('.card')).toBeNull();
+    expect(closingNudges()).toBe(1);
+  });
+
+  it('opens the card for the keyboard shortcut and folds it again when the agent goes back', () => {
+    const input = document.createElement('input');
+    document.body.append(input);
+    input.focus();
+    const { v, root } = view();
+    v.setCard(card());
+    input.dispatchEvent(shortcut());
+    expect(root()?.querySelector('.card')?.classList.contains('card--folded')).toBe(false);
+    expect(root()?.activeElement?.classList.contains('card')).toBe(true);
+    root()?.querySelector('.card')?.dispatchEvent(new KeyboardEvent('keydown', { key: 'Escape', bubbles: true }));
+    expect(document.activeElement).toBe(input);
+    expect(root()?.querySelector('.card')?.classList.contains('card--folded')).toBe(true);
+  });
+
+  it('shows at most two nudges; the older ones wait behind a count the agent can open and fold again', () => {
+    const { v, root } = view();
+    for (const n of [1, 2, 3, 4]) v.show(toast(n));
+    const texts = () => [...(root()?.querySelectorAll('.nudge .nudge__text') ?? [])].map((el) => el.textContent);
+    const older = () => root()?.querySelector('[data-action="older-nudges"]') as HTMLButtonElement | null;
+    expect(texts()).toEqual(['Check back 3', 'Check back 4']);
+    expect(older()?.textContent).toBe('2 more');
+    expect(older()?.getAttribute('aria-expanded')).toBe('false');
+    for (const el of root()?.querySelectorAll('.nudge') ?? []) expect(el.getAttribute('role')).toBe('status');
+    older()?.click();
+    expect(texts()).toEqual(['Check back 1', 'Check back 2', 'Check back 3', 'Check back 4']);
+    expect(older()?.getAttribute('aria-expanded')).toBe('true');
+    older()?.click();
+    expect(texts()).toHaveLength(2);
+    // Two dismissed: nothing left behind the count, and no count.
+    v.dismiss(toast(4).key);
+    v.dismiss(toast(3).key);
+    expect(texts()).toEqual(['Check back 1', 'Check back 2']);
+    expect(older()).toBeNull();
+  });
+
+  it("lists in the greeting nudge the card's parts: what is not set up is left out, never a stand-in", () => {
+    const { v, root } = view();
+    v.setCard(card({ greeting: { items: [{ id: 'greeting', text: 'Hello,' }, { id: 'offer', text: 'How can I help?' }], checked: [], missing: ['agent-name', 'organization'], setupNote: 'Add your name and organization in the options.' } }));
+    v.show(greetingNudge({ items: [{ id: 'greeting', text: 'Hello,' }, { id: 'ownName', text: 'this is (your name)' }, { id: 'offer', text: 'How can I help?' }] }));
+    const nudge = root()?.querySelector('.nudge[data-rule="greeting"]');
+    expect([...(nudge?.querySelectorAll('input[data-item]') ?? [])].map((el) => (el as HTMLElement).dataset.item)).toEqual(['greeting', 'offer']);
+    expect(nudge?.textContent).not.toContain('(your name)');
+    (root()?.querySelector('[data-action="toggle"]') as HTMLButtonElement).click();
+    expect(root()?.querySelector('.card [data-setup]')?.textContent).toMatch(/Add your name and organization in the options/);
+  });
+
+  it('goes where the agent put it on this site, moves with the arrow keys on its handle, and Home forgets it', async () => {
+    const saved: (Anchor | undefined)[] = [];
+    const stored: Anchor = { h: 'left', x: 40, v: 'top', y: 30 };
+    // happy-dom lays nothing out: the window is 1024 × 768 without scroll bars.
+    Object.defineProperty(document.documentElement, 'clientWidth', { value: 1024, configurable: true });
+    const { v, root } = view({ load: async () => stored, save: (a) => void saved.push(a) });
+    v.setCard(card());
+    await new Promise((r) => setTimeout(r, 0));
+    const column = () => root()?.querySelector('.column') as HTMLElement;
+    const place = () => [column().style.left, column().style.top, column().style.right, column().style.bottom];
+    await vi.waitFor(() => expect(column().style.left).toBe('40px'));
+    expect([column().style.left, column().style.top, column().style.right, column().style.bottom]).toEqual(['40px', '30px', 'auto', 'auto']);
+    const grip = root()?.querySelector('[data-action="move"]') as HTMLButtonElement;
+    expect(grip.getAttribute('aria-label')).toMatch(/arrow keys/);
+    grip.dispatchEvent(new KeyboardEvent('keydown', { key: 'ArrowDown', bubbles: true, cancelable: true }));
+    expect(saved).toHaveLength(1);
+    grip.dispatchEvent(new KeyboardEvent('keydown', { key: 'Home', bubbles: true, cancelable: true }));
+    expect(saved.at(-1)).toBeUndefined();
+    expect(place()).toEqual(['auto', 'auto', '16px', '16px']); // the bottom-right corner
   });
 });

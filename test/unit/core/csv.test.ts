@@ -101,12 +101,16 @@ describe('call records as CSV', () => {
     p.inbound('c2', d('16:59:00'), { displayName: '=cmd|" /C calc"!A0', number: '-1' });
     p.tick(d('16:59:10'));
     p.missed('c2', d('16:59:17'));
+    // A name with an RLO, CR, LF, NUL, ESC and U+2028 (a record kept before names were cleaned on entry).
+    p.inbound('c3', d('17:05:00'), { displayName: 'Eve\u202e\r\ntxt.exe\u0000\u001b[31m\u2028=1+1', number: '+371\u202e670' });
+    p.tick(d('17:05:10'));
+    p.missed('c3', d('17:05:17'));
   });
   const csv = callsToCsv(records, { timeZone: 'Europe/Riga' });
-  const [header, first, second] = parseCsv(csv);
+  const [header, first, second, third] = parseCsv(csv);
 
   it('writes a header of the documented columns and one row per call', () => {
-    expect(parseCsv(csv)).toHaveLength(3);
+    expect(parseCsv(csv)).toHaveLength(4);
     expect(header).toEqual(CALL_CSV_COLUMNS.map((c) => c.name));
     for (const column of CALL_CSV_COLUMNS) expect(column.description.length).toBeGreaterThan(5);
   });
@@ -116,7 +120,7 @@ describe('call records as CSV', () => {
     expect(row).toMatchObject({
       call_key: '1:c1',
       direction: 'inbound',
-      caller_name: 'Bērziņš, "Jānis"',
+      caller_name: '\u2068Bērziņš, "Jānis"\u2069',
       caller_number: "'+37167000001",
       started_at: '2026-03-27T16:50:00+02:00',
       answered_at: '2026-03-27T16:50:03+02:00',
@@ -139,7 +143,7 @@ describe('call records as CSV', () => {
   it('writes a missed call, with the hostile caller name neutralized', () => {
     const row = Object.fromEntries(header!.map((name, i) => [name, second![i]]));
     expect(row).toMatchObject({
-      caller_name: `'=cmd|" /C calc"!A0`,
+      caller_name: `'\u2068=cmd|" /C calc"!A0\u2069`,
       caller_number: "'-1",
       outcome: 'missed',
       missed_reason: 'caller-abandoned',
@@ -148,6 +152,20 @@ describe('call records as CSV', () => {
       holds: '0',
       longest_hold_seconds: '',
     });
+  });
+
+  it('writes a name with control and bidi characters cleaned and isolated, on one row', () => {
+    const row = Object.fromEntries(header!.map((name, i) => [name, third![i]]));
+    expect(row.caller_name).toBe('\u2068Eve txt.exe[31m =1+1\u2069');
+    expect(row.caller_number).toBe("'+371670");
+    // One CRLF per row: nothing from the name split the row.
+    expect(csv.split('\r\n')).toHaveLength(5);
+  });
+
+  it('guards a formula behind leading isolates or direction marks', () => {
+    expect(neutralizeFormula('\u2068=1+1\u2069')).toBe("'\u2068=1+1\u2069");
+    expect(neutralizeFormula('\u200f@SUM(A1)')).toBe("'\u200f@SUM(A1)");
+    expect(neutralizeFormula('\u2068Anna\u2069')).toBe('\u2068Anna\u2069');
   });
 
   it('writes only a header for no calls', () => {

@@ -2,8 +2,8 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { act, cleanup, fireEvent, render, screen } from '@testing-library/preact';
 import type { PracticePhoneSignal } from '../../../src/core/practice/channel';
-import { PracticeApp, SETTLE_MS, type PracticeEnv } from '../../../src/ui/practice/app';
-import type { SeenNudge } from '../../../src/ui/practice/nudge-watch';
+import { PracticeApp, REPORT_RETRY_MS, SETTLE_MS, type PracticeEnv } from '../../../src/ui/practice/app';
+import type { CallRecord } from '../../../src/core/coach/types';
 import { ACTION_DELAY_MS, INCOMING_AFTER_MS, REPLY_DELAY_MS } from '../../../src/ui/practice/session';
 import { createMockActions } from '../ui/mock-actions';
 
@@ -17,15 +17,32 @@ afterEach(() => {
 
 function fakeEnv() {
   const signals: PracticePhoneSignal[] = [];
-  let report: ((nudge: SeenNudge) => void) | undefined;
   const env: PracticeEnv = {
     dispatch: (s) => signals.push(s),
     ringtone: { start: vi.fn(), stop: vi.fn(), setMuted: vi.fn(), unlock: vi.fn() },
     voice: { available: () => false, speak: vi.fn(), cancel: vi.fn(), onChange: () => () => undefined },
-    watchNudges: (onNudge) => (report = onNudge),
     initialScenario: 'closing',
   };
-  return { env, signals, show: (nudge: SeenNudge) => act(() => report?.(nudge)) };
+  return { env, signals };
+}
+
+/** The coach's record of a call, as the history keeps it (only what the score card reads matters). */
+function recordOf(callId: string, startedAt: number, nudges: CallRecord['nudges'], endedAt?: number): CallRecord {
+  return {
+    callKey: `5:${callId}`,
+    callId,
+    tabId: 5,
+    source: 'practice',
+    direction: 'inbound',
+    startedAt,
+    ...(endedAt !== undefined ? { endedAt } : {}),
+    outcome: 'answered',
+    holds: [],
+    transfers: [],
+    events: [],
+    nudges,
+    flags: [],
+  };
 }
 
 const advance = (ms: number) =>
@@ -35,7 +52,7 @@ const advance = (ms: number) =>
 
 describe('the practice page', () => {
   it('runs a practice call in the agent’s language and ends with a score card that explains the nudge', async () => {
-    const { env, signals, show } = fakeEnv();
+    const { env, signals } = fakeEnv();
     const actions = createMockActions({ agent: { name: 'Gene', language: 'lv' }, local: { organization: 'Du Bois Services' } });
     render(<PracticeApp actions={actions} env={env} />);
     const root = await screen.findByTestId('practice');
@@ -74,17 +91,18 @@ describe('the practice page', () => {
     expect(screen.getByTestId('phone').dataset.phase).toBe('ended');
     const callId = signals[0]!.callId;
     const startedAt = Number(screen.getByTestId('phone').dataset.startedAt);
-    await show({
-      key: `5:${callId}|closing|1`,
-      ruleId: 'closing',
-      kind: 'checklist',
-      text: 'Pirms beidzat zvanu:',
-      firedAt: clickAt,
-      shownAt: clickAt + 50,
-    });
-    // A nudge of another call (still on screen from before) is not this call's.
-    await show({ key: '5:other-call|closing|1', ruleId: 'closing', kind: 'checklist', text: 'x', firedAt: startedAt, shownAt: startedAt });
+    // What the coach reported: this call's record, first still without its end (the history
+    // catches up a moment later), and a record of another call, whose nudges are not this call's.
+    const closingNudge = { key: `5:${callId}|closing|1`, ruleId: 'closing', kind: 'checklist', text: 'Pirms beidzat zvanu:', firedAt: clickAt } as const;
+    actions.state.shift.records = [
+      recordOf('other-call', startedAt, [{ ...closingNudge, key: '5:other-call|closing|1', text: 'x' }], startedAt + 1),
+      recordOf(callId, startedAt, [closingNudge]),
+    ];
     await advance(SETTLE_MS);
+    expect(screen.queryByTestId('score-card')).toBeNull(); // its record has not ended yet
+    actions.state.shift.records[1] = recordOf(callId, startedAt, [closingNudge], Date.now());
+    await advance(REPORT_RETRY_MS);
+    await vi.waitFor(() => expect(screen.getByTestId('score-card').dataset.report).toBe('coach'));
 
     const card = screen.getByTestId('score-card');
     expect(card.querySelector('h2')?.textContent).toBe('Novērtējums: Labs sarunas noslēgums');
@@ -108,5 +126,34 @@ describe('the practice page', () => {
     fail = false;
     fireEvent.click(screen.getByText('Try again'));
     await vi.waitFor(() => expect(screen.getByTestId('practice').dataset.ready).toBe('true'));
+  });
+
+  it('asks for the agent’s name and organization on first run, and opens the options for them', async () => {
+    const { env } = fakeEnv();
+    const actions = createMockActions();
+    render(<PracticeApp actions={actions} env={env} />);
+    fireEvent.click(await screen.findByTestId('open-options'));
+    expect(screen.getByTestId('setup-missing').textContent).toContain('Your name or your organization is not set');
+    expect(actions.callsOf('openOptionsPage')).toHaveLength(1);
+  });
+
+  it('says so when the coach’s record of the call cannot be read, and still scores the call', async () => {
+    const { env } = fakeEnv();
+    const actions = createMockActions({ agent: { name: 'Gene', language: null }, local: { organization: 'Acme' } });
+    render(<PracticeApp actions={actions} env={env} />);
+    await vi.waitFor(() => expect(screen.getByTestId('practice').dataset.ready).toBe('true'));
+    expect(screen.queryByTestId('setup-missing')).toBeNull();
+    fireEvent.click(screen.getByTestId('start'));
+    await advance(INCOMING_AFTER_MS + 1_000);
+    fireEvent.click(screen.getByTestId('answer'));
+    fireEvent.click(screen.getByTestId('hangup'));
+    await advance(ACTION_DELAY_MS);
+    expect(screen.getByTestId('phone').dataset.phase).toBe('ended');
+    await advance(SETTLE_MS);
+    // Asked again while no record is there (each try waits for the answer, then the retry time).
+    for (let i = 0; i < 40 && !screen.queryByTestId('score-card'); i++) await advance(REPORT_RETRY_MS);
+    expect(actions.callsOf('coachRecords')).toHaveLength(10);
+    await vi.waitFor(() => expect(screen.getByTestId('score-card').dataset.report).toBe('missing'));
+    expect(screen.getByTestId('score-no-report').textContent).toContain('could not be read');
   });
 });

@@ -299,6 +299,10 @@ export function createMockActions(initial: Partial<MockState> = {}): MockActions
       state.shift = { ...state.shift, cards: [], records: [], messages: [], returnCalls: [] };
       return { ok: true };
     },
+    async coachRecords() {
+      record('coachRecords');
+      return structuredClone(state.shift.records);
+    },
     async openFiguresPage() {
       record('openFiguresPage');
     },

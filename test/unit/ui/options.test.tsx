@@ -172,6 +172,19 @@ describe('the options page', () => {
     expect(screen.getByTestId('greeting-preview-lv').textContent).toBe('Labdien, runā Līga no Acme. Kā varu jums palīdzēt?');
   });
 
+  it('asks for the agent name and the organization on first run, until both are set', async () => {
+    await renderOptions(createMockActions());
+    const prompt = () => screen.queryByTestId('agent-first-run');
+    expect(prompt()?.dataset.missing).toBe('name organization');
+    expect(prompt()?.textContent).toBe('Before your first call: fill in your name (here) and the organization (Team, below). Until then the greeting checklist leaves them out.');
+    cleanup();
+    await renderOptions(createMockActions({ agent: { name: 'Līga', language: null } }));
+    expect(prompt()?.dataset.missing).toBe('organization');
+    cleanup();
+    await renderOptions(createMockActions({ local: { organization: 'Acme' }, agent: { name: 'Līga', language: null } }));
+    expect(prompt()).toBeNull();
+  });
+
   it('renders in Latvian when the language in force is Latvian', async () => {
     await renderOptions(createMockActions({ local: { language: 'lv' } }));
     expect(screen.getByTestId('options').dataset.language).toBe('lv');

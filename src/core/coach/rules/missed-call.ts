@@ -3,15 +3,17 @@ import * as v from 'valibot';
 import type { RemoteParty } from '../../call-event';
 import { draft } from '../../practice/facts';
 import { shorten } from '../format-text';
+import { isolate } from '../../names';
 import { defineRule, ruleBase, type RuleCall } from './rule';
 import { closedUnseen, timeFrom, unseenText } from './explain-kit';
 
 function callerName(c: RuleCall<unknown, string>, remote: RemoteParty | undefined): string {
   const name = remote?.displayName?.trim();
   const number = remote?.number?.trim();
-  if (name && number && name !== number) return `${shorten(name)}, ${shorten(number)}`;
-  if (name) return shorten(name);
-  if (number) return shorten(number);
+  // Names and numbers from the network: direction-isolated in the text (it may become a notification).
+  if (name && number && name !== number) return `${isolate(shorten(name))}, ${isolate(shorten(number))}`;
+  if (name) return isolate(shorten(name));
+  if (number) return isolate(shorten(number));
   return c.text('missed-call.unknown-caller');
 }
 
