@@ -1,11 +1,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { defineConfig, type Plugin } from 'vite';
+import { defineConfig, runnerImport, type Plugin } from 'vite';
 import preact from '@preact/preset-vite';
 import { crx, type ManifestV3Export } from '@crxjs/vite-plugin';
 import manifestJson from './manifest.json' with { type: 'json' };
 import testKey from './test/e2e/test-extension-key.json' with { type: 'json' };
-import { managedSchemaText } from './src/core/coach/managed-schema';
+import type * as ManagedSchemaModule from './src/core/coach/managed-schema';
 
 /** Origins the real-browser tests serve softphones from (any port). */
 const TEST_ORIGINS = ['http://127.0.0.1/*', 'http://localhost/*'];
@@ -70,8 +70,14 @@ const outDirFor = (mode: string): string =>
 function managedSchema(): Plugin {
   return {
     name: 'second-ring:managed-schema',
-    generateBundle() {
-      this.emitFile({ type: 'asset', fileName: 'managed-schema.json', source: managedSchemaText() });
+    async generateBundle() {
+      // Loaded through Vite's module runner, not imported by this config: the config loader would
+      // bundle the whole rule graph into the config and warn about it on every build.
+      const { module } = await runnerImport<typeof ManagedSchemaModule>('./src/core/coach/managed-schema.ts', {
+        configFile: false,
+        logLevel: 'error',
+      });
+      this.emitFile({ type: 'asset', fileName: 'managed-schema.json', source: module.managedSchemaText() });
     },
   };
 }
@@ -104,6 +110,44 @@ function noWebAccessibleScripts(): Plugin {
 }
 
 /**
+ * crxjs builds each page script as an IIFE in a build of its own with
+ * `output.inlineDynamicImports`, which Rolldown ignores for IIFE output (it never splits one)
+ * and warns about once per script per build. That warning says nothing about our code, and
+ * crxjs's progress lines ignore `--logLevel warn`: around its IIFE step, both stay out of the
+ * log so that a real warning stands out. Any other output passes through unchanged.
+ */
+function quietIifeStep(): Plugin {
+  // Rolldown prints that warning through its own logger straight to stderr; crxjs logs progress with console.log.
+  const ignoredWarning = (text: string) => text.includes('inlineDynamicImports') && text.includes('is ignored because');
+  const progress = (text: string) => text.includes('[crx:content-scripts-iife]') || /^\S*\s*✓ /.test(text.trim());
+  return {
+    name: 'second-ring:quiet-iife-step',
+    configResolved(config) {
+      const step = config.plugins.find((plugin) => plugin.name === 'crx:content-scripts-iife');
+      const original = step?.generateBundle;
+      if (!step || typeof original !== 'function') return;
+      const quiet = (config.logLevel ?? 'info') !== 'info';
+      const run = original as (this: unknown, ...args: unknown[]) => Promise<void> | void;
+      (step as { generateBundle: unknown }).generateBundle = async function (this: unknown, ...args: unknown[]): Promise<void> {
+        const { log } = console;
+        const write = process.stderr.write;
+        console.log = (...parts: unknown[]) => void ((quiet && progress(parts.map(String).join(' '))) || log(...parts));
+        process.stderr.write = function (this: typeof process.stderr, chunk: unknown, ...rest: unknown[]) {
+          if (ignoredWarning(String(chunk))) return true;
+          return (write as (...a: unknown[]) => boolean).call(this, chunk, ...rest);
+        } as typeof write;
+        try {
+          await run.apply(this, args);
+        } finally {
+          console.log = log;
+          process.stderr.write = write;
+        }
+      };
+    },
+  };
+}
+
+/**
  * Extension pages the manifest does not name (crxjs builds only what it names): the figures
  * page and the practice softphone, opened from the popup and the options page.
  */
@@ -115,6 +159,7 @@ export default defineConfig(({ mode }) => ({
     crx({ manifest: manifestFor(mode), browser: FIREFOX_MODES.has(mode) ? 'firefox' : 'chrome' }),
     managedSchema(),
     noWebAccessibleScripts(),
+    quietIifeStep(),
   ],
   define: { __TEST_BUILD__: JSON.stringify(mode === 'e2e' || mode === 'e2e-firefox') },
   build: {

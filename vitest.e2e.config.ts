@@ -10,5 +10,7 @@ export default defineConfig({
     hookTimeout: 90_000,
     fileParallelism: false,
     globalSetup: ['test/e2e/global-setup.ts'],
+    // A line as each file and test starts, and each result as it comes (browser tests are long).
+    reporters: ['verbose', './test/e2e/progress-reporter.ts'],
   },
 });

@@ -30,6 +30,11 @@ function graph(entry, seen = new Set()) {
 }
 
 const kb = (n) => `${(n / 1024).toFixed(1)} kB`;
+const readme = fs.readFileSync(path.resolve(path.dirname(new URL(import.meta.url).pathname), '..', 'README.md'), 'utf8');
+const README_SIZES = {
+  hook: Number(/MAIN-world hook, one IIFE of about ([\d.]+) kB gzip/.exec(readme)?.[1] ?? NaN) || undefined,
+  content: Number(/Content script: ([\d.]+) kB gzip/.exec(readme)?.[1] ?? NaN) || undefined,
+};
 // The page scripts are registered at run time (background/sites.ts), not declared in the
 // manifest: crxjs builds them as IIFEs at these paths, and the worker must name them.
 const PAGE_SCRIPTS = [
@@ -52,6 +57,12 @@ for (const script of PAGE_SCRIPTS) {
   const budget = main ? 5 * 1024 : 25 * 1024;
   console.log(`${main ? 'page hook     ' : 'content script'} ${kb(size)} gzip (budget ${kb(budget)}): ${[...files].join(', ')}`);
   if (size > budget) problems.push(`${main ? 'page hook' : 'content script'} is ${kb(size)} gzip, over ${kb(budget)}`);
+  // README.md quotes these sizes: a quote more than 0.5 kB off the build is stale.
+  const quoted = README_SIZES[main ? 'hook' : 'content'];
+  if (quoted === undefined) problems.push(`README.md no longer quotes the ${main ? 'page hook' : 'content script'}'s size`);
+  else if (Math.abs(quoted * 1024 - size) > 512) {
+    problems.push(`README.md says the ${main ? 'page hook' : 'content script'} is ${quoted} kB gzip; the build's is ${kb(size)}: update README.md`);
+  }
   if (main) {
     for (const f of files) {
       const text = fs.readFileSync(path.join(dist, f), 'utf8');

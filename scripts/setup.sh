@@ -27,8 +27,15 @@ if [ ${#packages[@]} -gt 0 ]; then
     exit 1
   fi
   "${sudo[@]}" apt-get update -q
+  # Kamailio's packaged service must not start while it is installed (see kamailio-service.sh).
+  bash scripts/kamailio-service.sh hold
+  trap 'bash scripts/kamailio-service.sh release' EXIT
   DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -q --no-install-recommends "${packages[@]}"
+  bash scripts/kamailio-service.sh release
+  trap - EXIT
 fi
+# The tests run their own Kamailio: the packaged system SIP service stays disabled and stopped.
+[ "${SECOND_RING_NO_SIP_SERVER:-}" = 1 ] || bash scripts/kamailio-service.sh off
 
 # npm ci only when the lockfile changed since the last install (it wipes node_modules).
 stamp=node_modules/.second-ring-lock

@@ -342,7 +342,7 @@ const PLAYS = {
 
 async function scripted() {
   const stamp = new Date().toISOString().replace(/[:.]/g, '-');
-  const out = path.resolve(process.env.SECOND_RING_RESULTS ?? 'test-results', `practice-${stamp}`);
+  const out = path.resolve(process.env.SECOND_RING_RESULTS ?? 'practice-results', `practice-${stamp}`);
   fs.mkdirSync(out, { recursive: true });
   const scenario = options.scenario ?? 'hold';
   const late = options.scenario === undefined;

@@ -77,7 +77,11 @@ export async function main(argv: readonly string[], io: CliIo = nodeIo()): Promi
     return EXIT_BAD_INPUT;
   }
   const result = replayTimeline(timeline, config);
-  const lines = render(result, { format: args.format, explain: args.explain, ...(timeline.timeZone ? { timeZone: timeline.timeZone } : {}) });
+  const lines = render(result, {
+    format: args.format,
+    explain: args.explain,
+    language: config.language,
+    ...(timeline.timeZone ? { timeZone: timeline.timeZone } : {}) });
   io.stdout(`${lines.join('\n')}\n`);
   return EXIT_OK;
 }

@@ -3,6 +3,7 @@
  * out). Texts can hold a caller's name from the network, so control characters are escaped
  * before they reach a terminal.
  */
+import type { Language } from '../core/coach/types';
 import type { ReplayNudge, ReplayResult } from '../core/timeline';
 import type { OutputFormat } from './args';
 
@@ -11,6 +12,8 @@ export interface RenderOptions {
   explain: boolean;
   /** The timeline's `timeZone`, reported only. */
   timeZone?: string;
+  /** The configuration's language, the nudges' own: the summary line speaks it too. */
+  language?: Language;
 }
 
 /** `+10.0s`: time from the call's first event. */
@@ -25,9 +28,33 @@ export const safe = (text: string): string =>
 const jsonLine = (value: unknown): string =>
   JSON.stringify(value).replace(/[\u007f-\u009f\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 
-const nudgeText = (n: ReplayNudge): string => (n.items?.length ? `${n.text} ${n.items.map((i) => i.text).join('; ')}` : n.text);
+/**
+ * A checklist's items after its text, separated by "; ". The greeting's items are the parts of
+ * one sentence, each with its own punctuation ("Hello," "this is …" "with ….") : they read as
+ * that sentence, so a separator would double the punctuation ("Hello,;").
+ */
+function nudgeText(n: ReplayNudge): string {
+  if (!n.items?.length) return n.text;
+  const items = n.items.map((i) => i.text.trim()).filter((text) => text !== '');
+  return `${n.text} ${items.join(n.ruleId === 'greeting' ? ' ' : '; ')}`;
+}
 
 const plural = (count: number, one: string, many: string) => `${count} ${count === 1 ? one : many}`;
+
+/** Latvian numerals agree with the last digit: 1, 21, 31 … (not 11) take the singular. */
+const lvSingular = (count: number) => count % 10 === 1 && count % 100 !== 11;
+
+/** The summary line in the nudges' language (the rule ids stay ids). */
+function summaryLine(total: number, calls: number, counts: string[], language: Language): string {
+  if (language === 'lv') {
+    const where = `${calls} ${lvSingular(calls) ? 'zvanā' : 'zvanos'}`;
+    return total === 0
+      ? `kopsavilkums: ${where} nav padomu`
+      : `kopsavilkums: ${total} ${lvSingular(total) ? 'padoms' : 'padomi'} ${where} — ${counts.join(', ')}`;
+  }
+  const where = plural(calls, 'call', 'calls');
+  return total === 0 ? `summary: no nudges in ${where}` : `summary: ${plural(total, 'nudge', 'nudges')} in ${where} — ${counts.join(', ')}`;
+}
 
 export function render(result: ReplayResult, options: RenderOptions): string[] {
   return options.format === 'jsonl' ? renderJsonl(result, options) : renderTable(result, options);
@@ -69,12 +96,7 @@ function renderTable(result: ReplayResult, options: RenderOptions): string[] {
   if (result.stoppedEarly) lines.push('', `note: ${result.stoppedEarly}`);
   if (options.timeZone) lines.push('', `time zone: ${safe(options.timeZone)} (the timeline's, reported only; rules use the configuration's)`);
   const counts = Object.entries(result.summary).map(([id, count]) => `${id} ${count}`);
-  const total = result.nudges.length;
-  const calls = plural(result.calls, 'call', 'calls');
-  lines.push(
-    '',
-    total === 0 ? `summary: no nudges in ${calls}` : `summary: ${plural(total, 'nudge', 'nudges')} in ${calls} — ${counts.join(', ')}`,
-  );
+  lines.push('', summaryLine(result.nudges.length, result.calls, counts, options.language ?? 'en'));
   return lines;
 }
 

@@ -1,7 +1,7 @@
 /**
  * The call card's styles, in the nudges' shadow root (after NUDGE_CSS): the card sits on top of
  * the one column in the corner, the ring counter and nudges below it. Calm, dark like the
- * nudges, and the focus always visible.
+ * nudges (light under a light colour scheme), and the focus always visible.
  */
 export const CARD_CSS = `
 .column {
@@ -50,4 +50,23 @@ export const CARD_CSS = `
 .card__actions { display: flex; gap: 8px; }
 .card__take { margin-top: 8px; }
 .card__hint { margin-top: 6px !important; font-size: 11px; color: #b0bec5; }
+/* Tick boxes big enough to hit, rows far enough apart (WCAG 2.5.8: a 24 px target space each). */
+.card__check { min-height: 26px; }
+.card__check input { width: 18px; height: 18px; margin: 1px 0 0; flex: none; }
+/* Light when the agent's system is light (after NUDGE_CSS's light block; contrast ≥ 4.5:1). */
+@media (prefers-color-scheme: light) {
+  .card { color: #1d2327; background: #ffffff; border-left-color: #1f5f99;
+    box-shadow: 0 2px 10px rgba(0,0,0,.2), 0 0 0 1px #c9ced3; }
+  .card:focus { outline-color: #1a73e8; }
+  .card--ended, .card--missed { border-left-color: #607d8b; }
+  .card--on-hold { border-left-color: #b26a00; }
+  .card__hold { color: #8a5300; }
+  .card__use-name { background: #e3f0f8; }
+  .card input[type="text"], .card input[type="tel"], .card textarea { background: #ffffff; border-color: #607d8b; }
+  .card__error { color: #a4161a; }
+  .card__list { border-color: #c9ced3; }
+  .card__messages li[data-status="delivered"] { color: #50575e; }
+  .card__saved { color: #1e6b34; }
+  .card__hint { color: #50575e; }
+}
 `;

@@ -27,6 +27,7 @@ import { matchesShortcut } from '../card/keyboard';
 import { CARD_CSS } from '../card/styles';
 import { cardString } from '../card/strings';
 import { layoutNudges, withCardItems } from './layout';
+import { createAnnouncer, type Announcer } from './announcer';
 import { NudgeStack, type ShownNudge } from './nudge-stack';
 import { anchorOfRect, clampAnchor, clearPlace, DEFAULT_ANCHOR, type Anchor, type Rect, type Size } from './placement';
 import type { PositionStore } from './position-store';
@@ -138,6 +139,7 @@ export function createNudgeView(options: {
   let cardTimer: ReturnType<typeof setInterval> | undefined;
   /** Where the focus was when the agent went to the card: Escape goes back there. */
   let returnFocus: HTMLElement | undefined;
+  let announcer: Announcer | undefined;
 
   function ensureContainer(): HTMLElement {
     if (container) return container;
@@ -152,6 +154,8 @@ export function createNudgeView(options: {
     const style = document.createElement('style');
     style.textContent = NUDGE_CSS + CARD_CSS;
     root.append(style);
+    // The live regions are in place, empty, before any nudge: a region created with its text is often not read.
+    announcer = createAnnouncer(root, signal);
     const created = document.createElement('div');
     root.append(created);
     (document.body ?? document.documentElement).append(host);
@@ -460,6 +464,7 @@ export function createNudgeView(options: {
       );
     }
     redraw();
+    announcer?.announce(nudge.text, nudge.severity === 'urgent');
     return true;
   }
 

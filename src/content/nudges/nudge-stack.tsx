@@ -44,8 +44,6 @@ function NudgeCard({ shown, props }: { shown: ShownNudge; props: NudgeStackProps
   return (
     <div
       class={`nudge nudge--${nudge.severity}`}
-      role="status"
-      aria-live={nudge.severity === 'urgent' ? 'assertive' : 'polite'}
       data-key={nudge.key}
       data-rule={nudge.ruleId}
       data-kind={nudge.kind}

@@ -25,4 +25,21 @@ button:focus-visible, input:focus-visible { outline: 2px solid #4fc3f7; outline-
 .grip { touch-action: none; cursor: grab; padding: 0 8px; line-height: 16px; }
 .nudge__close { position: absolute; top: 6px; right: 6px; border: 0; background: transparent;
   padding: 0 6px; font-size: 18px; line-height: 1; }
+/* Tick boxes big enough to hit, rows far enough apart (WCAG 2.5.8: a 24 px target space each). */
+.nudge__items label { min-height: 26px; }
+.nudge__items input { width: 18px; height: 18px; margin: 0; flex: none; }
+/* Read by screen readers, never seen: see announcer.ts. */
+.announcer { position: absolute; width: 1px; height: 1px; margin: -1px; padding: 0; border: 0;
+  overflow: hidden; clip-path: inset(50%); white-space: nowrap; }
+/* The overlay follows the agent's colour scheme: dark above, light here (contrast ≥ 4.5:1 in both). */
+@media (prefers-color-scheme: light) {
+  .ring, .nudge { color: #1d2327; background: #ffffff; box-shadow: 0 2px 10px rgba(0,0,0,.2), 0 0 0 1px #c9ced3; }
+  .ring { background: #eceff1; }
+  .nudge { border-left-color: #b26a00; }
+  .nudge--info { border-left-color: #607d8b; }
+  .nudge--urgent { border-left-color: #c62828; }
+  button { background: #eceff1; border-color: #607d8b; }
+  .nudge__close { background: transparent; }
+  button:focus-visible, input:focus-visible { outline-color: #1a73e8; }
+}
 `;

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { createCoachRunner, MIN_ALARM_DELAY_MS, SESSION_KEY, type CoachRunnerDeps, type TabMessage } from '../../../src/background/coach-runner';
 import { DEFAULT_CONFIG } from '../../../src/core/coach';
 import type { CallEvent } from '../../../src/core/call-event';
+import { expectedConsole } from '../console-capture';
 
 const T0 = Date.UTC(2026, 10, 26, 9, 0, 0);
 const TAB = 7;
@@ -119,8 +120,10 @@ describe('coach runner', () => {
     await session.set(SESSION_KEY, { version: 99, junk: true });
     const clock = { now: T0 };
     const w = worker(session, clock);
+    const errors = expectedConsole('error');
     await w.runner.input({ kind: 'call-event', tabId: TAB, event: ringing(T0) }, TAB);
     expect((await session.get(SESSION_KEY)).version).toBe(1);
+    expect(errors).toEqual(['[Second Ring] coach snapshot unreadable; starting afresh {"version":99,"junk":true}']);
   });
 
   it('forgets the nudges and deadline timers of a closed tab', async () => {

@@ -16,6 +16,7 @@ import { parseCoachConfig, type CoachConfig, type Nudge } from '../../../src/cor
 import { returnCallDue } from '../../../src/core/business-days';
 import type { MessageInput } from '../../../src/core/messages';
 import { playCalls } from '../core/recorded-history';
+import { expectedConsole } from '../console-capture';
 
 // Wednesday 2026-03-04 12:00 in Riga (UTC+2): a business day, the afternoon.
 const NOON = Date.parse('2026-03-04T12:00:00+02:00');
@@ -210,7 +211,9 @@ describe('the history wired into the worker', () => {
       p.missed('b', NOON + 130_000);
     });
     const { service, local, store } = setup({ legacy: [...records, { junk: true }] });
+    const said = expectedConsole('info');
     await service.importLegacy();
+    expect(said).toEqual(['[Second Ring] imported 2 call record(s) into the history (0 already there, 1 unreadable)']);
     expect(local.has(LEGACY_KEY)).toBe(false);
     const listed = await store.listCalls();
     expect(listed.ok && listed.value.items.map((r) => r.callId)).toEqual(['a', 'b']);
@@ -220,17 +223,22 @@ describe('the history wired into the worker', () => {
 
   it('keeps the old list when the history cannot take it (the next start tries again)', async () => {
     const { service, local } = setup({ factory: undefined, legacy: [] });
+    const errors = expectedConsole('error');
     await service.importLegacy();
     expect(local.has(LEGACY_KEY)).toBe(true);
+    expect(errors).toEqual([expect.stringMatching(/^\[Second Ring\] history: The call history cannot be opened in this browser right now\./)]);
   });
 
   it('reports a storage failure for the pages, and does not throw: coaching goes on', async () => {
     const { service } = setup({ factory: undefined });
+    const errors = expectedConsole('error');
     await expect(service.saveRecords([missedCall(NOON)])).resolves.toBeUndefined();
     expect(await service.problem()).toMatchObject({ kind: 'unavailable', at: NOON });
     expect(await service.takeMessage(message())).toMatchObject({ ok: false, errors: [{ code: 'storage' }] });
     expect(await service.calls()).toEqual({ calls: [], skipped: 0 });
     await expect(service.runReminders()).resolves.toBeUndefined();
+    expect(errors.length).toBeGreaterThan(0);
+    expect(errors.filter((line) => !/^\[Second Ring\] history: The call history cannot be opened in this browser right now\./.test(line))).toEqual([]);
   });
 
   it('clears the problem once a write goes through again', async () => {

@@ -8,6 +8,7 @@ import { createShiftWiring, type ContentEnvelope } from '../../../src/background
 import { DEFAULT_CONFIG, type Nudge } from '../../../src/core/coach';
 import type { CallEvent } from '../../../src/core/call-event';
 import type { CardCall, MessageInput } from '../../../src/core/messages';
+import { expectedConsole } from '../console-capture';
 
 const T0 = Date.parse('2026-03-04T12:00:00+02:00');
 const TAB = 7;
@@ -136,10 +137,13 @@ describe('the shift wiring between the coach, the tabs and the history', () => {
       newId: () => 'x',
     });
     Object.assign(w.history, broken);
+    const errors = expectedConsole('error');
     await input(w, event({ type: 'ringing', direction: 'inbound' }, T0));
     w.clock.now = T0 + 10_000;
     await w.coach.input({ kind: 'tick' });
     expect(w.lastCard()?.state).toBe('ringing');
     expect((await w.coach.records()).map((r) => r.callKey)).toEqual([`${TAB}:c1`]);
+    expect(errors.length).toBeGreaterThan(0);
+    expect(errors.filter((line) => !/^\[Second Ring\] history: The call history cannot be opened in this browser right now\./.test(line))).toEqual([]);
   });
 });

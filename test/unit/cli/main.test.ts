@@ -98,7 +98,7 @@ describe('second-ring main', () => {
         'call  time    rule         severity  text',
         'c1    +14.0s  missed-call  info      Neatbildēts zvans: \u2068Evil\\u001b[2J\\u009bname\u2069 (signāli: 3). Atzvaniet vienas darba dienas laikā.',
         '',
-        'summary: 1 nudge in 1 call — missed-call 1',
+        'kopsavilkums: 1 padoms 1 zvanā — missed-call 1',
         '',
       ].join('\n'),
     );

@@ -7,8 +7,9 @@
  *   `<name>.explain.expected.txt`  the same with --explain (optional)
  *   `<name>.jsonl.expected.txt`    the same with --format jsonl (optional)
  *   `<name>.expected-stderr.txt`   instead of the above: exit 1, nothing on stdout, this on stderr
+ * The output README.md quotes in its replay section is run and compared too.
  * `UPDATE_REPLAY_EXAMPLES=1 npx vitest run test/unit/cli/replay-examples.test.ts` rewrites them
- * (read the diff: the rules' output is what these files pin down).
+ * and README.md's quotes (read the diff: the rules' output is what these files pin down).
  */
 import { spawn } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
@@ -92,7 +93,15 @@ function cases(): Case[] {
 }
 
 const CASES = cases();
-const README_RUNS = [...read('README-section.md').matchAll(/```console\n\$ npx second-ring (.+)\n([\s\S]*?)```/g)].map(([, command, output]) => ({
+/** README.md's replay section itself (from its heading to the end of the file): the output it quotes is checked, not a copy. */
+const README = join(ROOT, 'README.md');
+const readmeReplay = () => {
+  const text = readFileSync(README, 'utf8');
+  const start = text.indexOf('## Replay: dry-run');
+  if (start < 0) throw new Error('README.md has no "## Replay: dry-run" section');
+  return text.slice(start);
+};
+const README_RUNS = [...readmeReplay().matchAll(/```console\n\$ npx second-ring (.+)\n([\s\S]*?)```/g)].map(([, command, output]) => ({
   title: command!,
   args: command!.split(' '),
   expected: output!,
@@ -141,22 +150,22 @@ describe('second-ring replay on the examples', () => {
     expect(CASES.filter((c) => c.fails).length).toBeGreaterThanOrEqual(2);
   });
 
-  it('holds only examples, their configurations and expected outputs, and the README section', () => {
+  it('holds only examples, their configurations and expected outputs', () => {
     const timelines = new Set(readdirSync(join(ROOT, DIR)).filter((f) => f.endsWith('.timeline.json')).map((f) => f.slice(0, -14)));
     for (const f of readdirSync(join(ROOT, DIR))) {
-      if (f === 'README-section.md' || f.endsWith('.timeline.json')) continue;
+      if (f.endsWith('.timeline.json')) continue;
       const m = /^(.+?)\.(config\.json|expected\.txt|explain\.expected\.txt|jsonl\.expected\.txt|expected-stderr\.txt)$/.exec(f);
       expect(m && timelines.has(m[1]!), `${DIR}/${f} belongs to no example`).toBe(true);
     }
   });
 
-  it('shows the real output in the README section, and a timeline that parses', () => {
-    const examples = [...read('README-section.md').matchAll(/```json\n([\s\S]*?)```/g)].map(([, json]) => JSON.parse(json!) as unknown);
+  it("shows the real output in README.md's replay section, and a timeline that parses", () => {
+    const examples = [...readmeReplay().matchAll(/```json\n([\s\S]*?)```/g)].map(([, json]) => JSON.parse(json!) as unknown);
     expect(examples.map((json) => parseTimeline(json).ok)).toEqual([true]);
     expect(README_RUNS.length).toBeGreaterThan(0);
     for (const c of README_RUNS) {
       const run = results.get(c)!;
-      if (UPDATE) writeFileSync(file('README-section.md'), read('README-section.md').replace(c.expected, run.stdout));
+      if (UPDATE) writeFileSync(README, readFileSync(README, 'utf8').replace(c.expected, run.stdout));
       expect(run, c.title).toEqual({ code: 0, stdout: UPDATE ? run.stdout : c.expected, stderr: '' });
     }
   });

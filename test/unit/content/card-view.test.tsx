@@ -289,7 +289,9 @@ describe('one place for each thing on screen', () => {
     expect(texts()).toEqual(['Check back 3', 'Check back 4']);
     expect(older()?.textContent).toBe('2 more');
     expect(older()?.getAttribute('aria-expanded')).toBe('false');
-    for (const el of root()?.querySelectorAll('.nudge') ?? []) expect(el.getAttribute('role')).toBe('status');
+    // Announced once by the overlay's live regions (nudges/announcer.ts), not by the nudges themselves.
+    expect(root()?.querySelectorAll('.announcer[aria-live]').length).toBe(2);
+    for (const el of root()?.querySelectorAll('.nudge') ?? []) expect(el.getAttribute('aria-live')).toBeNull();
     older()?.click();
     expect(texts()).toEqual(['Check back 1', 'Check back 2', 'Check back 3', 'Check back 4']);
     expect(older()?.getAttribute('aria-expanded')).toBe('true');

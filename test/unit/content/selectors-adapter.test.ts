@@ -3,6 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createSelectorAdapter } from '../../../src/content/adapters/selectors';
 import type { CallEvent } from '../../../src/core/call-event';
 import type { PageSignalSource } from '../../../src/content/page-bridge';
+import { expectedConsole } from '../console-capture';
 
 const page: PageSignalSource = { subscribe: () => undefined, rejected: 0 };
 // Two frames: the observer schedules its own frame only after the mutation, after ours.
@@ -50,9 +51,11 @@ describe('the selector adapter', () => {
 
   it('skips an invalid selector instead of failing on every change', async () => {
     document.body.innerHTML = '<div class="incoming"></div>';
+    const warnings = expectedConsole('warn');
     const { events, controller } = start({ ringing: '.incoming', hold: '##bad' });
     await frame();
     expect(events.map((e) => e.type)).toEqual(['ringing']);
+    expect(warnings).toEqual(['[Second Ring] ignoring invalid selector "##bad"']);
     controller.abort();
   });
 
