@@ -8,12 +8,11 @@
  * background into a tab that was already open (background/sites.ts). The mark it leaves in its
  * own isolated world (invisible to the page; a fresh world after an update) stops a second copy.
  */
-import { ADAPTERS } from './adapters';
+import { startAdapters } from './adapters';
 import { createBackgroundLink } from './background-link';
 import { connectPageBridge } from './page-bridge';
 import { createNudgeView } from './nudges/mount';
 import { positionStore } from './nudges/position-store';
-import { createSelectorAdapter } from './adapters/selectors';
 import type { BackgroundToContent } from '../core/messages';
 import type { CallEvent, CallEventOf } from '../core/call-event';
 import type { SoftphoneSite } from '../core/coach/config';
@@ -86,7 +85,15 @@ function start(): void {
   }
   signal.addEventListener('abort', () => keepDeadline(null));
 
-  const emit = (event: CallEvent) => void link.send('callEvent', { event });
+  /** Event keys: this page run's id and a counter, so a retried event is recognised as the same one. */
+
+  // getRandomValues, not randomUUID: a softphone on plain http is no secure context.
+
+  const pageRun = Array.from(crypto.getRandomValues(new Uint32Array(2)), (n) => n.toString(36)).join('');
+
+  let eventCount = 0;
+
+  const emit = (event: CallEvent) => void link.send('callEvent', { event, eventKey: `${pageRun}:${++eventCount}` });
   const page = connectPageBridge(signal);
   // The hook's greeting (protocol ≥ 2; a hook of protocol 1, left by the version before an update,
   // sends none and its frames read the same): the background learns this tab is coached.
@@ -100,16 +107,11 @@ function start(): void {
     void link.send('hookAttached', { v: hook.v, since: hook.since, late: hook.late, at: Date.now() });
   }, signal);
 
-  /** The selector adapter follows the site's settings: restarted when a team lead edits them. */
-  let selectorRun: AbortController | undefined;
-  function applySite(site: SoftphoneSite | null): void {
-    selectorRun?.abort();
-    selectorRun = undefined;
-    if (site?.adapter !== 'selectors' || !site.selectors) return;
-    selectorRun = new AbortController();
-    signal.addEventListener('abort', () => selectorRun?.abort(), { once: true });
-    createSelectorAdapter(site.selectors).start({ signal: selectorRun.signal, page, emit });
-  }
+  // The registry starts every adapter that matches this page at once (the page may open its
+  // socket any moment); those that follow the site's settings (selectors) restart when a team
+  // lead edits them.
+  const adapters = startAdapters({ signal, page, emit, location, isTop: window === window.top });
+  const applySite = (site: SoftphoneSite | null) => adapters.applySite(site);
 
   const stopHandling = handleMessages<BackgroundToContent, true>(
     {
@@ -132,11 +134,6 @@ function start(): void {
     (sender) => (sender.id === ownId && !sender.tab ? true : undefined),
   );
   signal.addEventListener('abort', stopHandling);
-
-  // Adapters that need no settings start at once: the page may open its socket any moment.
-  for (const adapter of ADAPTERS) {
-    if (adapter.matches(location)) adapter.start({ signal, page, emit });
-  }
 
   // A page (re)loaded mid-call gets back what is still open for its tab; a page this script was
   // injected into while open (install, update, a site added) keeps its calls.

@@ -309,7 +309,11 @@ describe.each([
       const parts = await agent.locator('second-ring-coach [data-caller] bdi').allTextContents();
       expect(parts[0]).toBe(CLEAN_NAME);
     }
-    const field = await shadowNode(agent, '[data-field="caller-name"]');
+    // The card is one line during a call: the agent opens it (Alt+Shift+S) to note the name.
+    await agent.keyboard.press('Alt+Shift+KeyS');
+    let field: Awaited<ReturnType<typeof shadowNode>> | undefined;
+    for (let i = 0; i < 50 && !field; i++) field = await shadowNode(agent, '[data-field="caller-name"]').catch(() => new Promise<undefined>((resolve) => setTimeout(resolve, 100)));
+    if (!field) field = await shadowNode(agent, '[data-field="caller-name"]');
     await field.focus();
     await agent.keyboard.type('Secret');
     expect(await field.value()).toBe('Secret');

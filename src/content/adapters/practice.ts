@@ -7,13 +7,11 @@
  * practice call is coached exactly like one on a real softphone.
  */
 import type { SoftphoneAdapter } from './adapter';
-import type { CallEvent, CallEventOf, Observability } from '../../core/call-event';
+import type { CallEvent, CallEventOf } from '../../core/call-event';
 import { PRACTICE_EVENT, PRACTICE_PAGE_PATH, readPracticeSignal, type PracticePhoneSignal } from '../../core/practice/channel';
-import { PRACTICE_SOURCE } from '../../core/call-event';
+import { PRACTICE_SOURCE, type Observability } from '../../core/call-event';
 
-export const PRACTICE_ADAPTER_ID = PRACTICE_SOURCE;
-
-/** The practice phone shows the coach everything: intents before acting, outcomes, and who ended the call. */
+/** The practice phone tells the coach everything, intents included, like a platform's own API. */
 export const PRACTICE_OBSERVABILITY: Observability = {
   holdIntent: true,
   hold: true,
@@ -22,6 +20,9 @@ export const PRACTICE_OBSERVABILITY: Observability = {
   hangupIntent: true,
   endedBy: true,
 };
+
+export const PRACTICE_ADAPTER_ID = PRACTICE_SOURCE;
+
 
 type EvidenceOf = Pick<CallEventOf<'evidence'>, 'act' | 'item'>;
 
@@ -83,6 +84,11 @@ export function practiceCallEvents(s: PracticePhoneSignal): CallEvent[] {
 
 export const practiceAdapter: SoftphoneAdapter = {
   id: PRACTICE_ADAPTER_ID,
+  label: 'Practice softphone',
+  world: 'extension-page',
+  authority: 'platform-api',
+  observes: PRACTICE_OBSERVABILITY,
+  frames: 'top',
   // Only the extension's own practice page: a web page can never have an extension URL.
   matches: (location) =>
     (location.protocol === 'chrome-extension:' || location.protocol === 'moz-extension:') &&

@@ -27,9 +27,8 @@ function usable(selector: string | undefined): string | undefined {
 }
 
 /**
- * What a selector softphone shows: the agent's clicks (intent to hold, transfer and hang up,
- * taken as the act itself), nothing of what the network did. A transfer's outcome is never
- * seen, so it is unknown, not failed; a hang-up by the caller is not seen either.
+ * Clicks show intent (the agent reaching for Hold, Transfer, Hang up) and hold as the agent made
+ * it; nothing shows whether a transfer worked or that the caller hung up.
  */
 export const SELECTOR_OBSERVABILITY: Observability = {
   holdIntent: true,
@@ -40,10 +39,29 @@ export const SELECTOR_OBSERVABILITY: Observability = {
   endedBy: false,
 };
 
+const SELECTORS_META = {
+  id: 'selectors',
+  label: 'Selectors',
+  world: 'dom',
+  authority: 'inference',
+  observes: SELECTOR_OBSERVABILITY,
+  frames: 'all',
+  siteChoice: 'selectors',
+  needsSite: true,
+  matches: () => true,
+} as const satisfies Omit<SoftphoneAdapter, 'start'>;
+
+/** The registry's entry: watches the selectors of the site this page belongs to. */
+export const selectorsAdapter: SoftphoneAdapter = {
+  ...SELECTORS_META,
+  start(context) {
+    if (context.site?.adapter === 'selectors' && context.site.selectors) createSelectorAdapter(context.site.selectors).start(context);
+  },
+};
+
 export function createSelectorAdapter(selectors: SiteSelectors): SoftphoneAdapter {
   return {
-    id: 'selectors',
-    matches: () => true,
+    ...SELECTORS_META,
     start({ signal, emit }) {
       const ringing = usable(selectors.ringing);
       const controls = new Map<Control, string>();
@@ -54,7 +72,7 @@ export function createSelectorAdapter(selectors: SiteSelectors): SoftphoneAdapte
       let serial = 0;
       let call: { id: string; answered: boolean; held: boolean } | undefined;
       let wasRinging = false;
-      const base = (at: number) => ({ callId: call?.id ?? '', at, source: 'selectors', observes: SELECTOR_OBSERVABILITY });
+      const base = (at: number) => ({ callId: call?.id ?? '', at, source: 'selectors' });
       const send = (event: CallEvent) => emit(event);
 
       const newCall = () => {

@@ -37,8 +37,8 @@ describe('the selector adapter', () => {
     await frame();
     expect(events.map((e) => e.type)).toEqual(['ringing', 'missed']);
     expect(events[0]!.callId).toBe(events[1]!.callId);
-    // It says what it can observe: clicks, never a transfer's outcome (unknown, not failed).
-    expect(events.map((e) => e.observes)).toEqual([SELECTOR_OBSERVABILITY, SELECTOR_OBSERVABILITY]);
+    // It says what it can observe (stamped on a call's first event): clicks, never a transfer's outcome (unknown, not failed).
+    expect(createSelectorAdapter({}).observes).toEqual(SELECTOR_OBSERVABILITY);
     expect(SELECTOR_OBSERVABILITY.transferOutcome).toBe(false);
     controller.abort();
   });
