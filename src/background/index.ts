@@ -138,7 +138,12 @@ const coverage = createCoverage({
  */
 async function alreadyApplied(tabId: number, event: CallEvent): Promise<boolean> {
   const record = (await coach.records()).find((r) => r.tabId === tabId && r.callId === event.callId);
-  return record?.events.some((e) => e.type === event.type && e.at === event.at) ?? false;
+  // Evidence of several acts can share a moment (the whole greeting said at once): its act and item tell them apart.
+  const same = (e: (typeof record & object)['events'][number]) =>
+    e.type === event.type &&
+    e.at === event.at &&
+    (event.type !== 'evidence' || (e.act === event.act && e.item === event.item && (e.undone ?? false) === (event.undone ?? false)));
+  return record?.events.some(same) ?? false;
 }
 
 interface ContentSender {

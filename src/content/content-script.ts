@@ -14,12 +14,32 @@ import { connectPageBridge } from './page-bridge';
 import { createNudgeView } from './nudges/mount';
 import { positionStore } from './nudges/position-store';
 import type { BackgroundToContent } from '../core/messages';
-import type { CallEvent } from '../core/call-event';
+import type { CallEvent, CallEventOf } from '../core/call-event';
 import type { SoftphoneSite } from '../core/coach/config';
-import type { GreetingPart } from '../core/coach/types';
 import { extensionId, handleMessages } from '../platform/messaging';
 import { browser } from '../platform/browser';
 import { CONTENT_RUNNING_KEY, PAGE_PROTOCOL } from '../core/page-signal';
+
+/** The source of the evidence the call card sends (it is no adapter: the call's own source stays in its record). */
+const CARD_SOURCE = 'call-card';
+
+/** Evidence from the card, for the call `${tabId}:${callId}` (the background puts the tab back from the sender). */
+function cardEvidence(
+  emit: (event: CallEvent) => void,
+  callKey: string,
+  evidence: Omit<CallEventOf<'evidence'>, 'type' | 'callId' | 'at' | 'source'>,
+): void {
+  const colon = callKey.indexOf(':');
+  if (colon < 0) return;
+  emit({ type: 'evidence', ...evidence, callId: callKey.slice(colon + 1), at: Date.now(), source: CARD_SOURCE });
+}
+
+/** A nudge key is `${callKey}|${ruleId}|${occurrence}`: the call key, split from the right. */
+function callKeyOfNudgeKey(key: string): string | undefined {
+  const last = key.lastIndexOf('|');
+  const middle = last > 0 ? key.lastIndexOf('|', last - 1) : -1;
+  return middle > 0 ? key.slice(0, middle) : undefined;
+}
 
 const world = globalThis as { [CONTENT_RUNNING_KEY]?: string };
 if (world[CONTENT_RUNNING_KEY] === undefined) {
@@ -39,12 +59,15 @@ function start(): void {
   const view = createNudgeView({
     signal,
     onResponse: (key, response) => void link.send('nudgeResponse', { key, response, at: Date.now() }),
-    // The card's notes and ticks are recorded with the call, through the coach.
+    // The card's notes and ticks are evidence of what the agent did: call events, decided on by the coach.
     cardActions: {
-      callerName: (callKey, name) => void link.send('agentNote', { callKey, note: { type: 'caller-name', name }, at: Date.now() }),
+      callerName: (callKey, name) => cardEvidence(emit, callKey, { act: 'caller-name', how: 'noted', name }),
       greeting: (callKey, part, checked) =>
-        void link.send('agentNote', { callKey, note: { type: 'greeting-part', part: part as GreetingPart, checked }, at: Date.now() }),
-      closing: (key, itemId, checked) => void link.send('nudgeResponse', { key, response: { type: 'checked', itemId, checked }, at: Date.now() }),
+        cardEvidence(emit, callKey, { act: 'greeting-part', how: 'ticked', item: part, ...(checked ? {} : { undone: true }) }),
+      closing: (key, itemId, checked) => {
+        const callKey = callKeyOfNudgeKey(key);
+        if (callKey) cardEvidence(emit, callKey, { act: 'closing-item', how: 'ticked', item: itemId, ...(checked ? {} : { undone: true }) });
+      },
       saveMessage: (callKey, input) => link.send('takeMessage', { input, callKey }),
       delivered: (id) => void link.send('markMessageDelivered', { id }),
     },

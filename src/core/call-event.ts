@@ -99,7 +99,34 @@ export type CallEvent = CallEventBase &
     | { type: 'missed'; direction: CallDirection; by: Party; reason: MissedReason; status?: number }
     | { type: 'muted' }
     | { type: 'unmuted' }
+    /**
+     * Evidence that the agent did something a rule reminds them of: a part of the greeting or
+     * of the closing ticked on the call card or said (the practice phone knows its phrases), the
+     * caller's name noted or heard, the caller asked before a hold or told of a transfer. A rule
+     * never reminds of what it has evidence of, and a reminder already shown goes away when its
+     * evidence arrives. `undone`: a tick taken back on the card.
+     */
+    | { type: 'evidence'; act: EvidenceAct; how: EvidenceHow; item?: string; name?: string; undone?: boolean }
   );
+
+/** What an `evidence` event is evidence of (the rule it satisfies). */
+export type EvidenceAct =
+  /** A part of the greeting (`item`: a GreetingPart id: greeting, ownName, organization, offer). */
+  | 'greeting-part'
+  /** The caller's name (`name`, when known; an empty name clears a noted one). */
+  | 'caller-name'
+  /** The caller was asked before a hold and agreed: counts for the next agent hold. */
+  | 'hold-permission'
+  /** The caller was told of the transfer before it: counts for the next agent transfer. */
+  | 'transfer-permission'
+  /** An item of the closing (`item`: recap, anything-else, thank). */
+  | 'closing-item';
+
+/** How the evidence came: said (speech, or a practice phrase), ticked on the card, noted on the card. */
+export type EvidenceHow = 'said' | 'ticked' | 'noted';
+
+export const EVIDENCE_ACTS: readonly EvidenceAct[] = ['greeting-part', 'caller-name', 'hold-permission', 'transfer-permission', 'closing-item'];
+export const EVIDENCE_HOWS: readonly EvidenceHow[] = ['said', 'ticked', 'noted'];
 
 export type MissedReason =
   /** The caller gave up while it rang (SIP: CANCEL received, then 487/480). */
@@ -145,4 +172,5 @@ export const CALL_EVENT_TYPES: readonly CallEventType[] = [
   'missed',
   'muted',
   'unmuted',
+  'evidence',
 ];

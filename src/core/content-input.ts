@@ -5,7 +5,7 @@
  * (core/names.ts). A payload that fails is dropped whole.
  */
 import * as v from 'valibot';
-import type { CallEvent, MissedReason, Observability } from './call-event';
+import { EVIDENCE_ACTS, EVIDENCE_HOWS, type CallEvent, type MissedReason, type Observability } from './call-event';
 import type { AgentNote, GreetingPart, NudgeResponse } from './coach/types';
 import { cleanOptionalName, MAX_NAME_CHARS } from './names';
 
@@ -60,6 +60,13 @@ const CallEventSchema = v.variant('type', [
   event('missed', { direction: Direction, by: Party, reason: v.picklist(MISSED_REASONS), status: v.optional(Status) }),
   event('muted', {}),
   event('unmuted', {}),
+  event('evidence', {
+    act: v.picklist(EVIDENCE_ACTS),
+    how: v.picklist(EVIDENCE_HOWS),
+    item: v.optional(v.pipe(v.string(), v.maxLength(100))),
+    name: v.optional(Name),
+    undone: v.optional(v.literal(true)),
+  }),
 ]);
 
 // Every type of the event model has its schema, and nothing else does.
@@ -71,6 +78,8 @@ export function readCallEvent(raw: unknown): CallEvent | undefined {
   const parsed = v.safeParse(CallEventSchema, raw);
   if (!parsed.success) return undefined;
   const event = parsed.output as CallEvent;
+  // A caller's name heard or noted is cleaned like one from the network; an empty one clears the card's.
+  if (event.type === 'evidence' && event.name !== undefined) return { ...event, name: cleanOptionalName(event.name) ?? '' };
   if (!('remote' in event) || event.remote === undefined) return event;
   const displayName = cleanOptionalName(event.remote.displayName);
   const number = cleanOptionalName(event.remote.number);

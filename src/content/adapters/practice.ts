@@ -7,12 +7,12 @@
  * practice call is coached exactly like one on a real softphone.
  */
 import type { SoftphoneAdapter } from './adapter';
-import type { CallEvent } from '../../core/call-event';
+import type { CallEvent, CallEventOf } from '../../core/call-event';
 import { PRACTICE_EVENT, PRACTICE_PAGE_PATH, readPracticeSignal, type PracticePhoneSignal } from '../../core/practice/channel';
 import { PRACTICE_SOURCE, type Observability } from '../../core/call-event';
 
 /** The practice phone tells the coach everything, intents included, like a platform's own API. */
-const PRACTICE_OBSERVES: Observability = {
+export const PRACTICE_OBSERVABILITY: Observability = {
   holdIntent: true,
   hold: true,
   transferIntent: true,
@@ -23,10 +23,38 @@ const PRACTICE_OBSERVES: Observability = {
 
 export const PRACTICE_ADAPTER_ID = PRACTICE_SOURCE;
 
+
+type EvidenceOf = Pick<CallEventOf<'evidence'>, 'act' | 'item'>;
+
+/** The phrases that are evidence, by who says them and the line's id (core/practice/types.ts). */
+const AGENT_EVIDENCE: Readonly<Record<string, EvidenceOf>> = {
+  greet: { act: 'greeting-part', item: 'greeting' },
+  'own-name': { act: 'greeting-part', item: 'ownName' },
+  organization: { act: 'greeting-part', item: 'organization' },
+  offer: { act: 'greeting-part', item: 'offer' },
+  'use-name': { act: 'caller-name' },
+  'announce-transfer': { act: 'transfer-permission' },
+  recap: { act: 'closing-item', item: 'recap' },
+  'anything-else': { act: 'closing-item', item: 'anything-else' },
+  'thank-you': { act: 'closing-item', item: 'thank' },
+};
+const CALLER_EVIDENCE: Readonly<Record<string, EvidenceOf>> = {
+  /** The caller gave their name: heard, as speech would note it. */
+  name: { act: 'caller-name' },
+  /** The caller agreed to be held: asked first. */
+  'hold-yes': { act: 'hold-permission' },
+};
+
 /** The call events one signal of the practice phone stands for. */
 export function practiceCallEvents(s: PracticePhoneSignal): CallEvent[] {
-  const base = { callId: s.callId, at: s.at, source: PRACTICE_ADAPTER_ID };
+  const base = { callId: s.callId, at: s.at, source: PRACTICE_ADAPTER_ID, observes: PRACTICE_OBSERVABILITY };
   switch (s.kind) {
+    case 'said': {
+      const phrases = s.who === 'agent' ? AGENT_EVIDENCE : CALLER_EVIDENCE;
+      const evidence = Object.hasOwn(phrases, s.line) ? phrases[s.line] : undefined;
+      if (!evidence) return [];
+      return [{ ...base, type: 'evidence', how: 'said', ...evidence, ...(s.name !== undefined ? { name: s.name } : {}) }];
+    }
     case 'incoming':
       return [{ ...base, type: 'ringing', direction: 'inbound', remote: { displayName: s.caller.name, number: s.caller.number } }];
     case 'answered':
@@ -59,7 +87,7 @@ export const practiceAdapter: SoftphoneAdapter = {
   label: 'Practice softphone',
   world: 'extension-page',
   authority: 'platform-api',
-  observes: PRACTICE_OBSERVES,
+  observes: PRACTICE_OBSERVABILITY,
   frames: 'top',
   // Only the extension's own practice page: a web page can never have an extension URL.
   matches: (location) =>

@@ -30,7 +30,7 @@ function usable(selector: string | undefined): string | undefined {
  * Clicks show intent (the agent reaching for Hold, Transfer, Hang up) and hold as the agent made
  * it; nothing shows whether a transfer worked or that the caller hung up.
  */
-const SELECTORS_OBSERVES: Observability = {
+export const SELECTOR_OBSERVABILITY: Observability = {
   holdIntent: true,
   hold: true,
   transferIntent: true,
@@ -44,7 +44,7 @@ const SELECTORS_META = {
   label: 'Selectors',
   world: 'dom',
   authority: 'inference',
-  observes: SELECTORS_OBSERVES,
+  observes: SELECTOR_OBSERVABILITY,
   frames: 'all',
   siteChoice: 'selectors',
   needsSite: true,

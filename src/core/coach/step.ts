@@ -30,7 +30,7 @@
  * name noted in time keeps caller-name quiet, and greeting ticks from the card and from the
  * greeting checklist are one list.
  */
-import type { CallEvent, CallEventOf, Party } from '../call-event';
+import type { CallEvent, CallEventOf, Observability, Party } from '../call-event';
 import type { AgentNote, CallRecord, CoachInput, Effect, Nudge, NudgeResponse, RuleId, StepResult } from './types';
 import type { CoachConfig } from './config';
 import { classifyAnswer, ringNumberAt, type RingRegion } from './ring';
@@ -379,6 +379,7 @@ function onCallEvent(ctx: Ctx, tabId: number, event: CallEvent): void {
   const call = existing;
   const at = eventTime(event.at, ctx.now, call.lastEventAt);
   if (!applyEvent(ctx, key, call, event, at)) return;
+  if (!call.record.observes && isObservability(event.observes)) call.record.observes = { ...event.observes };
   call.lastEventAt = at;
   call.record.events.push(eventEntry(event, at));
   capRecordList(call.record, 'events');
@@ -410,6 +411,7 @@ function startCall(ctx: Ctx, key: string, tabId: number, event: CallEvent): void
     source: event.source,
     direction: event.direction,
     ...(event.remote ? { remote: { ...event.remote } } : {}),
+    ...(isObservability(event.observes) ? { observes: { ...event.observes } } : {}),
     startedAt: at,
     outcome: event.type === 'answered' ? 'answered' : 'live',
     ...(event.type === 'answered' ? { answeredAt: at } : {}),
@@ -470,6 +472,12 @@ function applyEvent(ctx: Ctx, key: string, call: CallState, event: CallEvent, at
       if (phase !== 'connected') return false;
       endCall(ctx, key, call, at, { by: event.by, ...(event.reason ? { endReason: event.reason } : {}), coach: true });
       return true;
+    case 'evidence': {
+      // In any phase: the card may tick before the answer arrives, and a name is noted after the end.
+      let took = false;
+      for (const rule of RULES) if (hooksOf(rule).onEvidence?.(ruleCall(ctx, key, call, rule), event, at)) took = true;
+      return took;
+    }
     case 'transfer-accepted':
     case 'transfer-failed':
       if (phase !== 'connected' && phase !== 'ended') return false;
@@ -507,7 +515,21 @@ function eventEntry(event: CallEvent, at: number): CallRecord['events'][number] 
   if (typeof e.status === 'number' && Number.isFinite(e.status)) entry.status = e.status;
   if (typeof e.target === 'string') entry.target = e.target;
   if (typeof e.completed === 'boolean') entry.completed = e.completed;
+  if (event.type === 'evidence') {
+    entry.act = event.act;
+    entry.how = event.how;
+    if (typeof event.item === 'string') entry.item = event.item;
+    if (typeof event.name === 'string') entry.name = event.name;
+    if (event.undone === true) entry.undone = true;
+  }
   return entry;
+}
+
+/** What a source says it observes, read loosely (an event comes over messaging). */
+function isObservability(value: unknown): value is Observability {
+  if (typeof value !== 'object' || value === null) return false;
+  const o = value as Record<string, unknown>;
+  return (['holdIntent', 'hold', 'transferIntent', 'transferOutcome', 'hangupIntent', 'endedBy'] as const).every((k) => typeof o[k] === 'boolean');
 }
 
 const currentHold = (call: CallState, by: Party) => call.record.holds.find((h) => h.by === by && h.end === undefined);
@@ -680,12 +702,27 @@ function onAgentNote(ctx: Ctx, key: string, note: AgentNote, at: number): void {
   const peek = typeof key === 'string' ? ctx.state.calls[key] : undefined;
   if (!peek || typeof note !== 'object' || note === null) return;
   const when = inputTime(at, ctx.now);
+  // A name or a greeting tick is evidence, like any other: one path, recorded as an event.
+  const evidence = evidenceOfNote(note);
+  if (evidence) {
+    onCallEvent(ctx, peek.record.tabId, { ...evidence, callId: peek.record.callId, at: when, source: peek.record.source } as CallEvent);
+    return;
+  }
   let took = false;
   for (const rule of RULES) {
     const onNote = hooksOf(rule).onNote;
     if (onNote?.(rulePlan(ctx, key, ctx.state.calls[key] ?? peek, rule), note, when)) took = true;
   }
   if (took) markChanged(ctx, key);
+}
+
+/** The evidence a note on the call card stands for (the popup's card sends notes; the page's card sends evidence itself). */
+function evidenceOfNote(note: AgentNote): Omit<CallEventOf<'evidence'>, 'callId' | 'at' | 'source'> | undefined {
+  if (note.type === 'caller-name' && typeof note.name === 'string') return { type: 'evidence', act: 'caller-name', how: 'noted', name: note.name };
+  if (note.type === 'greeting-part' && typeof note.part === 'string' && typeof note.checked === 'boolean') {
+    return { type: 'evidence', act: 'greeting-part', how: 'ticked', item: note.part, ...(note.checked ? {} : { undone: true }) };
+  }
+  return undefined;
 }
 
 // ─── deadlines ──────────────────────────────────────────────────────────────────────────────

@@ -3,7 +3,7 @@
  * (design.md §3). No timer, clock or browser API inside; the background shell persists `state`,
  * carries out `effects` and makes sure `step` is called again with a `tick` at `wakeAt`.
  */
-import type { CallDirection, CallEvent, MissedReason, Party, RemoteParty } from '../call-event';
+import type { CallDirection, CallEvent, EvidenceAct, EvidenceHow, MissedReason, Observability, Party, RemoteParty } from '../call-event';
 
 /** Rule ids of shared/rules-catalogue.md. Stable: config, history, tests and reports use them. */
 export type RuleId =
@@ -147,6 +147,12 @@ export interface CallRecord {
     status?: number;
     target?: string;
     completed?: boolean;
+    /** An `evidence` event's act, how it came, its item, the name it carries, and whether it was taken back. */
+    act?: EvidenceAct;
+    how?: EvidenceHow;
+    item?: string;
+    name?: string;
+    undone?: boolean;
   }[];
   nudges: {
     key: string;
@@ -175,6 +181,13 @@ export interface CallRecord {
    * the greeting checklist or on the call card (the checklist nudge's `checked` mirrors it).
    */
   greetingChecked?: string[];
+  /** The closing items (`CLOSING_ITEMS` ids) there is evidence of, in the closing's order: said, or ticked on the card or the checklist. */
+  closingChecked?: string[];
+  /**
+   * What the call's source can observe (from the first event that said it); absent means
+   * `SIP_OBSERVABILITY`. Rules read it to tell an unknown outcome from a failed one.
+   */
+  observes?: Observability;
   /** Ids of the messages taken on this call, in the order they were noted. */
   messages?: string[];
   /**

@@ -31,6 +31,12 @@ export type PracticePhoneSignal = { callId: string; at: number } & (
   | { kind: 'hung-up'; by: 'agent' | 'caller' }
   /** The caller gave up while it rang. */
   | { kind: 'abandoned' }
+  /**
+   * A line said on the call (`line`: an AgentLineId or CallerLineId), as speech recognition
+   * would report it: what the coach takes as evidence. `name`: the caller's name, on lines that
+   * carry it.
+   */
+  | { kind: 'said'; who: 'agent' | 'caller'; line: string; name?: string }
 );
 
 const KINDS = new Set([
@@ -46,6 +52,7 @@ const KINDS = new Set([
   'before-hangup',
   'hung-up',
   'abandoned',
+  'said',
 ]);
 
 const MAX_TEXT = 200;
@@ -63,5 +70,6 @@ export function readPracticeSignal(raw: unknown): PracticePhoneSignal | undefine
   }
   if (s.kind === 'transfer-started' && !text(s.target)) return undefined;
   if (s.kind === 'hung-up' && s.by !== 'agent' && s.by !== 'caller') return undefined;
+  if (s.kind === 'said' && ((s.who !== 'agent' && s.who !== 'caller') || !text(s.line) || (s.name !== undefined && !text(s.name)))) return undefined;
   return raw as PracticePhoneSignal;
 }

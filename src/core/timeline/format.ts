@@ -22,12 +22,16 @@
  * - `timeZone` (optional, IANA) says where the calls were recorded. It is reported only: the
  *   rules use the configuration's time zone.
  *
+ * - `evidence` events (what the agent did that a rule reminds of: said, ticked or noted) and
+ *   `observes` on any event (what the call's source can observe; absent: SIP) were added
+ *   within version 1: files without them read as before.
+ *
  * `version` stays 1 while changes only add optional keys; a breaking change bumps it.
  * Pure: no Node or browser API, so the extension and the CLI share it.
  */
 import { isTimeZone } from '../coach/config';
 import * as v from 'valibot';
-import type { CallEvent, CallEventType, MissedReason } from '../call-event';
+import { EVIDENCE_ACTS, EVIDENCE_HOWS, type CallEvent, type CallEventType, type MissedReason, type Observability } from '../call-event';
 
 export const TIMELINE_FORMAT = 'second-ring/call-timeline';
 export const TIMELINE_VERSION = 1;
@@ -120,8 +124,18 @@ const RemoteSchema = v.strictObject({
   number: v.optional(v.pipe(v.string(), v.maxLength(200))),
 });
 
+/** What the call's source can observe (call-event.ts `Observability`); absent: SIP. */
+const ObservesSchema = v.strictObject({
+  holdIntent: v.boolean(),
+  hold: v.boolean(),
+  transferIntent: v.boolean(),
+  transferOutcome: v.boolean(),
+  hangupIntent: v.boolean(),
+  endedBy: v.boolean(),
+}) satisfies v.GenericSchema<unknown, Observability>;
+
 const event = <T extends CallEventType, E extends v.ObjectEntries>(type: T, entries: E) =>
-  v.strictObject({ type: v.literal(type), at: AtSchema, ...entries });
+  v.strictObject({ type: v.literal(type), at: AtSchema, observes: v.optional(ObservesSchema), ...entries });
 
 /** One event of a call: a CallEvent without callId and source, `at` as an ISO 8601 string. */
 export const TimelineEventSchema = v.variant('type', [
@@ -140,6 +154,13 @@ export const TimelineEventSchema = v.variant('type', [
   event('missed', { direction: DirectionSchema, by: PartySchema, reason: v.picklist(MISSED_REASONS), status: v.optional(StatusSchema) }),
   event('muted', {}),
   event('unmuted', {}),
+  event('evidence', {
+    act: v.picklist(EVIDENCE_ACTS),
+    how: v.picklist(EVIDENCE_HOWS),
+    item: v.optional(v.pipe(v.string(), v.maxLength(100))),
+    name: v.optional(v.pipe(v.string(), v.maxLength(200))),
+    undone: v.optional(v.boolean()),
+  }),
 ]);
 
 export const TimelineCallSchema = v.strictObject({

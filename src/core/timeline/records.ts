@@ -18,6 +18,9 @@
  *   'stale') has no end event: a tab-closed end goes to `tabsClosed`, a stale call keeps none.
  * - Events the coach ignored (a repeat, a hold while held) are not in the record, so not in
  *   the timeline; they change nothing in the coach, so a replay gives the same nudges.
+ * - Evidence (a greeting part or closing item said or ticked on the card, the caller's name,
+ *   asking before a hold or transfer) is a call event: it comes back as it was, so a replay
+ *   reproduces a practice call; `observes` goes on the first event.
  * - The agent's responses to nudges (answers, dismissals, ticks) are not call events and have
  *   no place in version 1; a record keeps no time for an answer or a tick anyway. A replay
  *   therefore sees every question left unanswered (one open hold-permission question holds
@@ -69,11 +72,14 @@ export function toTimeline(
   for (const record of sorted) {
     const id = (idCount.get(record.callId) ?? 0) > 1 ? `${record.callId}@${record.tabId}` : record.callId;
     const note = (message: string) => notes.push({ callId: id, message });
+    const events = eventsOf(record, note);
+    // What the source could observe goes on the first event, as the adapter sent it.
+    if (record.observes && events[0]) events[0] = { ...events[0], observes: { ...record.observes } };
     calls.push({
       id,
       tabId: record.tabId,
       ...(record.source !== DEFAULT_TIMELINE_SOURCE ? { source: record.source } : {}),
-      events: eventsOf(record, note),
+      events,
     });
     if (record.endReason === 'tab-closed' && record.endedAt !== undefined) {
       tabsClosed.push({ tabId: record.tabId, at: formatIsoTime(record.endedAt) });
@@ -183,6 +189,23 @@ function eventsOf(record: CallRecord, note: (message: string) => void): Timeline
           reason: record.missedReason ?? (record.direction === 'inbound' ? 'caller-abandoned' : 'failed'),
         });
         break;
+      case 'evidence': {
+        const e = record.events[index];
+        if (!e?.act || !e.how) {
+          note(`evidence at ${at} without its act was left out`);
+          break;
+        }
+        out.push({
+          type,
+          at,
+          act: e.act,
+          how: e.how,
+          ...(e.item !== undefined ? { item: e.item } : {}),
+          ...(e.name !== undefined ? { name: e.name } : {}),
+          ...(e.undone ? { undone: true } : {}),
+        });
+        break;
+      }
       case 'hold-requested':
       case 'transfer-requested':
       case 'hangup-requested':

@@ -299,6 +299,8 @@ export class PracticeSession {
 
   private hear(line: AgentLineId | null, text: string, colleague?: ColleagueId): void {
     this.record({ type: 'said', line, text, ...(colleague ? { colleague } : {}) });
+    // What speech recognition would tell the coach: the phrase, the evidence of what was done.
+    if (line) this.signal({ kind: 'said', who: 'agent', line, ...(line === 'use-name' ? { name: this.setup.scenario.caller.name } : {}) });
     this.toCaller({ type: 'said', line, ...(colleague ? { colleague } : {}) });
   }
 
@@ -323,6 +325,7 @@ export class PracticeSession {
       if (this.view.phase !== 'connected') return;
       const text = callerLine(this.setup.scenario, line, this.setup.language);
       this.record({ type: 'caller-said', line, text });
+      this.signal({ kind: 'said', who: 'caller', line, ...(line === 'name' ? { name: this.setup.scenario.caller.name } : {}) });
       this.transcribe({ who: 'caller', text, line });
       if (line === 'name') this.update({ callerNameKnown: true });
       this.deps.onCallerLine?.(text);

@@ -1,6 +1,6 @@
 // @vitest-environment happy-dom
 import { afterEach, describe, expect, it } from 'vitest';
-import { createSelectorAdapter } from '../../../src/content/adapters/selectors';
+import { SELECTOR_OBSERVABILITY, createSelectorAdapter } from '../../../src/content/adapters/selectors';
 import type { CallEvent } from '../../../src/core/call-event';
 import type { PageSignalSource } from '../../../src/content/page-bridge';
 import { expectedConsole } from '../console-capture';
@@ -37,6 +37,9 @@ describe('the selector adapter', () => {
     await frame();
     expect(events.map((e) => e.type)).toEqual(['ringing', 'missed']);
     expect(events[0]!.callId).toBe(events[1]!.callId);
+    // It says what it can observe (stamped on a call's first event): clicks, never a transfer's outcome (unknown, not failed).
+    expect(createSelectorAdapter({}).observes).toEqual(SELECTOR_OBSERVABILITY);
+    expect(SELECTOR_OBSERVABILITY.transferOutcome).toBe(false);
     controller.abort();
   });
 

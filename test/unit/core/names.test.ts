@@ -62,6 +62,22 @@ describe('what the background accepts from a content script', () => {
     expect(readCallEvent(answered)).toEqual(answered);
   });
 
+  it('takes the card’s and the practice phone’s evidence, with a name cleaned, and refuses a malformed one', () => {
+    const evidence = { type: 'evidence', callId: 'c1', at: 1, source: 'call-card', act: 'caller-name', how: 'noted' };
+    expect(readCallEvent({ ...evidence, name: ' Ann\u202ea ' })).toEqual({ ...evidence, name: 'Anna' });
+    expect(readCallEvent({ ...evidence, act: 'closing-item', how: 'ticked', item: 'recap', undone: true })).toEqual({
+      ...evidence,
+      act: 'closing-item',
+      how: 'ticked',
+      item: 'recap',
+      undone: true,
+    });
+    expect(readCallEvent({ ...evidence, act: 'anything' })).toBeUndefined();
+    expect(readCallEvent({ ...evidence, how: 'guessed' })).toBeUndefined();
+    expect(readCallEvent({ ...evidence, undone: false })).toBeUndefined();
+    expect(readCallEvent({ ...evidence, item: 'x'.repeat(1_000) })).toBeUndefined();
+  });
+
   it('refuses a call event of the wrong shape or length', () => {
     expect(readCallEvent({ ...ringing, remote: { displayName: 'x'.repeat(10_000) } })).toBeUndefined();
     expect(readCallEvent({ ...ringing, remote: { displayName: 5 } })).toBeUndefined();

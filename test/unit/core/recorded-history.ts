@@ -67,6 +67,9 @@ export function playCalls(script: (p: Player) => void, tabId = 1): CallRecord[] 
     },
     closeOut: (callId, at) => {
       const nudge = latest(callId, 'closing');
+      // A transfer the colleague took handed the caller over: the coach shows no closing for it.
+      const handedOver = records.get(`${tabId}:${callId}`)?.transfers.some((t) => t.by === 'agent' && t.outcome === 'completed');
+      if (!nudge && handedOver) return;
       if (!nudge) throw new Error(`no closing checklist on ${callId}`);
       for (const item of nudge.items ?? []) {
         run({ kind: 'nudge-response', key: nudge.key, response: { type: 'checked', itemId: item.id, checked: true }, at }, at);

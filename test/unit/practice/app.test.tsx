@@ -112,7 +112,9 @@ describe('the practice page', () => {
     const nudges = closing.querySelectorAll('[data-testid="score-nudge"]');
     expect(nudges).toHaveLength(1);
     expect(nudges[0]!.textContent).toContain('Kāpēc: Jūs nospiedāt “Beigt zvanu”');
-    expect(signals.map((s) => s.kind)).toEqual(['incoming', 'answered', 'before-hangup', 'hung-up']);
+    expect(signals.filter((s) => s.kind !== 'said').map((s) => s.kind)).toEqual(['incoming', 'answered', 'before-hangup', 'hung-up']);
+    // What was said reaches the coach as the phrases it recognised (its evidence), the caller's too.
+    expect(signals.flatMap((s) => (s.kind === 'said' ? [`${s.who}:${s.line}`] : []))).toContain('caller:reason');
   });
 
   it('shows why the settings could not be loaded, and tries again', async () => {

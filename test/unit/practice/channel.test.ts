@@ -1,7 +1,7 @@
 // @vitest-environment happy-dom
 import { describe, expect, it } from 'vitest';
 import { PRACTICE_EVENT, readPracticeSignal, type PracticePhoneSignal } from '../../../src/core/practice/channel';
-import { practiceAdapter, practiceCallEvents } from '../../../src/content/adapters/practice';
+import { PRACTICE_OBSERVABILITY, practiceAdapter, practiceCallEvents } from '../../../src/content/adapters/practice';
 import type { CallEvent } from '../../../src/core/call-event';
 import type { PageSignalSource } from '../../../src/content/page-bridge';
 
@@ -29,20 +29,39 @@ describe('the practice phone’s channel', () => {
   });
 
   it('maps each signal to the call event a softphone adapter would report', () => {
+    const source = { source: 'practice', observes: PRACTICE_OBSERVABILITY };
     const events = (s: PracticePhoneSignal) => practiceCallEvents(s).map((e) => e.type);
     expect(practiceCallEvents({ ...base, kind: 'incoming', caller: { name: 'Anna Bērziņa', number: '+371 2000 0000' } })).toEqual([
-      { ...base, source: 'practice', type: 'ringing', direction: 'inbound', remote: { displayName: 'Anna Bērziņa', number: '+371 2000 0000' } },
+      { ...base, ...source, type: 'ringing', direction: 'inbound', remote: { displayName: 'Anna Bērziņa', number: '+371 2000 0000' } },
     ]);
     expect(events({ ...base, kind: 'before-hold' })).toEqual(['hold-requested']);
     expect(events({ ...base, kind: 'before-transfer' })).toEqual(['transfer-requested']);
     expect(events({ ...base, kind: 'before-hangup' })).toEqual(['hangup-requested']);
     expect(practiceCallEvents({ ...base, kind: 'transfer-succeeded' })).toEqual([
-      { ...base, source: 'practice', type: 'transfer-accepted', by: 'agent', completed: true },
+      { ...base, ...source, type: 'transfer-accepted', by: 'agent', completed: true },
     ]);
-    expect(practiceCallEvents({ ...base, kind: 'hung-up', by: 'caller' })).toEqual([{ ...base, source: 'practice', type: 'ended', by: 'remote' }]);
+    expect(practiceCallEvents({ ...base, kind: 'hung-up', by: 'caller' })).toEqual([{ ...base, ...source, type: 'ended', by: 'remote' }]);
     expect(practiceCallEvents({ ...base, kind: 'abandoned' })).toEqual([
-      { ...base, source: 'practice', type: 'missed', direction: 'inbound', by: 'remote', reason: 'caller-abandoned' },
+      { ...base, ...source, type: 'missed', direction: 'inbound', by: 'remote', reason: 'caller-abandoned' },
     ]);
+  });
+
+  it('turns the phrases that are evidence into evidence events, and the rest into nothing', () => {
+    const said = (who: 'agent' | 'caller', line: string, name?: string) =>
+      practiceCallEvents({ ...base, kind: 'said', who, line, ...(name ? { name } : {}) });
+    expect(said('agent', 'own-name')).toEqual([{ ...base, source: 'practice', observes: PRACTICE_OBSERVABILITY, type: 'evidence', how: 'said', act: 'greeting-part', item: 'ownName' }]);
+    expect(said('caller', 'hold-yes').map((e) => e.type === 'evidence' && e.act)).toEqual(['hold-permission']);
+    expect(said('caller', 'name', 'Anna Bērziņa')).toMatchObject([{ type: 'evidence', act: 'caller-name', name: 'Anna Bērziņa' }]);
+    expect(said('agent', 'announce-transfer')).toMatchObject([{ type: 'evidence', act: 'transfer-permission' }]);
+    expect(said('agent', 'thank-you')).toMatchObject([{ type: 'evidence', act: 'closing-item', item: 'thank' }]);
+    // Asking is not yet evidence: the caller's yes (or their name) is.
+    expect(said('agent', 'ask-hold')).toEqual([]);
+    expect(said('agent', 'ask-name')).toEqual([]);
+    // The agent's lines and the caller's are two lists: a caller saying "recap" is nothing.
+    expect(said('caller', 'recap')).toEqual([]);
+    expect(said('agent', 'toString')).toEqual([]);
+    expect(readPracticeSignal({ ...base, kind: 'said', who: 'someone', line: 'greet' })).toBeUndefined();
+    expect(readPracticeSignal({ ...base, kind: 'said', who: 'agent', line: 7 })).toBeUndefined();
   });
 });
 

@@ -45,8 +45,10 @@ function phone(id: ScenarioId) {
     },
     { now: time.now, setTimer: time.setTimer, dispatch: (s) => signals.push(s), ringtone: { start: () => ring.push('start'), stop: () => ring.push('stop') } },
   );
-  const kinds = () => signals.map((s) => s.kind);
-  return { session, time, signals, kinds, ring };
+  /** The phone's own state changes; what was said (evidence for the coach) is `saidSignals`. */
+  const kinds = () => signals.filter((s) => s.kind !== 'said').map((s) => s.kind);
+  const saidSignals = () => signals.flatMap((s) => (s.kind === 'said' ? [`${s.who}:${s.line}${s.name ? `:${s.name}` : ''}`] : []));
+  return { session, time, signals, kinds, saidSignals, ring };
 }
 
 describe('the practice phone', () => {

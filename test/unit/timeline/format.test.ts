@@ -125,7 +125,7 @@ describe('parseTimeline', () => {
       {
         path: 'calls[0].events[1].type',
         message:
-          'expected one of "ringing", "outbound-dialing", "answered", "hold-requested", "held", "resumed", "transfer-requested", "transfer-started", "transfer-accepted", "transfer-failed", "hangup-requested", "ended", "missed", "muted", "unmuted"; got "rang"',
+          'expected one of "ringing", "outbound-dialing", "answered", "hold-requested", "held", "resumed", "transfer-requested", "transfer-started", "transfer-accepted", "transfer-failed", "hangup-requested", "ended", "missed", "muted", "unmuted", "evidence"; got "rang"',
       },
       { path: 'calls[0].events[2].by', message: 'required' },
       {
@@ -165,6 +165,35 @@ describe('parseTimeline', () => {
     expect(errorsOf({ format: 'other', version: 1, calls: {} })).toEqual([
       { path: 'format', message: 'expected "second-ring/call-timeline"; got "other"' },
       { path: 'calls', message: 'expected an array; got an object' },
+    ]);
+  });
+
+  it('takes evidence and what a source observes within version 1, and refuses malformed ones', () => {
+    const observes = { holdIntent: true, hold: true, transferIntent: true, transferOutcome: false, hangupIntent: true, endedBy: false };
+    const at = (seconds: number) => `2025-03-04T09:00:0${seconds}.000Z`;
+    const oneCall = (events: unknown[]) => file([call(events)]);
+    const good = oneCall([
+      { at: at(0), type: 'ringing', direction: 'inbound', observes },
+      { at: at(2), type: 'answered', direction: 'inbound' },
+      { at: at(3), type: 'evidence', act: 'greeting-part', how: 'said', item: 'offer' },
+      { at: at(4), type: 'evidence', act: 'caller-name', how: 'noted', name: 'Anna' },
+      { at: at(5), type: 'evidence', act: 'closing-item', how: 'ticked', item: 'recap', undone: true },
+    ]);
+    const parsed = parseTimeline(good);
+    expect(parsed.ok).toBe(true);
+    if (parsed.ok) expect(toCallEvent(parsed.timeline.calls[0]!, parsed.timeline.calls[0]!.events[0]!)).toMatchObject({ observes });
+    expect(errorsOf(oneCall([
+      { at: at(0), type: 'ringing', direction: 'inbound', observes: { hold: true } },
+      { at: at(3), type: 'evidence', act: 'guessed', how: 'said' },
+      { at: at(4), type: 'evidence', act: 'caller-name' },
+    ]))).toEqual([
+      { path: 'calls[0].events[0].observes.holdIntent', message: 'required' },
+      { path: 'calls[0].events[0].observes.transferIntent', message: 'required' },
+      { path: 'calls[0].events[0].observes.transferOutcome', message: 'required' },
+      { path: 'calls[0].events[0].observes.hangupIntent', message: 'required' },
+      { path: 'calls[0].events[0].observes.endedBy', message: 'required' },
+      { path: 'calls[0].events[1].act', message: 'expected one of "greeting-part", "caller-name", "hold-permission", "transfer-permission", "closing-item"; got "guessed"' },
+      { path: 'calls[0].events[2].how', message: 'required' },
     ]);
   });
 

@@ -70,16 +70,19 @@ export const callerNameRule = defineRule({
       if (!wantsCallerName(c.settings.enabled, c.call)) return;
       c.show('toast', c.text('caller-name.nudge'), deadline.at);
     },
-    onNote(p, note) {
-      if (note.type !== 'caller-name' || typeof note.name !== 'string') return false;
-      const name = cleanCallerName(note.name);
-      if ((p.peek.record.callerName ?? '') === name) return false;
-      const c = p.edit();
+    onEvidence(c, event) {
+      if (event.act !== 'caller-name') return false;
+      const r = c.call.record;
+      const name = typeof event.name === 'string' ? cleanCallerName(event.name) : undefined;
       if (name === '') {
-        delete c.call.record.callerName;
+        // Cleared on the card: the name goes, the evidence that it was noted stays.
+        if (r.callerName === undefined) return false;
+        delete r.callerName;
         return true;
       }
-      c.call.record.callerName = name;
+      if (name !== undefined && r.callerName === name) return false;
+      if (name === undefined && c.call.callerNameNoted) return false;
+      if (name !== undefined) r.callerName = name;
       c.call.callerNameNoted = true;
       // Noted in time: no nudge. Noted after it: the reminder has done its job.
       c.call.deadlines = c.call.deadlines.filter((d) => d.ruleId !== 'caller-name');
@@ -100,7 +103,9 @@ export const callerNameRule = defineRule({
       const r = ctx.record;
       const at = timeFrom(ctx);
       if (r.direction === 'outbound') return 'outbound call: no caller to ask for a name';
-      if (r.callerName !== undefined) return "the caller's name was noted on the card";
+      const evidence = r.events.filter((e) => e.type === 'evidence' && e.act === 'caller-name').at(-1);
+      if (evidence?.how === 'said') return `the caller's name was said on the call at ${timeFrom(ctx)(evidence.at)}`;
+      if (r.callerName !== undefined || evidence) return "the caller's name was noted on the card";
       const due = (r.answeredAt ?? r.startedAt) + ctx.settings.afterSeconds * 1000;
       if (r.endedAt !== undefined && r.endedAt < due) {
         const end = closedUnseen(r) ? unseenText(r) : `ended at ${at(r.endedAt)}`;

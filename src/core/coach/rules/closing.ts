@@ -1,12 +1,15 @@
 /**
  * closing: recap, ask if there is anything else, thank them — a checklist once per call, when
- * the agent reaches for hang-up, or after the call when no hang-up request was seen.
+ * the agent reaches for hang-up, or after the call when no hang-up request was seen; of the
+ * items there is no evidence of yet (none at all when every item was said or ticked), and none
+ * when a transfer handed the caller over.
  */
 import * as v from 'valibot';
 import { CLOSING_LINES } from '../../practice/scenarios';
 import { draft, firstOf, inOrder, listOf } from '../../practice/facts';
 import { defineRule, ruleBase, type RuleCall } from './rule';
 import { closedUnseen, timeFrom, unseenText } from './explain-kit';
+import type { CallRecord } from '../types';
 
 type ClosingText = 'closing.before' | 'closing.after' | 'closing.recap' | 'closing.anything-else' | 'closing.thank';
 
@@ -17,10 +20,54 @@ export const CLOSING_ITEMS: readonly { id: string; textId: ClosingText }[] = [
   { id: 'thank', textId: 'closing.thank' },
 ];
 
+/**
+ * The closing items there is evidence of, in the closing's order. A record written before
+ * `closingChecked` existed (a coach state persisted by the previous build, mid-call) kept its
+ * ticks on the checklist only: those are the same evidence, so no migration is needed.
+ */
+const closingDone = (r: CallRecord): readonly string[] =>
+  r.closingChecked ?? r.nudges.filter((n) => n.ruleId === 'closing' && n.kind === 'checklist').at(-1)?.checked ?? [];
+
+/**
+ * The agent handed the caller over: their last transfer was seen accepted, so the colleague
+ * closes that conversation. A transfer of unknown outcome (a selector softphone) may not have
+ * gone through: the checklist still comes, as a reminder, never as a reproach.
+ */
+function handedOver(r: CallRecord): boolean {
+  const transfer = r.transfers.filter((t) => t.by === 'agent').at(-1);
+  return transfer?.outcome === 'accepted' || transfer?.outcome === 'completed';
+}
+
+/** The checklist of what the agent has not done yet; none when there is evidence of every item, or the caller was handed over. */
 function showClosing(c: RuleCall<unknown, ClosingText>, textId: 'closing.before' | 'closing.after', at: number): void {
   c.call.closingShown = true;
-  const items = CLOSING_ITEMS.map((item) => ({ id: item.id, text: c.text(item.textId) }));
-  c.show('checklist', c.text(textId), at, items);
+  if (handedOver(c.call.record)) return;
+  const done = closingDone(c.call.record);
+  const missing = CLOSING_ITEMS.filter((item) => !done.includes(item.id));
+  if (missing.length === 0) return;
+  c.show('checklist', c.text(textId), at, missing.map((item) => ({ id: item.id, text: c.text(item.textId) })));
+  const entry = c.call.record.nudges.at(-1);
+  if (entry?.ruleId === 'closing' && done.length > 0) entry.checked = [...done];
+}
+
+/**
+ * Tick or untick a closing item: the record's `closingChecked` and every closing checklist's
+ * `checked`, kept equal (in the closing's order); once every item is done the checklist leaves
+ * the screen. False when nothing changed.
+ */
+function setClosingItem(c: RuleCall<unknown, ClosingText>, itemId: string, checked: boolean, at: number): boolean {
+  const r = c.call.record;
+  const ticked = closingDone(r);
+  if (!CLOSING_ITEMS.some((i) => i.id === itemId) || ticked.includes(itemId) === checked) return false;
+  const next = checked ? [...ticked, itemId] : ticked.filter((id) => id !== itemId);
+  r.closingChecked = CLOSING_ITEMS.map((i) => i.id).filter((id) => next.includes(id));
+  for (const n of r.nudges) {
+    if (n.ruleId !== 'closing' || n.kind !== 'checklist') continue;
+    n.checked = [...r.closingChecked];
+    n.checkedAt = at;
+  }
+  if (r.closingChecked.length === CLOSING_ITEMS.length) c.withdraw();
+  return true;
 }
 
 export const closingRule = defineRule({
@@ -40,15 +87,12 @@ export const closingRule = defineRule({
     onEnded(c, at) {
       if (!c.call.closingShown && c.settings.enabled) showClosing(c, 'closing.after', at);
     },
-    onChecked(_c, entry, itemId, checked, at) {
-      if (!CLOSING_ITEMS.some((i) => i.id === itemId)) return false;
-      const ticked = entry.checked ?? [];
-      if (ticked.includes(itemId) === checked) return false;
-      // Kept in the checklist's order, whatever the order of ticking.
-      const next = checked ? [...ticked, itemId] : ticked.filter((id) => id !== itemId);
-      entry.checked = CLOSING_ITEMS.map((i) => i.id).filter((id) => next.includes(id));
-      entry.checkedAt = at;
-      return true;
+    onChecked(c, _entry, itemId, checked, at) {
+      return setClosingItem(c, itemId, checked, at);
+    },
+    onEvidence(c, event, at) {
+      if (event.act !== 'closing-item' || typeof event.item !== 'string') return false;
+      return setClosingItem(c, event.item, !event.undone, at);
     },
   },
   explain: {
@@ -62,6 +106,8 @@ export const closingRule = defineRule({
     quiet({ record: r }) {
       if (closedUnseen(r)) return unseenText(r);
       if (r.endedAt === undefined) return 'the call did not end and no hang-up was requested';
+      if (closingDone(r).length === CLOSING_ITEMS.length) return 'every closing item was done before the checklist was due';
+      if (handedOver(r)) return 'the caller was handed over by a transfer: the colleague closes the conversation';
       return 'no nudge';
     },
   },

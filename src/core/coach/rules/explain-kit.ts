@@ -1,5 +1,5 @@
 /** What the rules' replay explanations share: time formats and facts read off a call record. */
-import type { CallEvent } from '../../call-event';
+import type { CallEvent, EvidenceAct } from '../../call-event';
 import type { CallRecord } from '../types';
 import type { ExplainContext } from './rule';
 
@@ -30,4 +30,13 @@ export function holdShare(r: CallRecord, end: number): { held: number; connected
   let held = 0;
   for (const h of agentHolds(r)) held += Math.max(0, Math.min(h.end ?? end, end) - Math.max(h.start, r.answeredAt));
   return { held, connected, share: held / connected };
+}
+
+/**
+ * The last evidence of `act` in the record after `since` (exclusive), unless taken back: what a
+ * permission rule reads to know the caller was asked before this hold or transfer.
+ */
+export function evidenceAfter(r: CallRecord, act: EvidenceAct, since: number): CallRecord['events'][number] | undefined {
+  const last = r.events.filter((e) => e.type === 'evidence' && e.act === act && e.at > since).at(-1);
+  return last && !last.undone ? last : undefined;
 }

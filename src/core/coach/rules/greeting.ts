@@ -6,6 +6,7 @@
 import * as v from 'valibot';
 import { formatText, shorten, type TextParams } from '../format-text';
 import type { CallState } from '../step';
+import type { CoachConfig } from '../config';
 import type { GreetingPart } from '../types';
 import { GREETING_LINES } from '../../practice/scenarios';
 import { GREET_WITHIN_MS, draft, firstOf, inOrder, listOf, seconds } from '../../practice/facts';
@@ -33,6 +34,18 @@ function setGreetingPart(call: CallState, part: GreetingPart, checked: boolean, 
     n.checkedAt = at;
   }
   return true;
+}
+
+/**
+ * There is evidence of every part of the greeting the agent can say: a part that needs an
+ * agent name or organization not set is not asked for (the card leaves it out too).
+ */
+function greetingDone(call: CallState, config: CoachConfig): boolean {
+  const agent = config.agentName?.trim();
+  const organization = config.organization.trim();
+  const parts = config.greeting[config.language];
+  const known = GREETING_PARTS.filter((p) => !((!agent && parts[p].includes('{agent}')) || (!organization && parts[p].includes('{organization}'))));
+  return known.every((p) => call.record.greetingChecked?.includes(p));
 }
 
 /** `{agent}` and `{organization}` for the greeting; a neutral stand-in for one not set. */
@@ -65,6 +78,8 @@ export const greetingRule = defineRule({
   coach: {
     onAnswered(c, at) {
       if (c.call.record.direction !== 'inbound' || !c.settings.enabled) return;
+      // Every part already in evidence (ticked on a card opened before the answer): nothing to remind of.
+      if (greetingDone(c.call, c.config)) return;
       const params = greetingParams(c);
       const parts = c.config.greeting[c.config.language];
       const items = GREETING_PARTS.map((part) => ({ id: part, text: formatText(parts[part], params) }));
@@ -75,13 +90,16 @@ export const greetingRule = defineRule({
       if (ticked && entry?.ruleId === 'greeting') entry.checked = [...ticked];
     },
     onChecked(c, _entry, itemId, checked, at) {
-      return isGreetingPart(itemId) && setGreetingPart(c.call, itemId, checked, at);
+      if (!isGreetingPart(itemId) || !setGreetingPart(c.call, itemId, checked, at)) return false;
+      if (greetingDone(c.call, c.config)) c.withdraw();
+      return true;
     },
-    onNote(p, note, at) {
-      if (note.type !== 'greeting-part') return false;
-      if (!isGreetingPart(note.part) || typeof note.checked !== 'boolean') return false;
-      if ((p.peek.record.greetingChecked ?? []).includes(note.part) === note.checked) return false;
-      return setGreetingPart(p.edit().call, note.part, note.checked, at);
+    onEvidence(c, event, at) {
+      if (event.act !== 'greeting-part' || !isGreetingPart(event.item)) return false;
+      if (!setGreetingPart(c.call, event.item, !event.undone, at)) return false;
+      // The whole greeting given: the checklist has done its job and leaves the screen.
+      if (greetingDone(c.call, c.config)) c.withdraw();
+      return true;
     },
   },
   explain: {

@@ -6,7 +6,12 @@
 import * as v from 'valibot';
 import { callerSaid, draft, saidBetween } from '../../practice/facts';
 import { REQUEST_WINDOW_MS, defineRule, ruleBase } from './rule';
-import { agentHolds, lastEventBefore, plain, timeFrom } from './explain-kit';
+import { agentHolds, evidenceAfter, lastEventBefore, plain, timeFrom } from './explain-kit';
+import type { CallRecord } from '../types';
+
+/** Evidence the caller was asked (and agreed) after `previous` hold ended (or the call began). */
+const askedForHold = (r: CallRecord, previous: CallRecord['holds'][number] | undefined): boolean =>
+  evidenceAfter(r, 'hold-permission', previous ? (previous.end ?? previous.start) : -Infinity) !== undefined;
 
 export const holdPermissionRule = defineRule({
   id: 'hold-permission',
@@ -22,9 +27,13 @@ export const holdPermissionRule = defineRule({
       if (event.type === 'hold-requested') {
         const repeat = call.holdRequestedAt !== undefined && at - call.holdRequestedAt <= REQUEST_WINDOW_MS;
         call.holdRequestedAt = at;
-        if (!repeat && c.settings.enabled) c.show('toast', c.text('hold-permission.before'), at);
+        // Evidence the caller was asked since the last hold: nothing to remind of.
+        const evidence = askedForHold(call.record, agentHolds(call.record).at(-1));
+        if (!repeat && !evidence && c.settings.enabled) c.show('toast', c.text('hold-permission.before'), at);
       } else if (event.type === 'held' && event.by === 'agent') {
-        const asked = call.holdRequestedAt !== undefined && at - call.holdRequestedAt <= REQUEST_WINDOW_MS;
+        // This hold is in the record already: the evidence counts from the end of the one before.
+        const evidence = askedForHold(call.record, agentHolds(call.record).at(-2));
+        const asked = evidence || (call.holdRequestedAt !== undefined && at - call.holdRequestedAt <= REQUEST_WINDOW_MS);
         delete call.holdRequestedAt;
         // One unanswered "did you ask?" at a time: an agent who ignores it does not need a pile of them.
         if (!asked && c.settings.enabled && !c.hasOpenQuestion()) c.show('question', c.text('hold-permission.question'), at);
@@ -32,6 +41,12 @@ export const holdPermissionRule = defineRule({
     },
     onClose(c) {
       delete c.call.holdRequestedAt;
+    },
+    onEvidence(c, event) {
+      if (event.act !== 'hold-permission') return false;
+      // Asked while the reminder was up: it has done its job.
+      if (!event.undone) c.withdraw((n) => n.kind === 'toast');
+      return true;
     },
   },
   explain: {
@@ -51,6 +66,7 @@ export const holdPermissionRule = defineRule({
         const remote = r.holds.length;
         return remote > 0 ? `no hold by the agent (the other side held ${remote}×)` : 'no hold by the agent';
       }
+      if (r.events.some((e) => e.type === 'evidence' && e.act === 'hold-permission')) return 'every agent hold was asked for in time (the caller was asked first)';
       return 'every agent hold was asked for in time';
     },
   },

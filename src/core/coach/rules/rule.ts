@@ -10,7 +10,7 @@
  * `enabled`: some work (a request's time, a name noted on the card) is kept even when it is off.
  */
 import * as v from 'valibot';
-import type { CallEvent, MissedReason, Party } from '../../call-event';
+import { SIP_OBSERVABILITY, type CallEvent, type CallEventOf, type MissedReason, type Observability, type Party } from '../../call-event';
 import type { Facts, Draft, ScoreNote } from '../../practice/facts';
 import type { ShownNudge } from '../../practice/types';
 import type { TextParams } from '../format-text';
@@ -20,6 +20,9 @@ import type { AgentNote, CallRecord, ChecklistItem, Effect, Language, Nudge, Rul
 
 /** A `*-requested` this recent (ms) before hold/transfer started means the "before" reminder came in time. */
 export const REQUEST_WINDOW_MS = 10_000;
+
+/** What the call's source can observe: absent means SIP (adapters and timelines written before it existed). */
+export const observesOf = (record: CallRecord): Observability => record.observes ?? SIP_OBSERVABILITY;
 
 // ─── settings ───────────────────────────────────────────────────────────────────────────────
 
@@ -118,6 +121,11 @@ export interface CoachHooks<S, T extends string> {
   plan?(p: RulePlan<S, T>): void;
   /** A note from the call card; true when the rule took it and the record changed. */
   onNote?(p: RulePlan<S, T>, note: AgentNote, at: number): boolean;
+  /**
+   * Evidence that the agent did something (any phase: a name is often noted after the call);
+   * true when the rule took it (the event is then recorded with the call).
+   */
+  onEvidence?(c: RuleCall<S, T>, event: CallEventOf<'evidence'>, at: number): boolean;
   /** An item of this rule's checklist was ticked or unticked; true when the record changed. */
   onChecked?(c: RuleCall<S, T>, entry: CallRecord['nudges'][number], itemId: string, checked: boolean, at: number): boolean;
 }

@@ -4,12 +4,14 @@
  * failure, whichever is later) or (b) the start of an agent hold: a likely accidental
  * disconnect, flagged on the record and nudged. A transfer that was accepted clears every hold
  * before it: that is the normal blind transfer (hold, REFER, 202, BYE). A success arriving just
- * after the end retracts the flag.
+ * after the end retracts the flag. A transfer whose outcome the source cannot observe
+ * (`observes.transferOutcome` false: a selector softphone) is unknown, not failed: it never
+ * raises the nudge, and clears the holds before it like an accepted one.
  */
 import * as v from 'valibot';
 import type { CallRecord } from '../types';
 import { draft, seconds as secondsOf } from '../../practice/facts';
-import { defineRule, ruleBase, numberIn } from './rule';
+import { defineRule, ruleBase, numberIn, observesOf } from './rule';
 import { agentHolds, agentTransfers, closedUnseen, lastEventBefore, plain, secondsText, timeFrom, unseenText } from './explain-kit';
 
 /** safe-hold's cause, as the replay finds it from the record: an unsuccessful transfer first, then the last hold. */
@@ -19,16 +21,30 @@ function safeHoldCause(
   windowMs: number,
 ): { kind: 'hold'; since: number } | { kind: 'transfer'; since: number; transferAt: number; failed: boolean } | undefined {
   const transfer = agentTransfers(r).at(-1);
-  if (transfer && (transfer.outcome === undefined || transfer.outcome === 'failed')) {
+  if (transfer && transferLapsed(r, transfer)) {
     const failedAt = transfer.outcome === 'failed' ? lastEventBefore(r, 'transfer-failed', end)?.at : undefined;
     const since = Math.max(transfer.at, failedAt ?? transfer.at);
     if (end - since <= windowMs) return { kind: 'transfer', since, transferAt: transfer.at, failed: failedAt !== undefined };
   }
-  const accepted = transfer?.outcome === 'accepted' || transfer?.outcome === 'completed';
+  const accepted = transfer !== undefined && transferClearsHolds(r, transfer);
   const hold = agentHolds(r).at(-1);
   if (hold && (!accepted || hold.start > (transfer?.at ?? 0)) && end - hold.start <= windowMs) return { kind: 'hold', since: hold.start };
   return undefined;
 }
+
+type Transfer = CallRecord['transfers'][number];
+
+/**
+ * Evidence of a lapse: a transfer observed to fail, or one whose outcome the source can observe
+ * and never reported. An outcome the source cannot observe (a selector softphone) is unknown,
+ * not failed.
+ */
+const transferLapsed = (r: CallRecord, t: Transfer): boolean =>
+  t.outcome === 'failed' || (t.outcome === undefined && observesOf(r).transferOutcome);
+
+/** A transfer that took the caller, or may have (unobserved): the holds before it were part of it. */
+const transferClearsHolds = (r: CallRecord, t: Transfer): boolean =>
+  t.outcome === 'accepted' || t.outcome === 'completed' || (t.outcome === undefined && !observesOf(r).transferOutcome);
 
 export const safeHoldRule = defineRule({
   id: 'safe-hold',
@@ -63,11 +79,11 @@ export const safeHoldRule = defineRule({
       const lastHold = r.holds.filter((h) => h.by === 'agent').at(-1);
 
       let cause: { kind: 'hold' | 'transfer'; since: number } | undefined;
-      if (transfer && (transfer.outcome === undefined || transfer.outcome === 'failed')) {
+      if (transfer && transferLapsed(r, transfer)) {
         const since = Math.max(transfer.at, call.transferFailedAt ?? transfer.at);
         if (end - since <= windowMs) cause = { kind: 'transfer', since };
       }
-      const transferSucceeded = transfer?.outcome === 'accepted' || transfer?.outcome === 'completed';
+      const transferSucceeded = transfer !== undefined && transferClearsHolds(r, transfer);
       const holdCounts = lastHold !== undefined && (!transferSucceeded || lastHold.start > (transfer?.at ?? 0));
       if (!cause && lastHold && holdCounts && end - lastHold.start <= windowMs) {
         cause = { kind: 'hold', since: lastHold.start };
@@ -112,18 +128,25 @@ export const safeHoldRule = defineRule({
       if (r.endedBy !== 'agent') return `ended by ${r.endedBy ?? 'nobody seen'} at ${at(end)}: only an end from the agent's side is checked`;
       const windowMs = ctx.settings.windowSeconds * 1000;
       const transfer = agentTransfers(r).at(-1);
-      const accepted = transfer?.outcome === 'accepted' || transfer?.outcome === 'completed';
+      const accepted = transfer !== undefined && transferClearsHolds(r, transfer);
+      const unobserved = transfer !== undefined && transfer.outcome === undefined && !observesOf(r).transferOutcome;
       const hold = agentHolds(r).at(-1);
       if (!hold && !transfer) return `ended by agent at ${at(end)} with no agent hold or transfer before it`;
       const parts = [`ended by agent at ${at(end)}`];
       if (hold) {
-        const cleared = accepted && transfer && hold.start <= transfer.at ? ', before an accepted transfer' : '';
+        const cleared = accepted && transfer && hold.start <= transfer.at ? (unobserved ? ', before the transfer' : ', before an accepted transfer') : '';
         parts.push(`the last agent hold began ${secondsText(end - hold.start)} before${cleared}`);
       } else {
         parts.push('no agent hold');
       }
       if (transfer) {
-        parts.push(accepted ? `the transfer at ${at(transfer.at)} was ${transfer.outcome}` : `the transfer at ${at(transfer.at)} was ${secondsText(end - transfer.at)} before`);
+        parts.push(
+          unobserved
+            ? `the transfer at ${at(transfer.at)} had an outcome the softphone does not show (unknown, not failed)`
+            : accepted
+              ? `the transfer at ${at(transfer.at)} was ${transfer.outcome}`
+              : `the transfer at ${at(transfer.at)} was ${secondsText(end - transfer.at)} before`,
+        );
       }
       return `${parts.join('; ')}; window ${plain(windowMs)}`;
     },

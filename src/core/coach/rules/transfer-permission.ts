@@ -7,7 +7,12 @@ import * as v from 'valibot';
 import { DEPARTMENTS, colleagueOf } from '../../practice/scenarios';
 import { draft } from '../../practice/facts';
 import { REQUEST_WINDOW_MS, defineRule, ruleBase } from './rule';
-import { agentTransfers, lastEventBefore, plain, timeFrom } from './explain-kit';
+import { agentTransfers, evidenceAfter, lastEventBefore, plain, timeFrom } from './explain-kit';
+import type { CallRecord } from '../types';
+
+/** Evidence the caller was told of a transfer after the `previous` one (or since the call began). */
+const toldOfTransfer = (r: CallRecord, previous: CallRecord['transfers'][number] | undefined): boolean =>
+  evidenceAfter(r, 'transfer-permission', previous ? previous.at : -Infinity) !== undefined;
 
 export const transferPermissionRule = defineRule({
   id: 'transfer-permission',
@@ -23,15 +28,23 @@ export const transferPermissionRule = defineRule({
       if (event.type === 'transfer-requested') {
         const repeat = call.transferRequestedAt !== undefined && at - call.transferRequestedAt <= REQUEST_WINDOW_MS;
         call.transferRequestedAt = at;
-        if (!repeat && c.settings.enabled) c.show('toast', c.text('transfer-permission.before'), at);
+        const evidence = toldOfTransfer(call.record, agentTransfers(call.record).at(-1));
+        if (!repeat && !evidence && c.settings.enabled) c.show('toast', c.text('transfer-permission.before'), at);
       } else if (event.type === 'transfer-started' && event.by === 'agent') {
-        const asked = call.transferRequestedAt !== undefined && at - call.transferRequestedAt <= REQUEST_WINDOW_MS;
+        // This transfer is in the record already: the evidence counts from the one before.
+        const evidence = toldOfTransfer(call.record, agentTransfers(call.record).at(-2));
+        const asked = evidence || (call.transferRequestedAt !== undefined && at - call.transferRequestedAt <= REQUEST_WINDOW_MS);
         delete call.transferRequestedAt;
         if (!asked && c.settings.enabled && !c.hasOpenQuestion()) c.show('question', c.text('transfer-permission.question'), at);
       }
     },
     onClose(c) {
       delete c.call.transferRequestedAt;
+    },
+    onEvidence(c, event) {
+      if (event.act !== 'transfer-permission') return false;
+      if (!event.undone) c.withdraw((n) => n.kind === 'toast');
+      return true;
     },
   },
   explain: {
