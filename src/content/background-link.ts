@@ -14,6 +14,11 @@ export interface BackgroundLink {
     type: K,
     payload: ContentToBackground[K]['payload'],
   ): Promise<ContentToBackground[K]['response'] | undefined>;
+  /** The same, retried alike, but not behind the queue: for what the queue itself may wait on (the UI). */
+  sendNow<K extends keyof ContentToBackground & string>(
+    type: K,
+    payload: ContentToBackground[K]['payload'],
+  ): Promise<ContentToBackground[K]['response'] | undefined>;
 }
 
 export function createBackgroundLink(signal: AbortSignal): BackgroundLink {
@@ -42,5 +47,6 @@ export function createBackgroundLink(signal: AbortSignal): BackgroundLink {
       queue = result.catch(() => undefined);
       return result;
     },
+    sendNow: attempt,
   };
 }

@@ -11,13 +11,12 @@
 import { ADAPTERS } from './adapters';
 import { createBackgroundLink } from './background-link';
 import { connectPageBridge } from './page-bridge';
-import { createNudgeView } from './nudges/mount';
-import { positionStore } from './nudges/position-store';
+import { createUiLoader } from './ui-loader';
 import { createSelectorAdapter } from './adapters/selectors';
 import type { BackgroundToContent } from '../core/messages';
 import type { CallEvent } from '../core/call-event';
 import type { SoftphoneSite } from '../core/coach/config';
-import type { GreetingPart } from '../core/coach/types';
+import type { GreetingPart, Language } from '../core/coach/types';
 import { extensionId, handleMessages } from '../platform/messaging';
 import { browser } from '../platform/browser';
 import { CONTENT_RUNNING_KEY, PAGE_PROTOCOL } from '../core/page-signal';
@@ -37,21 +36,32 @@ function start(): void {
   const ownId = extensionId();
 
   const link = createBackgroundLink(signal);
-  const view = createNudgeView({
-    signal,
-    onResponse: (key, response) => void link.send('nudgeResponse', { key, response, at: Date.now() }),
-    // The card's notes and ticks are recorded with the call, through the coach.
-    cardActions: {
-      callerName: (callKey, name) => void link.send('agentNote', { callKey, note: { type: 'caller-name', name }, at: Date.now() }),
-      greeting: (callKey, part, checked) =>
-        void link.send('agentNote', { callKey, note: { type: 'greeting-part', part: part as GreetingPart, checked }, at: Date.now() }),
-      closing: (key, itemId, checked) => void link.send('nudgeResponse', { key, response: { type: 'checked', itemId, checked }, at: Date.now() }),
-      saveMessage: (callKey, input) => link.send('takeMessage', { input, callKey }),
-      delivered: (id) => void link.send('markMessageDelivered', { id }),
+  // The UI (nudges, card, Preact) is loaded when a call first needs it, not at page start.
+  let language: Language | undefined;
+  const ui = createUiLoader({
+    inject: () => link.sendNow('loadUi', {}),
+    create: ({ createNudgeView, positionStore }) => {
+      const view = createNudgeView({
+        signal,
+        onResponse: (key, response) => void link.send('nudgeResponse', { key, response, at: Date.now() }),
+        // The card's notes and ticks are recorded with the call, through the coach.
+        cardActions: {
+          callerName: (callKey, name) => void link.send('agentNote', { callKey, note: { type: 'caller-name', name }, at: Date.now() }),
+          greeting: (callKey, part, checked) =>
+            void link.send('agentNote', { callKey, note: { type: 'greeting-part', part: part as GreetingPart, checked }, at: Date.now() }),
+          closing: (key, itemId, checked) => void link.send('nudgeResponse', { key, response: { type: 'checked', itemId, checked }, at: Date.now() }),
+          saveMessage: (callKey, input) => link.send('takeMessage', { input, callKey }),
+          delivered: (id) => void link.send('markMessageDelivered', { id }),
+        },
+        // Where the agent moved the overlay is remembered per site.
+        positions: positionStore(location.origin),
+      });
+      if (language !== undefined) view.setLanguage(language);
+      return view;
     },
-    // Where the agent moved the overlay is remembered per site.
-    positions: positionStore(location.origin),
   });
+  /** Applies to the UI only if it is there or on its way: nothing to undo on a page that has none. */
+  const ifLoaded = (apply: Parameters<typeof ui.withView>[0]) => (ui.requested ? ui.withView(apply) : undefined);
 
   let currentSite: SoftphoneSite | null = null;
   let wakeTimer: ReturnType<typeof setTimeout> | undefined;
@@ -63,7 +73,11 @@ function start(): void {
   }
   signal.addEventListener('abort', () => keepDeadline(null));
 
-  const emit = (event: CallEvent) => void link.send('callEvent', { event });
+  const emit = (event: CallEvent) => {
+    // A call starts: the UI loads while the coach decides (the ring counter comes first).
+    if (event.type === 'ringing' || event.type === 'outbound-dialing' || event.type === 'answered') ui.preload();
+    void link.send('callEvent', { event });
+  };
   const page = connectPageBridge(signal);
   // The hook's greeting (protocol ≥ 2; a hook of protocol 1, left by the version before an update,
   // sends none and its frames read the same): the background learns this tab is coached.
@@ -90,15 +104,16 @@ function start(): void {
 
   const stopHandling = handleMessages<BackgroundToContent, true>(
     {
-      showNudge: ({ nudge }) => ({ shown: view.show(nudge) }),
-      dismissNudge: ({ key }) => view.dismiss(key),
-      ringStatus: ({ callKey, ring }) => view.setRing(callKey, ring),
+      showNudge: async ({ nudge }) => ({ shown: (await ui.withView((view) => view.show(nudge))) ?? false }),
+      dismissNudge: ({ key }) => void ifLoaded((view) => view.dismiss(key)),
+      ringStatus: ({ callKey, ring }) => void (ring === null ? ifLoaded((view) => view.setRing(callKey, null)) : ui.withView((view) => view.setRing(callKey, ring))),
       wakeAt: ({ at }) => keepDeadline(at),
-      card: ({ card }) => view.setCard(card),
-      reminder: ({ nudge }) => view.remind(nudge),
-      wiped: () => view.clear(),
-      settings: ({ language, site }) => {
-        view.setLanguage(language);
+      card: ({ card }) => void ui.withView((view) => view.setCard(card)),
+      reminder: async ({ nudge }) => (await ui.withView((view) => view.remind(nudge))) ?? { shown: false, visible: document.visibilityState === 'visible' },
+      wiped: () => void ifLoaded((view) => view.clear()),
+      settings: ({ language: next, site }) => {
+        language = next;
+        void ifLoaded((view) => view.setLanguage(next));
         if (site !== undefined && JSON.stringify(site) !== JSON.stringify(currentSite)) {
           currentSite = site;
           applySite(site);
@@ -119,12 +134,14 @@ function start(): void {
   // injected into while open (install, update, a site added) keeps its calls.
   void link.send('hello', { openPage }).then((state) => {
     if (!state) return;
-    view.setLanguage(state.language);
+    language = state.language;
+    void ifLoaded((view) => view.setLanguage(state.language));
     currentSite = state.site;
     applySite(state.site);
-    for (const ring of state.rings) view.setRing(ring.callKey, ring);
-    for (const card of state.cards) view.setCard(card);
-    for (const nudge of state.nudges) view.show(nudge);
+    // The UI loads only when there is something to show.
+    for (const ring of state.rings) void ui.withView((view) => view.setRing(ring.callKey, ring));
+    for (const card of state.cards) void ui.withView((view) => view.setCard(card));
+    for (const nudge of state.nudges) void ui.withView((view) => view.show(nudge));
     keepDeadline(state.wakeAt);
   });
 
