@@ -104,7 +104,12 @@ function start(): void {
 
   const stopHandling = handleMessages<BackgroundToContent, true>(
     {
-      showNudge: async ({ nudge }) => ({ shown: (await ui.withView((view) => view.show(nudge))) ?? false }),
+      // Not acknowledged while the UI could not load: the nudge stays in the coach's outbox.
+      showNudge: async ({ nudge }) => {
+        const shown = await ui.withView((view) => view.show(nudge));
+        if (shown === undefined) throw new Error('coaching UI not loaded');
+        return { shown };
+      },
       dismissNudge: ({ key }) => void ifLoaded((view) => view.dismiss(key)),
       ringStatus: ({ callKey, ring }) => void (ring === null ? ifLoaded((view) => view.setRing(callKey, null)) : ui.withView((view) => view.setRing(callKey, ring))),
       wakeAt: ({ at }) => keepDeadline(at),
