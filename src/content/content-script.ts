@@ -39,6 +39,7 @@ function start(): void {
   // The UI (nudges, card, Preact) is loaded when a call first needs it, not at page start.
   let language: Language | undefined;
   const ui = createUiLoader({
+    version: browser.runtime.getManifest().version,
     inject: () => link.sendNow('loadUi', {}),
     create: ({ createNudgeView, positionStore }) => {
       const view = createNudgeView({

@@ -7,6 +7,7 @@
 import { createNudgeView } from './nudges/mount';
 import { positionStore } from './nudges/position-store';
 import { CONTENT_UI_KEY, type ContentUi } from './ui-loader';
+import { browser } from '../platform/browser';
 
-const ui: ContentUi = { createNudgeView, positionStore };
-(globalThis as { [CONTENT_UI_KEY]?: ContentUi })[CONTENT_UI_KEY] ??= ui;
+const ui: ContentUi = { version: browser.runtime.getManifest().version, createNudgeView, positionStore };
+(globalThis as { [CONTENT_UI_KEY]?: ContentUi })[CONTENT_UI_KEY] = ui;

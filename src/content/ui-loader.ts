@@ -11,6 +11,8 @@ import type { positionStore } from './nudges/position-store';
 export const CONTENT_UI_KEY = '__secondRingContentUi';
 
 export interface ContentUi {
+  /** The extension version it came with: a UI left by another version is not used. */
+  version: string;
   createNudgeView: typeof createNudgeView;
   positionStore: typeof positionStore;
 }
@@ -27,11 +29,16 @@ export interface UiLoader {
 }
 
 export function createUiLoader(options: {
+  /** This content script's extension version. */
+  version: string;
   /** Asks the background to inject content-ui.ts into this frame; true once it ran. */
   inject(): Promise<boolean | undefined>;
   create(ui: ContentUi): NudgeView;
 }): UiLoader {
-  const found = () => (globalThis as { [CONTENT_UI_KEY]?: ContentUi })[CONTENT_UI_KEY];
+  const found = () => {
+    const ui = (globalThis as { [CONTENT_UI_KEY]?: ContentUi })[CONTENT_UI_KEY];
+    return ui?.version === options.version ? ui : undefined;
+  };
   let view: NudgeView | undefined;
   let loading: Promise<NudgeView | undefined> | undefined;
   /** The last queued application; undefined when nothing waits. */

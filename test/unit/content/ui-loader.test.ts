@@ -33,7 +33,7 @@ function deferredInjection() {
   let finish: ((ok: boolean) => void) | undefined;
   let asked = 0;
   const settle = (ok: boolean, resolve: (ok: boolean) => void) => {
-    if (ok) world[CONTENT_UI_KEY] = {} as ContentUi;
+    if (ok) world[CONTENT_UI_KEY] = { version: '1.0.0' } as ContentUi;
     resolve(ok);
   };
   const inject = () => {
@@ -68,7 +68,7 @@ describe('the content script loads the coaching UI when first needed', () => {
     const log: string[] = [];
     const injection = deferredInjection();
     let created = 0;
-    const ui = createUiLoader({ inject: injection.inject, create: () => (created++, recordingView(log)) });
+    const ui = createUiLoader({ version: '1.0.0', inject: injection.inject, create: () => (created++, recordingView(log)) });
     expect(ui.requested).toBe(false);
 
     const ring = ui.withView((v) => v.setRing('1:a', { callKey: '1:a' } as never));
@@ -97,7 +97,7 @@ describe('the content script loads the coaching UI when first needed', () => {
   it('a message that arrives while the queue drains still comes after it', async () => {
     const log: string[] = [];
     const injection = deferredInjection();
-    const ui = createUiLoader({ inject: injection.inject, create: () => recordingView(log) });
+    const ui = createUiLoader({ version: '1.0.0', inject: injection.inject, create: () => recordingView(log) });
     const first = ui.withView((v) => v.show(nudge('k1')));
     injection.finish(true);
     // The view exists now, but k1 has not been applied yet: k2 must wait behind it.
@@ -108,17 +108,29 @@ describe('the content script loads the coaching UI when first needed', () => {
 
   it('uses a UI already in this world without asking the background (the practice page imports it)', async () => {
     const log: string[] = [];
-    world[CONTENT_UI_KEY] = {} as ContentUi;
+    world[CONTENT_UI_KEY] = { version: '1.0.0' } as ContentUi;
     let asked = 0;
-    const ui = createUiLoader({ inject: () => (asked++, Promise.resolve(true)), create: () => recordingView(log) });
+    const ui = createUiLoader({ version: '1.0.0', inject: () => (asked++, Promise.resolve(true)), create: () => recordingView(log) });
     expect(await ui.withView((v) => v.show(nudge('k')))).toBe(true);
     expect(asked).toBe(0);
+  });
+
+  it('does not use a UI another version of the extension left in this world', async () => {
+    const log: string[] = [];
+    world[CONTENT_UI_KEY] = { version: '0.9.0' } as ContentUi;
+    const injection = deferredInjection();
+    const ui = createUiLoader({ version: '1.0.0', inject: injection.inject, create: (found) => (log.push(`created from ${found.version}`), recordingView(log)) });
+    const shown = ui.withView((v) => v.show(nudge('k')));
+    injection.finish(true);
+    expect(await shown).toBe(true);
+    expect(injection.asked()).toBe(1);
+    expect(log).toEqual(['created from 1.0.0', 'show k']);
   });
 
   it('a failed injection reports the queued messages as not applied (the background keeps them), and the next message tries again', async () => {
     const log: string[] = [];
     const injection = deferredInjection();
-    const ui = createUiLoader({ inject: injection.inject, create: () => recordingView(log) });
+    const ui = createUiLoader({ version: '1.0.0', inject: injection.inject, create: () => recordingView(log) });
     const lost = ui.withView((v) => v.show(nudge('k1')));
     injection.finish(false);
     expect(await lost).toBeUndefined();
