@@ -9,6 +9,11 @@ import type * as ManagedSchemaModule from './src/core/coach/managed-schema';
 
 /** Origins the real-browser tests serve softphones from (any port). */
 const TEST_ORIGINS = ['http://127.0.0.1/*', 'http://localhost/*'];
+/**
+ * Cloud softphones' real host names, which the cloud tests serve their stand-ins under
+ * (Chromium's --host-resolver-rules; test/e2e/cloud-softphones.e2e.test.ts). Test build only.
+ */
+const CLOUD_TEST_ORIGINS = ['https://*.my.connect.aws/*', 'https://workspace.aircall.io/*'];
 
 /**
  * The store build asks for no host at all: sites come from the team lead's list (optional host
@@ -21,7 +26,7 @@ function manifestFor(mode: string): ManifestV3Export {
   const manifest = structuredClone(manifestJson) as Record<string, unknown>;
   if (mode === 'e2e') {
     manifest.key = testKey.key;
-    manifest.host_permissions = TEST_ORIGINS;
+    manifest.host_permissions = [...TEST_ORIGINS, ...CLOUD_TEST_ORIGINS];
   }
   if (FIREFOX_MODES.has(mode)) return firefoxManifest(manifest, mode === 'e2e-firefox');
   return manifest as unknown as ManifestV3Export;

@@ -5,7 +5,7 @@
  * start can fail with "Receiving end does not exist".
  */
 import type { ContentToBackground } from '../core/messages';
-import { extensionId, sendToBackground } from '../platform/messaging';
+import { extensionId, sendToBackground } from '../platform/content-runtime';
 
 const RETRY_DELAYS_MS = [50, 200, 500, 1000, 2000];
 

@@ -8,29 +8,27 @@
  * background into a tab that was already open (background/sites.ts). The mark it leaves in its
  * own isolated world (invisible to the page; a fresh world after an update) stops a second copy.
  */
-import { ADAPTERS } from './adapters';
+import { startAdapters } from './adapters';
 import { createBackgroundLink } from './background-link';
 import { connectPageBridge } from './page-bridge';
 import { createUiLoader } from './ui-loader';
-import { createSelectorAdapter } from './adapters/selectors';
 import type { BackgroundToContent } from '../core/messages';
 import type { CallEvent } from '../core/call-event';
 import type { SoftphoneSite } from '../core/coach/config';
 import type { GreetingPart, Language } from '../core/coach/types';
-import { extensionId, handleMessages } from '../platform/messaging';
-import { browser } from '../platform/browser';
+import { contentRuntime, extensionId, handleMessages } from '../platform/content-runtime';
 import { CONTENT_RUNNING_KEY, PAGE_PROTOCOL } from '../core/page-signal';
 
 const world = globalThis as { [CONTENT_RUNNING_KEY]?: string };
 if (world[CONTENT_RUNNING_KEY] === undefined) {
-  world[CONTENT_RUNNING_KEY] = browser.runtime.getManifest().version;
+  world[CONTENT_RUNNING_KEY] = contentRuntime.version();
   start();
 }
 
 function start(): void {
   // Registered scripts start while the document loads; an injected one finds it loaded.
   // (Our own practice page loads this code itself: its reloads are page loads.)
-  const openPage = document.readyState !== 'loading' && !location.href.startsWith(browser.runtime.getURL(''));
+  const openPage = document.readyState !== 'loading' && !location.href.startsWith(contentRuntime.url(''));
   const controller = new AbortController();
   const { signal } = controller;
   const ownId = extensionId();
@@ -39,7 +37,7 @@ function start(): void {
   // The UI (nudges, card, Preact) is loaded when a call first needs it, not at page start.
   let language: Language | undefined;
   const ui = createUiLoader({
-    version: browser.runtime.getManifest().version,
+    version: contentRuntime.version(),
     inject: () => link.sendNow('loadUi', {}),
     create: ({ createNudgeView, positionStore }) => {
       const view = createNudgeView({
@@ -92,16 +90,11 @@ function start(): void {
     void link.send('hookAttached', { v: hook.v, since: hook.since, late: hook.late, at: Date.now() });
   }, signal);
 
-  /** The selector adapter follows the site's settings: restarted when a team lead edits them. */
-  let selectorRun: AbortController | undefined;
-  function applySite(site: SoftphoneSite | null): void {
-    selectorRun?.abort();
-    selectorRun = undefined;
-    if (site?.adapter !== 'selectors' || !site.selectors) return;
-    selectorRun = new AbortController();
-    signal.addEventListener('abort', () => selectorRun?.abort(), { once: true });
-    createSelectorAdapter(site.selectors).start({ signal: selectorRun.signal, page, emit });
-  }
+  // The registry starts every adapter that matches this page at once (the page may open its
+  // socket any moment); those that follow the site's settings (selectors) restart when a team
+  // lead edits them.
+  const adapters = startAdapters({ signal, page, emit, location, isTop: window === window.top });
+  const applySite = (site: SoftphoneSite | null) => adapters.applySite(site);
 
   const stopHandling = handleMessages<BackgroundToContent, true>(
     {
@@ -130,11 +123,6 @@ function start(): void {
     (sender) => (sender.id === ownId && !sender.tab ? true : undefined),
   );
   signal.addEventListener('abort', stopHandling);
-
-  // Adapters that need no settings start at once: the page may open its socket any moment.
-  for (const adapter of ADAPTERS) {
-    if (adapter.matches(location)) adapter.start({ signal, page, emit });
-  }
 
   // A page (re)loaded mid-call gets back what is still open for its tab; a page this script was
   // injected into while open (install, update, a site added) keeps its calls.

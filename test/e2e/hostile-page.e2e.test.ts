@@ -180,7 +180,7 @@ function probe(page: Page, extensionOrigin: string, wsUrl: string) {
 }
 
 /** CDP can reach into a closed shadow root (a page cannot): the node ids of `selector` there. */
-async function shadowNode(page: Page, selector: string): Promise<{ focus(): Promise<void>; value(): Promise<string>; click(): Promise<void> }> {
+async function shadowNode(page: Page, selector: string): Promise<{ focus(): Promise<void>; value(): Promise<string> }> {
   const cdp = await page.context().newCDPSession(page);
   const { root } = await cdp.send('DOM.getDocument', { depth: -1, pierce: true });
   const host = (function find(node: typeof root): typeof root | undefined {
@@ -197,12 +197,6 @@ async function shadowNode(page: Page, selector: string): Promise<{ focus(): Prom
   if (!nodeId) throw new Error(`nothing matches ${selector} in the coach's shadow root`);
   return {
     focus: async () => void (await cdp.send('DOM.focus', { nodeId })),
-    // A real (trusted) click at the element's centre: the overlay ignores clicks made up by scripts.
-    click: async () => {
-      const { model } = await cdp.send('DOM.getBoxModel', { nodeId });
-      const [x1, y1, , , x3, y3] = model.content as number[];
-      await page.mouse.click((x1! + x3!) / 2, (y1! + y3!) / 2);
-    },
     value: async () => {
       const { object } = await cdp.send('DOM.resolveNode', { nodeId });
       const { result } = await cdp.send('Runtime.callFunctionOn', { objectId: object.objectId, functionDeclaration: 'function () { return this.value; }', returnByValue: true });
@@ -315,10 +309,11 @@ describe.each([
       const parts = await agent.locator('second-ring-coach [data-caller] bdi').allTextContents();
       expect(parts[0]).toBe(CLEAN_NAME);
     }
-    // During a call the card is folded to one line: the agent opens it to note the caller's name.
-    await (await shadowNode(agent, '[data-action="toggle"]')).click();
-    await expect.poll(async () => shadowNode(agent, '[data-field="caller-name"]').then(() => true, () => false)).toBe(true);
-    const field = await shadowNode(agent, '[data-field="caller-name"]');
+    // The card is one line during a call: the agent opens it (Alt+Shift+S) to note the name.
+    await agent.keyboard.press('Alt+Shift+KeyS');
+    let field: Awaited<ReturnType<typeof shadowNode>> | undefined;
+    for (let i = 0; i < 50 && !field; i++) field = await shadowNode(agent, '[data-field="caller-name"]').catch(() => new Promise<undefined>((resolve) => setTimeout(resolve, 100)));
+    if (!field) field = await shadowNode(agent, '[data-field="caller-name"]');
     await field.focus();
     await agent.keyboard.type('Secret');
     expect(await field.value()).toBe('Secret');

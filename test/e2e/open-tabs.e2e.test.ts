@@ -220,9 +220,10 @@ describe('softphones already open when their site is added', () => {
       await answer(idle);
       await idle.evaluate(() => window.phone.hold());
       await nudgeFor(idle, 'hold-permission').waitFor({ timeout: 5_000 });
+      // The record is written after the nudge is shown (the coach's effects run in order): wait for it.
+      await expect.poll(async () => (await recordOf(sw, idleCallId))?.events.map((e) => e.type).slice(0, 3)).toEqual(['ringing', 'answered', 'held']);
       const idleRecord = await recordOf(sw, idleCallId);
       expect(idleRecord?.approximateTimes).toBeUndefined();
-      expect(idleRecord?.events.map((e) => e.type).slice(0, 3)).toEqual(['ringing', 'answered', 'held']);
 
       // Transparency on the late-attached tab: the page's own handlers got exactly the wire, in order.
       await busy.evaluate(() => window.phone.unhold());
@@ -263,8 +264,8 @@ describe('softphones already open when their site is added', () => {
       await answer(agent);
       await agent.evaluate(() => window.phone.hold());
       await nudgeFor(agent, 'hold-permission').waitFor({ timeout: 5_000 });
-      const record = await recordOf(sw, callId);
-      expect(record?.events.map((e) => e.type).slice(0, 3)).toEqual(['ringing', 'answered', 'held']);
+      // The record is written after the nudge is shown (the coach's effects run in order): wait for it.
+      await expect.poll(async () => (await recordOf(sw, callId))?.events.map((e) => e.type).slice(0, 3)).toEqual(['ringing', 'answered', 'held']);
       expect(await stillSamePage(agent)).toBe(true);
     } finally {
       await Promise.allSettled([hangupAll(agent), hangupAll(caller)]);
@@ -459,8 +460,8 @@ describe('a browser started with a policy naming the site', () => {
       await agent.evaluate(() => window.phone.hold());
       await nudgeFor(agent, 'hold-permission').waitFor({ timeout: 5_000 });
       await nudgeFor(agent, 'hold-check-back').waitFor({ timeout: 6_000 });
-      const record = await recordOf(sw, callId);
-      expect(record?.events.map((e) => e.type).slice(0, 3)).toEqual(['ringing', 'answered', 'held']);
+      // The record is written after the nudge is shown (the coach's effects run in order): wait for it.
+      await expect.poll(async () => (await recordOf(sw, callId))?.events.map((e) => e.type).slice(0, 3)).toEqual(['ringing', 'answered', 'held']);
       expect(await stillSamePage(agent)).toBe(true);
       await Promise.allSettled([hangupAll(agent), hangupAll(caller)]);
       await caller.close();

@@ -132,9 +132,11 @@ describe('the overlay on a page with call buttons in every corner', () => {
     await expect.poll(async () => (await layout(page)).visibleNudges).toBe(end.visibleNudges + folded);
     await older.click();
     await expect.poll(async () => (await layout(page)).visibleNudges).toBe(end.visibleNudges);
-    for (const role of await page.locator('second-ring-coach .nudge').evaluateAll((els) => els.map((el) => el.getAttribute('role')))) {
-      expect(role).toBe('status');
+    // Announced once by the overlay's two live regions (nudges/announcer.ts), not by each nudge.
+    for (const live of await page.locator('second-ring-coach .nudge').evaluateAll((els) => els.map((el) => el.getAttribute('aria-live')))) {
+      expect(live).toBeNull();
     }
+    expect(await page.locator('second-ring-coach .announcer[aria-live]').count()).toBe(2);
   });
 
   it('moves where the agent drags it, remembers the place for the site across a reload, and Home gives it back', async () => {

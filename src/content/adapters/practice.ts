@@ -9,7 +9,17 @@
 import type { SoftphoneAdapter } from './adapter';
 import type { CallEvent } from '../../core/call-event';
 import { PRACTICE_EVENT, PRACTICE_PAGE_PATH, readPracticeSignal, type PracticePhoneSignal } from '../../core/practice/channel';
-import { PRACTICE_SOURCE } from '../../core/call-event';
+import { PRACTICE_SOURCE, type Observability } from '../../core/call-event';
+
+/** The practice phone tells the coach everything, intents included, like a platform's own API. */
+const PRACTICE_OBSERVES: Observability = {
+  holdIntent: true,
+  hold: true,
+  transferIntent: true,
+  transferOutcome: true,
+  hangupIntent: true,
+  endedBy: true,
+};
 
 export const PRACTICE_ADAPTER_ID = PRACTICE_SOURCE;
 
@@ -46,6 +56,11 @@ export function practiceCallEvents(s: PracticePhoneSignal): CallEvent[] {
 
 export const practiceAdapter: SoftphoneAdapter = {
   id: PRACTICE_ADAPTER_ID,
+  label: 'Practice softphone',
+  world: 'extension-page',
+  authority: 'platform-api',
+  observes: PRACTICE_OBSERVES,
+  frames: 'top',
   // Only the extension's own practice page: a web page can never have an extension URL.
   matches: (location) =>
     (location.protocol === 'chrome-extension:' || location.protocol === 'moz-extension:') &&

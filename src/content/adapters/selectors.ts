@@ -8,7 +8,7 @@
  * looked up at most once per animation frame (quality bar: ≤ 2 ms per 1,000 mutations).
  */
 import type { SoftphoneAdapter } from './adapter';
-import type { CallEvent } from '../../core/call-event';
+import type { CallEvent, Observability } from '../../core/call-event';
 import type { SiteSelectors } from '../../core/coach/config';
 
 type Control = 'answer' | 'hold' | 'resume' | 'transfer' | 'hangup';
@@ -26,10 +26,42 @@ function usable(selector: string | undefined): string | undefined {
   }
 }
 
+/**
+ * Clicks show intent (the agent reaching for Hold, Transfer, Hang up) and hold as the agent made
+ * it; nothing shows whether a transfer worked or that the caller hung up.
+ */
+const SELECTORS_OBSERVES: Observability = {
+  holdIntent: true,
+  hold: true,
+  transferIntent: true,
+  transferOutcome: false,
+  hangupIntent: true,
+  endedBy: false,
+};
+
+const SELECTORS_META = {
+  id: 'selectors',
+  label: 'Selectors',
+  world: 'dom',
+  authority: 'inference',
+  observes: SELECTORS_OBSERVES,
+  frames: 'all',
+  siteChoice: 'selectors',
+  needsSite: true,
+  matches: () => true,
+} as const satisfies Omit<SoftphoneAdapter, 'start'>;
+
+/** The registry's entry: watches the selectors of the site this page belongs to. */
+export const selectorsAdapter: SoftphoneAdapter = {
+  ...SELECTORS_META,
+  start(context) {
+    if (context.site?.adapter === 'selectors' && context.site.selectors) createSelectorAdapter(context.site.selectors).start(context);
+  },
+};
+
 export function createSelectorAdapter(selectors: SiteSelectors): SoftphoneAdapter {
   return {
-    id: 'selectors',
-    matches: () => true,
+    ...SELECTORS_META,
     start({ signal, emit }) {
       const ringing = usable(selectors.ringing);
       const controls = new Map<Control, string>();

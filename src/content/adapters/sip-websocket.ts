@@ -4,8 +4,9 @@
  * Frames are processed strictly in arrival order, also when a Blob must be read first.
  */
 import type { SoftphoneAdapter } from './adapter';
-import { frameCannotChangeCall, parseSipFrame } from '../../core/sip/parse';
-import { createTrackerState, trackSipMessage } from '../../core/sip/dialog-tracker';
+import { SIP_OBSERVABILITY } from '../../core/call-event';
+import { frameCannotChangeCall } from '../../core/sip/parse';
+import { createTrackerState, SIP_SOURCE, trackSipFrame } from '../../core/sip/dialog-tracker';
 import type { FrameData, PageSignal } from '../../core/page-signal';
 
 const decoder = new TextDecoder('utf-8', { fatal: false });
@@ -17,7 +18,14 @@ async function frameText(data: FrameData): Promise<string> {
 }
 
 export const sipWebSocketAdapter: SoftphoneAdapter = {
-  id: 'sip-websocket',
+  id: SIP_SOURCE,
+  label: 'SIP over WebSocket',
+  world: 'websocket-frames',
+  authority: 'wire',
+  // Its events carry no `observes`: absent means SIP_OBSERVABILITY (core/call-event.ts).
+  observes: SIP_OBSERVABILITY,
+  frames: 'all',
+  siteChoice: 'sip-websocket',
   // Runs wherever the page hook runs; it stays idle until a socket offers the "sip" subprotocol.
   matches: () => true,
   start({ signal, emit, page }) {
@@ -31,13 +39,10 @@ export const sipWebSocketAdapter: SoftphoneAdapter = {
       stats.frames++;
       // REGISTER, OPTIONS, 100 Trying, keep-alives and the like cannot change a call: no parse.
       if (frameCannotChangeCall(text)) return;
-      const { messages, invalid } = parseSipFrame(text);
-      stats.invalid += invalid;
-      for (const message of messages) {
-        const result = trackSipMessage(tracker, message, s.dir, s.at, 'sip-websocket');
-        tracker = result.state;
-        for (const event of result.events) emit(event);
-      }
+      const result = trackSipFrame(tracker, text, s.dir, s.at, SIP_SOURCE);
+      stats.invalid += result.invalid;
+      tracker = result.state;
+      for (const event of result.events) emit(event);
     };
 
     page.subscribe((s) => {

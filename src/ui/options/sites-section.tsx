@@ -11,6 +11,7 @@ import type { SiteTab, UiActions } from '../shared/actions';
 import { FieldStatus } from '../shared/components/field-status';
 import { LockIcon, LockMarker } from '../shared/components/lock-marker';
 import { t } from '../shared/i18n';
+import { SITE_CHOICES, SITE_PRESETS } from '../../content/adapters/site-options';
 import type { Form } from './form';
 
 type SelectorKey = (typeof SELECTOR_KEYS)[number];
@@ -66,6 +67,7 @@ export function SitesSection({ form, actions }: SitesSectionProps) {
         </p>
       )}
       {added && <ReloadOffer language={language} actions={actions} added={added} onDone={() => setAdded(undefined)} />}
+      <SitePresets form={form} actions={actions} disabled={locked} existing={view.sites.map((s) => s.site.pattern)} onNotice={setNotice} />
       <AddSiteForm
         form={form}
         actions={actions}
@@ -77,6 +79,66 @@ export function SitesSection({ form, actions }: SitesSectionProps) {
         }}
       />
     </section>
+  );
+}
+
+/**
+ * One click per cloud softphone (from the adapter registry): its origins become sites, asked
+ * for as optional host permissions in the same click. Their adapters start on their own: the
+ * site setting is the default one.
+ */
+function SitePresets({
+  form,
+  actions,
+  disabled,
+  existing,
+  onNotice,
+}: {
+  form: Form;
+  actions: UiActions;
+  disabled: boolean;
+  existing: readonly string[];
+  onNotice(text: string | undefined): void;
+}) {
+  const { language, view } = form;
+  const add = (origins: readonly string[]) => {
+    const missing = origins.filter((o) => !existing.includes(o));
+    if (missing.length === 0) return;
+    // Nothing may be awaited before this call: the browser asks only within the user's gesture.
+    const request = actions.requestSiteAccess(missing);
+    void (async () => {
+      try {
+        if (!(await request)) {
+          onNotice(t(language, 'options_site_not_granted_not_added', { site: missing.join(', ') }));
+          return;
+        }
+        const sites: SoftphoneSite[] = missing.map((pattern) => ({ pattern, adapter: 'sip-websocket' }));
+        const saved = await form.change([[['sites'], [...(view.local.sites ?? []), ...sites]]], 'sites');
+        onNotice(saved.ok ? undefined : saved.errors.map((e) => e.message).join('; '));
+      } catch (error) {
+        onNotice(messageOf(error));
+      }
+    })();
+  };
+  return (
+    <fieldset class="group site-presets" disabled={disabled} data-testid="site-presets">
+      <legend>{t(language, 'options_site_presets')}</legend>
+      {SITE_PRESETS.map((preset) => {
+        const added = preset.origins.every((o) => existing.includes(o));
+        return (
+          <button
+            type="button"
+            key={preset.id}
+            data-testid={`site-preset-${preset.id}`}
+            disabled={added}
+            title={preset.origins.join(' ')}
+            onClick={() => add(preset.origins)}
+          >
+            {t(language, added ? 'options_site_preset_added' : 'options_site_preset_add', { name: preset.label })}
+          </button>
+        );
+      })}
+    </fieldset>
   );
 }
 
@@ -289,7 +351,7 @@ function AddSiteForm({ form, actions, disabled, existing, onAdded }: AddSiteForm
         </div>
         <fieldset class="group">
           <legend>{t(language, 'options_site_adapter')}</legend>
-          {(['sip-websocket', 'selectors'] as const).map((value) => (
+          {SITE_CHOICES.map(({ value }) => (
             <span class="field__row" key={value}>
               <input
                 type="radio"

@@ -51,7 +51,7 @@ export interface UiActions {
    * submit handler, before any `await`: the browser shows its prompt only during a user gesture.
    * Resolves to whether access was granted.
    */
-  requestSiteAccess(pattern: string): Promise<boolean>;
+  requestSiteAccess(pattern: string | readonly string[]): Promise<boolean>;
   hasSiteAccess(pattern: string): Promise<boolean>;
   openOptionsPage(): Promise<void>;
   /** Offer `text` as a file download. */

@@ -52,7 +52,7 @@ export function createBackgroundClient(): UiActions & ShiftActions {
     // No await before the request: Chrome shows the prompt only while the click's user
     // activation lasts. (The popup may close when the prompt opens: the background picks the
     // grant up from permissions.onAdded, not from this promise.)
-    requestSiteAccess: (pattern) => browser.permissions.request({ origins: [pattern] }),
+    requestSiteAccess: (pattern) => browser.permissions.request({ origins: typeof pattern === 'string' ? [pattern] : [...pattern] }),
     hasSiteAccess: (pattern) => browser.permissions.contains({ origins: [pattern] }),
     openOptionsPage: () => browser.runtime.openOptionsPage(),
 

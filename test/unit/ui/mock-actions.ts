@@ -197,8 +197,10 @@ export function createMockActions(initial: Partial<MockState> = {}): MockActions
     requestSiteAccess(pattern) {
       record('requestSiteAccess', pattern);
       if (mock.grantNext) {
-        state.granted.add(pattern);
-        state.registered.add(pattern);
+        for (const one of typeof pattern === 'string' ? [pattern] : pattern) {
+          state.granted.add(one);
+          state.registered.add(one);
+        }
       }
       return Promise.resolve(mock.grantNext);
     },

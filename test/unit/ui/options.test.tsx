@@ -269,6 +269,19 @@ describe('the options page', () => {
 });
 
 describe('the sites section', () => {
+  it('adds a cloud softphone’s origins in one click, asking for them in the same click (presets from the adapter registry)', async () => {
+    const actions = createMockActions();
+    await renderOptions(actions);
+    const button = screen.getByTestId('site-preset-amazon-connect');
+    expect(button.textContent).toBe('Add Amazon Connect');
+    expect(screen.getByTestId('site-preset-aircall').textContent).toBe('Add Aircall');
+    fireEvent.click(button);
+    const origins = ['https://*.my.connect.aws/*', 'https://*.awsapps.com/*'];
+    expect(actions.calls.filter((c) => c.name !== 'getSettings')[0]).toEqual({ name: 'requestSiteAccess', args: [origins] });
+    await waitFor(() => expect(actions.callsOf('saveTeamConfig')).toEqual([[{ sites: origins.map((pattern) => ({ pattern, adapter: 'sip-websocket' })) }]]));
+    await waitFor(() => expect(screen.getByTestId('site-preset-amazon-connect').textContent).toBe('Amazon Connect added'));
+  });
+
   it('asks for host access first, then saves the site, then offers to reload its open tabs', async () => {
     const pattern = 'https://phone.example.com/*';
     const actions = createMockActions({ tabs: { [pattern]: [{ id: 7, title: 'Phone', url: 'https://phone.example.com/app' }] } });
