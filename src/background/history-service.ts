@@ -11,9 +11,10 @@
  * Reminders (undelivered messages after `take-message.reminderMinutes`; return calls
  * `return-call.reminderLeadMinutes` before their deadline, and once overdue) live in IndexedDB
  * with the entries they are about, so they survive a browser restart: the alarm is re-armed from
- * the stored entries whenever the worker starts. Each is shown once: the entry records it
- * (`remindedAt`, `prompted`) before it is shown, so a worker stopped in between can lose a
- * reminder but never repeat it. No alarm is set under 30 s ahead (the floor of packed builds);
+ * the stored entries whenever the worker starts. Each is shown once, then recorded with its entry
+ * (`remindedAt`, `prompted`): a worker stopped in between shows it again under the same key, and
+ * a key shown again replaces itself (the page shows a key once, a notification's id is its key),
+ * so none is lost and none is seen twice. No alarm is set under 30 s ahead (the floor of packed builds);
  * one already due runs at once.
  */
 import type { CallRecord, CoachConfig, Nudge, RuleId } from '../core/coach';
@@ -217,7 +218,6 @@ export function createHistoryService(deps: HistoryServiceDeps): HistoryService {
     const now = deps.now();
     const messages = (await listOrEmpty(store.listMessages({ status: 'to-deliver' }))).items;
     const entries = (await listOrEmpty(store.listReturnCalls({ outstanding: true }))).items;
-    const reminders: Nudge[] = [];
     const nudge = (key: string, ruleId: RuleId, text: string, severity: Nudge['severity']): Nudge => ({
       key,
       callKey: '',
@@ -230,33 +230,35 @@ export function createHistoryService(deps: HistoryServiceDeps): HistoryService {
       firedAt: now,
     });
 
+    // Shown, then recorded: a worker stopped in between shows it again with the same key, which
+    // replaces it (the page shows a key once; a notification's id is the key), so none is lost.
+    const show = (reminder: Nudge) => deps.remind(reminder).catch((error: unknown) => console.error('[Second Ring] reminder not shown:', error));
     const messageRule = config.rules['take-message'];
     if (messageRule.enabled) {
       for (const message of messagesToRemind(messages, now, messageRule.reminderMinutes * 60_000)) {
+        const text = historyText(language, 'history_reminder_message', { forWhom: isolate(cleanName(message.forWhom)), caller: isolate(cleanName(message.callerName)) });
+        await show(nudge(`message:${message.id}|take-message|reminder`, 'take-message', text, messageRule.severity));
         const saved = await written(await store.putMessage(markReminded(message, now)));
         if (!saved.ok) continue;
         const index = messages.findIndex((m) => m.id === message.id);
         if (index >= 0) messages[index] = markReminded(message, now);
-        const text = historyText(language, 'history_reminder_message', { forWhom: isolate(cleanName(message.forWhom)), caller: isolate(cleanName(message.callerName)) });
-        reminders.push(nudge(`message:${message.id}|take-message|reminder`, 'take-message', text, messageRule.severity));
       }
     }
     const returnRule = config.rules['return-call'];
     if (returnRule.enabled) {
       for (const prompt of pendingPrompts(entries, now, returnRule.reminderLeadMinutes * 60_000)) {
+        const text = historyText(language, prompt.kind === 'overdue' ? 'history_reminder_overdue' : 'history_reminder_will_miss', {
+          caller: callerOf(language, prompt.entry.caller),
+          due: formatDue(prompt.deadline, language, timeZone),
+        });
+        await show(nudge(prompt.key, 'return-call', text, returnRule.severity));
         const marked = markPrompted(prompt.entry, prompt.kind);
         const saved = await written(await store.putReturnCall(marked));
         if (!saved.ok) continue;
         const index = entries.findIndex((e) => e.id === marked.id);
         if (index >= 0) entries[index] = marked;
-        const text = historyText(language, prompt.kind === 'overdue' ? 'history_reminder_overdue' : 'history_reminder_will_miss', {
-          caller: callerOf(language, prompt.entry.caller),
-          due: formatDue(prompt.deadline, language, timeZone),
-        });
-        reminders.push(nudge(prompt.key, 'return-call', text, returnRule.severity));
       }
     }
-    for (const reminder of reminders) await deps.remind(reminder).catch((error: unknown) => console.error('[Second Ring] reminder not shown:', error));
     await armReminders(config, messages, entries);
   }
 

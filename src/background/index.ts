@@ -153,10 +153,10 @@ const ownOrigin = () => browser.runtime.getURL('');
 handleMessages<ContentToBackground, ContentSender>(
   {
     // Every field is checked for shape and length first (core/content-input.ts); names cleaned.
-    callEvent: async ({ event: raw }, { tabId, frameId }) => {
+    callEvent: async ({ event: raw, eventKey }, { tabId, frameId }) => {
       const event = readCallEvent(raw);
       if (!event || (await alreadyApplied(tabId, event))) return;
-      await coach.input({ kind: 'call-event', tabId, event }, tabId, frameId);
+      await coach.input({ kind: 'call-event', tabId, event }, tabId, frameId, eventKey);
     },
     tick: () => coach.input({ kind: 'tick' }),
     // A tab answers only nudges of its own calls (a nudge key starts with its call key).

@@ -74,10 +74,8 @@ export function createShiftWiring(deps: ShiftWiringDeps): ShiftWiring {
           deps.sendToContent(tabId, { type: 'reminder', payload: { nudge: { ...nudge, tabId } } }).catch(() => undefined),
         ),
       );
-      const seen = answers.some((a) => {
-        const answer = a as BackgroundToContent['reminder']['response'] | undefined;
-        return answer?.shown === true && answer.visible;
-      });
+      // Shown now, or already (a reminder shown again after a worker stop): either way on screen.
+      const seen = answers.some((a) => (a as BackgroundToContent['reminder']['response'] | undefined)?.visible === true);
       if (!seen) await deps.notify(nudge);
     },
 

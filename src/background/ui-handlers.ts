@@ -67,7 +67,7 @@ function countMatches(selectors: SiteSelectors): SelectorTestResult {
 }
 
 export interface ShiftDeps {
-  coach: Pick<CoachRunner, 'input' | 'records'>;
+  coach: Pick<CoachRunner, 'input' | 'records' | 'status'>;
   history: HistoryService;
   shift: ShiftWiring;
   now(): number;
@@ -81,6 +81,11 @@ export type CoverageHandlers = 'uncoachedTabs' | 'reloadUncoachedTab';
 
 export function createUiHandlers(deps: ShiftDeps): Omit<Handlers<UiToBackground, true>, CoverageHandlers> {
   const { coach, history } = deps;
+  /** The coach's own state, when it has something to say (runs from memory, states set aside). */
+  const coachStatus = async () => {
+    const status = await coach.status();
+    return Object.keys(status).length > 0 ? { coach: status } : {};
+  };
   return {
     ...settingsHandlers,
     async shiftView() {
@@ -106,6 +111,7 @@ export function createUiHandlers(deps: ShiftDeps): Omit<Handlers<UiToBackground,
         returnCalls,
         today: shiftFigures(calls, allReturns, window),
         problem: await history.problem(),
+        ...(await coachStatus()),
       };
     },
     async figuresView({ range, chartDays }) {

@@ -72,10 +72,14 @@ function start(): void {
   }
   signal.addEventListener('abort', () => keepDeadline(null));
 
+  /** Event keys: this page run's id and a counter, so a retried event is recognised as the same one. */
+  // getRandomValues, not randomUUID: a softphone on plain http is no secure context.
+  const pageRun = Array.from(crypto.getRandomValues(new Uint32Array(2)), (n) => n.toString(36)).join('');
+  let eventCount = 0;
   const emit = (event: CallEvent) => {
     // A call starts: the UI loads while the coach decides (the ring counter comes first).
     if (event.type === 'ringing' || event.type === 'outbound-dialing' || event.type === 'answered') ui.preload();
-    void link.send('callEvent', { event });
+    void link.send('callEvent', { event, eventKey: `${pageRun}:${++eventCount}` });
   };
   const page = connectPageBridge(signal);
   // The hook's greeting (protocol ≥ 2; a hook of protocol 1, left by the version before an update,

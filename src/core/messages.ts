@@ -13,7 +13,11 @@ import type { DayFigures, ShiftFigures } from './figures';
 
 export interface ContentToBackground {
   /** An adapter saw something happen on a call in this tab. */
-  callEvent: { payload: { event: CallEvent }; response: void };
+  /**
+   * `eventKey`: unique per event of this page (the page's run id and a counter); a retry after a
+   * worker stop sends the same key, so the coach applies the event once.
+   */
+  callEvent: { payload: { event: CallEvent; eventKey?: string }; response: void };
   /** A deadline this tab was asked to keep has come (see BackgroundToContent.wakeAt). */
   tick: { payload: Record<string, never>; response: void };
   nudgeResponse: { payload: { key: string; response: NudgeResponse; at: number }; response: void };
@@ -112,6 +116,16 @@ export interface HistoryProblem {
   at: number;
 }
 
+/** What the popup says about the coach itself (background/coach-runner.ts). */
+export interface CoachStatus {
+  /** Saves are refused (or the state is too large): coaching goes on from memory since `since`. */
+  memoryOnly?: { since: number; reason: string };
+  /** Damaged coach states set aside since the browser started, and why the last one was. */
+  setAside?: { count: number; at: number; reason: string };
+  /** Effects dropped from a full outbox since the worker started. */
+  droppedEffects?: number;
+}
+
 /** What the popup shows besides the settings: the calls on now, the work still to do, today's figures. */
 export interface ShiftView {
   now: number;
@@ -122,6 +136,8 @@ export interface ShiftView {
   returnCalls: ReturnCall[];
   today: ShiftFigures | null;
   problem: HistoryProblem | null;
+  /** The coach's own state: absent when all is well. */
+  coach?: CoachStatus;
 }
 
 export type FigureRange = 'today' | '7d' | '30d';

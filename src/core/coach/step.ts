@@ -45,13 +45,40 @@ export const KEEP_FINISHED_MS = 15 * 60_000;
 export const MAX_FINISHED_CALLS = 50;
 /** A live call with no event for this long (ms) lost its end (e.g. the page reloaded): close it. */
 export const STALE_LIVE_MS = 8 * 3_600_000;
-/** Live calls beyond this many (the oldest first) are closed as stale: a broken adapter cannot grow the state. */
+/** Live calls beyond this many in all tabs are closed as stale, from the tab with the most: a broken adapter cannot grow the state. */
 export const MAX_COACHED_LIVE_CALLS = 20;
+/**
+ * Live calls of one tab beyond this many are closed as stale, the oldest unanswered first: made-up
+ * Call-IDs from one page close that page's calls, never another tab's.
+ */
+export const MAX_LIVE_CALLS_PER_TAB = 8;
 /** Keys of pruned calls remembered so that late events for them are ignored. */
 export const MAX_RETIRED_KEYS = 200;
 /** Per-record caps (newest kept): a record is upserted whole after every change. */
 export const MAX_RECORD_EVENTS = 500;
 export const MAX_RECORD_NUDGES = 300;
+export const MAX_RECORD_HOLDS = 100;
+export const MAX_RECORD_TRANSFERS = 100;
+/** Nudges of one call on screen at once; beyond it the oldest is withdrawn (a flood of transfers cannot pile them up). */
+export const MAX_OPEN_NUDGES_PER_CALL = 20;
+
+type CappedList = keyof NonNullable<CallRecord['dropped']>;
+const RECORD_CAPS: Record<CappedList, number> = {
+  events: MAX_RECORD_EVENTS,
+  nudges: MAX_RECORD_NUDGES,
+  holds: MAX_RECORD_HOLDS,
+  transfers: MAX_RECORD_TRANSFERS,
+};
+
+/** Keep the newest entries of a record's list within its cap, and count what was dropped. */
+function capRecordList(record: CallRecord, list: CappedList): void {
+  const items = record[list] as unknown[];
+  const over = items.length - RECORD_CAPS[list];
+  if (over <= 0) return;
+  items.splice(0, over);
+  const dropped = (record.dropped ??= {});
+  dropped[list] = (dropped[list] ?? 0) + over;
+}
 
 /**
  * The per-call state machine. Holds and transfers are facts inside `connected` (kept in the
@@ -299,8 +326,12 @@ function ruleCall(ctx: Ctx, key: string, call: CallState, rule: AnyRule): Call {
       };
       ctx.effects.push({ type: 'show-nudge', nudge });
       call.record.nudges.push({ key: nudge.key, ruleId, kind, firedAt, text: body });
-      if (call.record.nudges.length > MAX_RECORD_NUDGES) call.record.nudges.splice(0, call.record.nudges.length - MAX_RECORD_NUDGES);
+      capRecordList(call.record, 'nudges');
       call.open.push({ key: nudge.key, ruleId, kind });
+      if (call.open.length > MAX_OPEN_NUDGES_PER_CALL) {
+        const oldest = call.open[0];
+        if (oldest) withdraw(ctx, call, (n) => n.key === oldest.key);
+      }
       markChanged(ctx, key);
     },
     withdraw: (which = () => true) => withdraw(ctx, call, (n) => n.ruleId === ruleId && which(n)),
@@ -350,7 +381,7 @@ function onCallEvent(ctx: Ctx, tabId: number, event: CallEvent): void {
   if (!applyEvent(ctx, key, call, event, at)) return;
   call.lastEventAt = at;
   call.record.events.push(eventEntry(event, at));
-  if (call.record.events.length > MAX_RECORD_EVENTS) call.record.events.splice(0, call.record.events.length - MAX_RECORD_EVENTS);
+  capRecordList(call.record, 'events');
   markChanged(ctx, key);
 }
 
@@ -490,6 +521,7 @@ function applyConnected(call: CallState, event: CallEvent, at: number): boolean 
     case 'held':
       if (currentHold(call, event.by)) return false;
       r.holds.push({ start: at, by: event.by });
+      capRecordList(r, 'holds');
       return true;
     case 'resumed': {
       const hold = currentHold(call, event.by);
@@ -499,6 +531,7 @@ function applyConnected(call: CallState, event: CallEvent, at: number): boolean 
     }
     case 'transfer-started':
       r.transfers.push({ at, by: event.by, ...(event.target !== undefined ? { target: event.target } : {}) });
+      capRecordList(r, 'transfers');
       return true;
     case 'transfer-requested':
     case 'hangup-requested':
@@ -688,19 +721,52 @@ function fireDueDeadlines(ctx: Ctx): void {
 
 // ─── pruning ────────────────────────────────────────────────────────────────────────────────
 
-/** Live calls that lost their end, or too many of them: close them so nothing nudges forever. */
+/**
+ * Live calls that lost their end, or too many of them: close them so nothing nudges forever.
+ * Too many in one tab closes that tab's oldest unanswered calls first, then its oldest answered
+ * ones; too many in all closes from the tab with the most. A page making up Call-IDs so closes
+ * only its own calls.
+ */
 function closeStaleCalls(ctx: Ctx): void {
   const { now, state } = ctx;
-  const live = Object.entries(state.calls).filter(([, c]) => isLive(c));
-  // Sorting only when over the cap: this runs on every step.
-  if (live.length > MAX_COACHED_LIVE_CALLS) live.sort(([ka, a], [kb, b]) => a.lastEventAt - b.lastEventAt || (ka < kb ? -1 : 1));
-  live.forEach(([key, peek], i) => {
-    if (now - peek.lastEventAt > STALE_LIVE_MS || live.length - i > MAX_COACHED_LIVE_CALLS) {
-      const call = mutable(ctx, key);
-      // Its end went unseen; its last event is the best guess (`now` would count hours of nothing).
-      if (call) closeSilently(ctx, key, call, call.lastEventAt, 'stale');
+  const byTab = new Map<number, [string, CallState][]>();
+  let total = 0;
+  for (const entry of Object.entries(state.calls)) {
+    const [key, peek] = entry;
+    if (!isLive(peek)) continue;
+    if (now - peek.lastEventAt > STALE_LIVE_MS) {
+      closeStale(ctx, key);
+      continue;
     }
-  });
+    const list = byTab.get(peek.record.tabId) ?? [];
+    list.push(entry);
+    byTab.set(peek.record.tabId, list);
+    total++;
+  }
+  if (total <= MAX_LIVE_CALLS_PER_TAB) return; // The usual case: no sorting on every step.
+  const firstToGo = ([ka, a]: [string, CallState], [kb, b]: [string, CallState]) =>
+    Number(a.phase === 'connected') - Number(b.phase === 'connected') || a.lastEventAt - b.lastEventAt || (ka < kb ? -1 : 1);
+  for (const list of byTab.values()) {
+    list.sort(firstToGo);
+    for (const [key] of list.splice(0, Math.max(0, list.length - MAX_LIVE_CALLS_PER_TAB))) {
+      closeStale(ctx, key);
+      total--;
+    }
+  }
+  while (total > MAX_COACHED_LIVE_CALLS) {
+    let fullest: [string, CallState][] | undefined;
+    for (const list of byTab.values()) if (!fullest || list.length > fullest.length) fullest = list;
+    const victim = fullest?.shift();
+    if (!victim) return;
+    closeStale(ctx, victim[0]);
+    total--;
+  }
+}
+
+function closeStale(ctx: Ctx, key: string): void {
+  const call = mutable(ctx, key);
+  // Its end went unseen; its last event is the best guess (`now` would count hours of nothing).
+  if (call) closeSilently(ctx, key, call, call.lastEventAt, 'stale');
 }
 
 /** Finished calls go KEEP_FINISHED_MS after their end, or sooner beyond MAX_FINISHED_CALLS. */

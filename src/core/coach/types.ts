@@ -177,6 +177,12 @@ export interface CallRecord {
   greetingChecked?: string[];
   /** Ids of the messages taken on this call, in the order they were noted. */
   messages?: string[];
+  /**
+   * How many of the oldest entries of each capped list were dropped (a record keeps the newest
+   * MAX_RECORD_EVENTS events, MAX_RECORD_NUDGES nudges, MAX_RECORD_HOLDS holds and
+   * MAX_RECORD_TRANSFERS transfers). Absent when nothing was dropped.
+   */
+  dropped?: { events?: number; nudges?: number; holds?: number; transfers?: number };
   /** Coaching flags set after the fact, e.g. { ruleId: 'safe-hold', note: 'likely accidental disconnect' }. */
   flags: { ruleId: RuleId; at: number; note: string }[];
 }

@@ -6,7 +6,7 @@
  */
 import { useCallback, useEffect, useState } from 'preact/hooks';
 import type { GreetingPart, Language } from '../../core/coach/types';
-import type { ShiftView } from '../../core/messages';
+import type { CoachStatus, ShiftView } from '../../core/messages';
 import { CallCard, type CardActions } from '../../content/card/call-card';
 import { MessageForm } from '../../content/card/message-form';
 import type { ShiftActions } from '../shared/actions';
@@ -80,6 +80,7 @@ export function ShiftPanel({ actions, language: lang, refreshMs, reminderMs, lea
   return (
     <div class="shift" data-testid="shift">
       <HistoryProblemBanner problem={view.problem} language={lang} />
+      <CoachStatusLine status={view.coach} language={lang} timeZone={view.timeZone} />
       {error && (
         <p role="alert" data-testid="shift-error">
           {t(lang, 'popup_shift_failed')} {error}
@@ -160,6 +161,27 @@ export function ShiftPanel({ actions, language: lang, refreshMs, reminderMs, lea
           onAction={(id, action) => after(actions.returnCallAction(id, action))}
         />
       </section>
+    </div>
+  );
+}
+
+/** The coach's own state, when it has something to say: saves refused (coaching from memory), damaged states set aside. */
+function CoachStatusLine({ status, language, timeZone }: { status: CoachStatus | undefined; language: Language; timeZone: string }) {
+  if (!status?.memoryOnly && !status?.setAside) return null;
+  const time = (at: number) => new Intl.DateTimeFormat(language === 'lv' ? 'lv-LV' : 'en-GB', { timeZone, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(at);
+  return (
+    <div class="banner" role="status" data-testid="coach-status">
+      {status.memoryOnly && (
+        <p data-testid="coach-memory-only">
+          <span aria-hidden="true">⚠ </span>
+          {t(language, 'popup_coach_memory_only', { reason: status.memoryOnly.reason, since: time(status.memoryOnly.since) })}
+        </p>
+      )}
+      {status.setAside && (
+        <p data-testid="coach-set-aside" data-count={status.setAside.count}>
+          {t(language, 'popup_coach_set_aside', { count: status.setAside.count, reason: status.setAside.reason })}
+        </p>
+      )}
     </div>
   );
 }

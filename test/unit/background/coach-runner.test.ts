@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { createCoachRunner, MIN_ALARM_DELAY_MS, SESSION_KEY, type CoachRunnerDeps, type TabMessage } from '../../../src/background/coach-runner';
 import { DEFAULT_CONFIG } from '../../../src/core/coach';
 import type { CallEvent } from '../../../src/core/call-event';
+import { SNAPSHOT_VERSION } from '../../../src/core/coach/migrations';
 import { expectedConsole } from '../console-capture';
 
 const T0 = Date.UTC(2026, 10, 26, 9, 0, 0);
@@ -122,8 +123,8 @@ describe('coach runner', () => {
     const w = worker(session, clock);
     const errors = expectedConsole('error');
     await w.runner.input({ kind: 'call-event', tabId: TAB, event: ringing(T0) }, TAB);
-    expect((await session.get(SESSION_KEY)).version).toBe(1);
-    expect(errors).toEqual(['[Second Ring] coach snapshot unreadable; starting afresh {"version":99,"junk":true}']);
+    expect((await session.get(SESSION_KEY)).version).toBe(SNAPSHOT_VERSION);
+    expect(errors).toEqual([`[Second Ring] coach snapshot set aside (version 99 is newer than this build's ${SNAPSHOT_VERSION}); coaching starts clean`]);
   });
 
   it('forgets the nudges and deadline timers of a closed tab', async () => {

@@ -5,7 +5,7 @@
  */
 import { parseCoachConfig, type CoachConfigInput, type SiteSelectors } from '../../../src/core/coach/config';
 import type { Language } from '../../../src/core/coach/types';
-import type { AgentSettings, CardCall, HistoryProblem, SelectorTestResult, SettingsView, SiteStatus, UncoachedTab } from '../../../src/core/messages';
+import type { AgentSettings, CardCall, HistoryProblem, SelectorTestResult, SettingsView, SiteStatus, UncoachedTab, CoachStatus } from '../../../src/core/messages';
 import type { CallRecord } from '../../../src/core/coach/types';
 import type { SaveResult, ShiftActions, SiteTab, UiActions } from '../../../src/ui/shared/actions';
 import { createMessage, markDelivered, validateMessage, type TakenMessage } from '../../../src/core/messages-taken';
@@ -37,6 +37,8 @@ export interface MockState {
     messages: TakenMessage[];
     returnCalls: ReturnCall[];
     problem: HistoryProblem | null;
+    /** The coach's own state (runs from memory, states set aside). */
+    coach?: CoachStatus;
   };
 }
 
@@ -233,6 +235,7 @@ export function createMockActions(initial: Partial<MockState> = {}): MockActions
         returnCalls: shift.returnCalls.filter((e) => e.status !== 'done'),
         today: shiftFigures(shift.records, shift.returnCalls, todayWindow(shift.now, timeZone)),
         problem: shift.problem,
+        ...(shift.coach ? { coach: structuredClone(shift.coach) } : {}),
       };
     },
     async figuresView(range, chartDays) {

@@ -127,6 +127,23 @@ describe('the popup during a shift', () => {
     expect(banner.textContent).toContain('Coaching goes on.');
   });
 
+  it('says when the coach runs from memory, and when a damaged coach state was set aside', async () => {
+    const actions = createMockActions();
+    render(<PopupApp actions={actions} refreshMs={0} />);
+    await screen.findByTestId('popup-now');
+    expect(screen.queryByTestId('coach-status')).toBeNull();
+    cleanup();
+    actions.state.shift.coach = {
+      memoryOnly: { since: NOW, reason: 'Session storage quota bytes exceeded' },
+      setAside: { count: 2, at: NOW, reason: 'coach › calls: Invalid type' },
+    };
+    render(<PopupApp actions={actions} refreshMs={0} />);
+    expect((await screen.findByTestId('coach-memory-only')).textContent).toContain('goes on coaching from memory');
+    expect(screen.getByTestId('coach-memory-only').textContent).toContain('Session storage quota bytes exceeded');
+    expect(screen.getByTestId('coach-set-aside').dataset.count).toBe('2');
+    expect(screen.getByTestId('coach-set-aside').textContent).toContain('coach › calls: Invalid type');
+  });
+
   it('opens the figures page', async () => {
     const actions = createMockActions();
     render(<PopupApp actions={actions} refreshMs={0} />);
