@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // Checks the built extension against the quality bar's budgets and rules (shared/quality-bar.md):
-// the page hook ≤ 5 kB gzip and free of extension APIs, the content script's whole module graph
-// ≤ 25 kB gzip, no <all_urls>, no web-accessible script, no eval or string-built functions in
+// the page hook ≤ 3 kB gzip and free of extension APIs, what the content script runs at page start
+// (its whole module graph) ≤ 15 kB gzip, the coaching UI it loads on the first call ≤ 25 kB gzip
+// (never at page start: the content script must not carry it), no <all_urls>, no web-accessible script, no eval or string-built functions in
 // any bundle. Prints the sizes.
 import fs from 'node:fs';
 import path from 'node:path';
@@ -34,12 +35,15 @@ const readme = fs.readFileSync(path.resolve(path.dirname(new URL(import.meta.url
 const README_SIZES = {
   hook: Number(/MAIN-world hook, one IIFE of about ([\d.]+) kB gzip/.exec(readme)?.[1] ?? NaN) || undefined,
   content: Number(/Content script: ([\d.]+) kB gzip/.exec(readme)?.[1] ?? NaN) || undefined,
+  ui: Number(/coaching UI: ([\d.]+) kB gzip/.exec(readme)?.[1] ?? NaN) || undefined,
 };
 // The page scripts are registered at run time (background/sites.ts), not declared in the
 // manifest: crxjs builds them as IIFEs at these paths, and the worker must name them.
+// Budgets from shared/quality-bar.md ("Size"); the UI's is ours: it loads on a call, not at page start.
 const PAGE_SCRIPTS = [
-  { js: ['src/page/page-hook.js'], world: 'MAIN' },
-  { js: ['src/content/content-script.js'], world: 'ISOLATED' },
+  { js: ['src/page/page-hook.js'], world: 'MAIN', name: 'page hook', quote: 'hook', budget: 3 * 1024 },
+  { js: ['src/content/content-script.js'], world: 'ISOLATED', name: 'content script', quote: 'content', budget: 15 * 1024 },
+  { js: ['src/content/content-ui.js'], world: 'ISOLATED', name: 'coaching UI', quote: 'ui', budget: 25 * 1024 },
 ];
 const workerCode = [...graph(manifest.background.service_worker)].map((f) => fs.readFileSync(path.join(dist, f), 'utf8')).join('\n');
 // crxjs once pointed the worker's loader at another entry of the same file name: check it loads ours.
@@ -54,14 +58,21 @@ for (const script of PAGE_SCRIPTS) {
   for (const js of script.js) for (const f of graph(js)) files.add(f);
   const size = [...files].reduce((sum, f) => sum + gzip(f), 0);
   const main = script.world === 'MAIN';
-  const budget = main ? 5 * 1024 : 25 * 1024;
-  console.log(`${main ? 'page hook     ' : 'content script'} ${kb(size)} gzip (budget ${kb(budget)}): ${[...files].join(', ')}`);
-  if (size > budget) problems.push(`${main ? 'page hook' : 'content script'} is ${kb(size)} gzip, over ${kb(budget)}`);
+  const { name, budget } = script;
+  console.log(`${name.padEnd(14)} ${kb(size)} gzip (budget ${kb(budget)}): ${[...files].join(', ')}`);
+  if (size > budget) problems.push(`${name} is ${kb(size)} gzip, over ${kb(budget)}`);
   // README.md quotes these sizes: a quote more than 0.5 kB off the build is stale.
-  const quoted = README_SIZES[main ? 'hook' : 'content'];
-  if (quoted === undefined) problems.push(`README.md no longer quotes the ${main ? 'page hook' : 'content script'}'s size`);
+  const quoted = README_SIZES[script.quote];
+  if (quoted === undefined) problems.push(`README.md no longer quotes the ${name}'s size`);
   else if (Math.abs(quoted * 1024 - size) > 512) {
-    problems.push(`README.md says the ${main ? 'page hook' : 'content script'} is ${quoted} kB gzip; the build's is ${kb(size)}: update README.md`);
+    problems.push(`README.md says the ${name} is ${quoted} kB gzip; the build's is ${kb(size)}: update README.md`);
+  }
+  // Preact and the nudge view belong to the UI bundle only: at page start they would cost every page.
+  if (script.quote === 'content') {
+    for (const f of files) {
+      const text = fs.readFileSync(path.join(dist, f), 'utf8');
+      if (/\battachShadow\b/.test(text)) problems.push(`content script ${f} carries the coaching UI`);
+    }
   }
   if (main) {
     for (const f of files) {

@@ -10,7 +10,7 @@ import type { SoftphoneSite } from '../core/coach/config';
 import type { Nudge } from '../core/coach';
 import { createCoachRunner, SESSION_KEY, WAKE_ALARM, type TabMessage } from './coach-runner';
 import { AGENT_KEY, CONFIG_KEY, forgetSettings, loadConfig, loadSettings, onSettingsStale, policyPending } from './settings';
-import { injectOpenTabs, siteFor, syncRegistrations } from './sites';
+import { injectContentUi, injectOpenTabs, siteFor, syncRegistrations } from './sites';
 import { ATTACH_GRACE_MS, createCoverage } from './coverage';
 import type { CallEvent } from '../core/call-event';
 import { createUiHandlers } from './ui-handlers';
@@ -193,6 +193,7 @@ handleMessages<ContentToBackground, ContentSender>(
       await coverage.attached(tabId, frameId, url, hook);
       await showCoverage();
     },
+    loadUi: (_payload, { tabId, frameId }) => injectContentUi(tabId, frameId),
   },
   // A tab speaks for itself only through our own scripts in it (or our own page open in it).
   (sender) =>

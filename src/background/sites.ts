@@ -12,6 +12,9 @@ import { browser } from '../platform/browser';
 import pageHookFile from '../page/page-hook.ts?script&iife';
 // eslint-disable-next-line no-restricted-imports
 import contentScriptFile from '../content/content-script.ts?script&iife';
+// The coaching UI, injected when a call first needs it (content/ui-loader.ts), never at page start.
+// eslint-disable-next-line no-restricted-imports
+import contentUiFile from '../content/content-ui.ts?script&iife';
 import type { SoftphoneSite } from '../core/coach/config';
 import type { SiteStatus } from '../core/messages';
 import { CONTENT_RUNNING_KEY } from '../core/page-signal';
@@ -170,6 +173,20 @@ export async function injectOpenTabs(patterns: readonly string[], sites: readonl
     }),
   );
   return injected.flat();
+}
+
+/**
+ * Load the coaching UI into one frame of a tab, in its isolated world beside the content script
+ * that asked (executeScript needs no web-accessible file). False when the frame is gone.
+ */
+export async function injectContentUi(tabId: number, frameId: number): Promise<boolean> {
+  try {
+    await browser.scripting.executeScript({ target: { tabId, frameIds: [frameId] }, files: [contentUiFile], injectImmediately: true });
+    return true;
+  } catch (error) {
+    console.warn(`[Second Ring] coaching UI not loaded into tab ${tabId}:`, error);
+    return false;
+  }
 }
 
 /** Chrome's own matcher is not exposed; this one covers the patterns SITE_PATTERN accepts. */

@@ -5,12 +5,17 @@
  * start can fail with "Receiving end does not exist".
  */
 import type { ContentToBackground } from '../core/messages';
-import { extensionId, sendToBackground } from '../platform/messaging';
+import { extensionId, sendToBackground } from '../platform/content-runtime';
 
 const RETRY_DELAYS_MS = [50, 200, 500, 1000, 2000];
 
 export interface BackgroundLink {
   send<K extends keyof ContentToBackground & string>(
+    type: K,
+    payload: ContentToBackground[K]['payload'],
+  ): Promise<ContentToBackground[K]['response'] | undefined>;
+  /** The same, retried alike, but not behind the queue: for what the queue itself may wait on (the UI). */
+  sendNow<K extends keyof ContentToBackground & string>(
     type: K,
     payload: ContentToBackground[K]['payload'],
   ): Promise<ContentToBackground[K]['response'] | undefined>;
@@ -42,5 +47,6 @@ export function createBackgroundLink(signal: AbortSignal): BackgroundLink {
       queue = result.catch(() => undefined);
       return result;
     },
+    sendNow: attempt,
   };
 }

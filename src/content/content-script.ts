@@ -11,13 +11,12 @@
 import { startAdapters } from './adapters';
 import { createBackgroundLink } from './background-link';
 import { connectPageBridge } from './page-bridge';
-import { createNudgeView } from './nudges/mount';
-import { positionStore } from './nudges/position-store';
+import { createUiLoader } from './ui-loader';
 import type { BackgroundToContent } from '../core/messages';
 import type { CallEvent, CallEventOf } from '../core/call-event';
 import type { SoftphoneSite } from '../core/coach/config';
-import { extensionId, handleMessages } from '../platform/messaging';
-import { browser } from '../platform/browser';
+import type { Language } from '../core/coach/types';
+import { contentRuntime, extensionId, handleMessages } from '../platform/content-runtime';
 import { CONTENT_RUNNING_KEY, PAGE_PROTOCOL } from '../core/page-signal';
 
 /** The source of the evidence the call card sends (it is no adapter: the call's own source stays in its record). */
@@ -43,37 +42,49 @@ function callKeyOfNudgeKey(key: string): string | undefined {
 
 const world = globalThis as { [CONTENT_RUNNING_KEY]?: string };
 if (world[CONTENT_RUNNING_KEY] === undefined) {
-  world[CONTENT_RUNNING_KEY] = browser.runtime.getManifest().version;
+  world[CONTENT_RUNNING_KEY] = contentRuntime.version();
   start();
 }
 
 function start(): void {
   // Registered scripts start while the document loads; an injected one finds it loaded.
   // (Our own practice page loads this code itself: its reloads are page loads.)
-  const openPage = document.readyState !== 'loading' && !location.href.startsWith(browser.runtime.getURL(''));
+  const openPage = document.readyState !== 'loading' && !location.href.startsWith(contentRuntime.url(''));
   const controller = new AbortController();
   const { signal } = controller;
   const ownId = extensionId();
 
   const link = createBackgroundLink(signal);
-  const view = createNudgeView({
-    signal,
-    onResponse: (key, response) => void link.send('nudgeResponse', { key, response, at: Date.now() }),
-    // The card's notes and ticks are evidence of what the agent did: call events, decided on by the coach.
-    cardActions: {
-      callerName: (callKey, name) => cardEvidence(emit, callKey, { act: 'caller-name', how: 'noted', name }),
-      greeting: (callKey, part, checked) =>
-        cardEvidence(emit, callKey, { act: 'greeting-part', how: 'ticked', item: part, ...(checked ? {} : { undone: true }) }),
-      closing: (key, itemId, checked) => {
-        const callKey = callKeyOfNudgeKey(key);
-        if (callKey) cardEvidence(emit, callKey, { act: 'closing-item', how: 'ticked', item: itemId, ...(checked ? {} : { undone: true }) });
-      },
-      saveMessage: (callKey, input) => link.send('takeMessage', { input, callKey }),
-      delivered: (id) => void link.send('markMessageDelivered', { id }),
+  // The UI (nudges, card, Preact) is loaded when a call first needs it, not at page start.
+  let language: Language | undefined;
+  const ui = createUiLoader({
+    version: contentRuntime.version(),
+    inject: () => link.sendNow('loadUi', {}),
+    create: ({ createNudgeView, positionStore }) => {
+      const view = createNudgeView({
+        signal,
+        onResponse: (key, response) => void link.send('nudgeResponse', { key, response, at: Date.now() }),
+        // The card's notes and ticks are evidence of what the agent did: call events, decided on by the coach.
+        cardActions: {
+          callerName: (callKey, name) => cardEvidence(emit, callKey, { act: 'caller-name', how: 'noted', name }),
+          greeting: (callKey, part, checked) =>
+            cardEvidence(emit, callKey, { act: 'greeting-part', how: 'ticked', item: part, ...(checked ? {} : { undone: true }) }),
+          closing: (key, itemId, checked) => {
+            const callKey = callKeyOfNudgeKey(key);
+            if (callKey) cardEvidence(emit, callKey, { act: 'closing-item', how: 'ticked', item: itemId, ...(checked ? {} : { undone: true }) });
+          },
+          saveMessage: (callKey, input) => link.send('takeMessage', { input, callKey }),
+          delivered: (id) => void link.send('markMessageDelivered', { id }),
+        },
+        // Where the agent moved the overlay is remembered per site.
+        positions: positionStore(location.origin),
+      });
+      if (language !== undefined) view.setLanguage(language);
+      return view;
     },
-    // Where the agent moved the overlay is remembered per site.
-    positions: positionStore(location.origin),
   });
+  /** Applies to the UI only if it is there or on its way: nothing to undo on a page that has none. */
+  const ifLoaded = (apply: Parameters<typeof ui.withView>[0]) => (ui.requested ? ui.withView(apply) : undefined);
 
   let currentSite: SoftphoneSite | null = null;
   let wakeTimer: ReturnType<typeof setTimeout> | undefined;
@@ -86,14 +97,14 @@ function start(): void {
   signal.addEventListener('abort', () => keepDeadline(null));
 
   /** Event keys: this page run's id and a counter, so a retried event is recognised as the same one. */
-
   // getRandomValues, not randomUUID: a softphone on plain http is no secure context.
-
   const pageRun = Array.from(crypto.getRandomValues(new Uint32Array(2)), (n) => n.toString(36)).join('');
-
   let eventCount = 0;
-
-  const emit = (event: CallEvent) => void link.send('callEvent', { event, eventKey: `${pageRun}:${++eventCount}` });
+  const emit = (event: CallEvent) => {
+    // A call starts: the UI loads while the coach decides (the ring counter comes first).
+    if (event.type === 'ringing' || event.type === 'outbound-dialing' || event.type === 'answered') ui.preload();
+    void link.send('callEvent', { event, eventKey: `${pageRun}:${++eventCount}` });
+  };
   const page = connectPageBridge(signal);
   // The hook's greeting (protocol ≥ 2; a hook of protocol 1, left by the version before an update,
   // sends none and its frames read the same): the background learns this tab is coached.
@@ -115,15 +126,21 @@ function start(): void {
 
   const stopHandling = handleMessages<BackgroundToContent, true>(
     {
-      showNudge: ({ nudge }) => ({ shown: view.show(nudge) }),
-      dismissNudge: ({ key }) => view.dismiss(key),
-      ringStatus: ({ callKey, ring }) => view.setRing(callKey, ring),
+      // Not acknowledged while the UI could not load: the nudge stays in the coach's outbox.
+      showNudge: async ({ nudge }) => {
+        const shown = await ui.withView((view) => view.show(nudge));
+        if (shown === undefined) throw new Error('coaching UI not loaded');
+        return { shown };
+      },
+      dismissNudge: ({ key }) => void ifLoaded((view) => view.dismiss(key)),
+      ringStatus: ({ callKey, ring }) => void (ring === null ? ifLoaded((view) => view.setRing(callKey, null)) : ui.withView((view) => view.setRing(callKey, ring))),
       wakeAt: ({ at }) => keepDeadline(at),
-      card: ({ card }) => view.setCard(card),
-      reminder: ({ nudge }) => view.remind(nudge),
-      wiped: () => view.clear(),
-      settings: ({ language, site }) => {
-        view.setLanguage(language);
+      card: ({ card }) => void ui.withView((view) => view.setCard(card)),
+      reminder: async ({ nudge }) => (await ui.withView((view) => view.remind(nudge))) ?? { shown: false, visible: document.visibilityState === 'visible' },
+      wiped: () => void ifLoaded((view) => view.clear()),
+      settings: ({ language: next, site }) => {
+        language = next;
+        void ifLoaded((view) => view.setLanguage(next));
         if (site !== undefined && JSON.stringify(site) !== JSON.stringify(currentSite)) {
           currentSite = site;
           applySite(site);
@@ -139,12 +156,14 @@ function start(): void {
   // injected into while open (install, update, a site added) keeps its calls.
   void link.send('hello', { openPage }).then((state) => {
     if (!state) return;
-    view.setLanguage(state.language);
+    language = state.language;
+    void ifLoaded((view) => view.setLanguage(state.language));
     currentSite = state.site;
     applySite(state.site);
-    for (const ring of state.rings) view.setRing(ring.callKey, ring);
-    for (const card of state.cards) view.setCard(card);
-    for (const nudge of state.nudges) view.show(nudge);
+    // The UI loads only when there is something to show.
+    for (const ring of state.rings) void ui.withView((view) => view.setRing(ring.callKey, ring));
+    for (const card of state.cards) void ui.withView((view) => view.setCard(card));
+    for (const nudge of state.nudges) void ui.withView((view) => view.show(nudge));
     keepDeadline(state.wakeAt);
   });
 

@@ -49,6 +49,8 @@ export interface ContentToBackground {
    * installed, whether it came after the page (late attachment), and when the greeting arrived.
    */
   hookAttached: { payload: { v: number; since: number; late: boolean; at: number }; response: void };
+  /** The content script needs the coaching UI (a call started): inject it into this frame; true once it ran. */
+  loadUi: { payload: Record<string, never>; response: boolean };
 }
 
 /**

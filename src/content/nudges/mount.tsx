@@ -66,6 +66,8 @@ const RING_REDRAW_MS = 250;
 const CARD_REDRAW_MS = 1_000;
 /** A finished call's card stays this long (as long as the coach takes notes for it). */
 export const CARD_KEEP_MS = 15 * 60_000;
+/** Finished calls' cards kept beyond the one shown (see pruneCards). */
+const FINISHED_CARDS_KEPT = 5;
 /** The arrow keys on the move handle move the overlay this far. */
 const MOVE_STEP_PX = 16;
 /** The page's own controls, which the overlay must not cover. */
@@ -237,15 +239,28 @@ export function createNudgeView(options: {
     }
   }
 
+  /**
+   * Finished calls' cards go after CARD_KEEP_MS, and beyond the newest FINISHED_CARDS_KEPT at
+   * once (only the newest is ever shown; a shift of calls must not pile up in the page),
+   * unless a nudge of that call is still on screen and reads its checklist from the card.
+   */
+  function pruneCards(now: number): void {
+    const finished = [...cards.values()].filter((card) => card.endedAt !== undefined).sort((a, b) => b.startedAt - a.startedAt);
+    const onScreen = new Set(shown.map((s) => s.nudge.callKey));
+    for (const [i, card] of finished.entries()) {
+      const expired = now - (card.endedAt ?? now) >= CARD_KEEP_MS;
+      if (expired || (i >= FINISHED_CARDS_KEPT && !onScreen.has(card.callKey))) {
+        cards.delete(card.callKey);
+        closedCards.delete(card.callKey);
+        openCards.delete(card.callKey);
+      }
+    }
+  }
+
   function redraw(): void {
     if (signal.aborted) return;
     const now = Date.now();
-    for (const [key, card] of cards) {
-      if (card.endedAt !== undefined && now - card.endedAt >= CARD_KEEP_MS) {
-        cards.delete(key);
-        closedCards.delete(key);
-      }
-    }
+    pruneCards(now);
     syncCardTimer();
     const card = currentCard(cards.values(), closedCards, now);
     if (!container && shown.length === 0 && rings.size === 0 && !card) return;

@@ -16,6 +16,8 @@
  * `data-focus`), `score-well`, `score-improve`, `score-tip`, `score-nudge` (`data-rule`),
  * `practice-again`. A `?scenario=<id>` parameter preselects a scenario.
  */
+// The coaching UI first, so the content-script code finds it here rather than asking to inject it.
+import '../../content/content-ui';
 import '../../content/content-script';
 import { render } from 'preact';
 import { PRACTICE_EVENT } from '../../core/practice/channel';

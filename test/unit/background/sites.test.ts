@@ -1,6 +1,6 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { fakeBrowser } from '@webext-core/fake-browser';
-import { syncRegistrations } from '../../../src/background/sites';
+import { injectContentUi, syncRegistrations } from '../../../src/background/sites';
 import { createCoverage, ATTACH_GRACE_MS } from '../../../src/background/coverage';
 import type { SoftphoneSite } from '../../../src/core/coach/config';
 
@@ -8,6 +8,7 @@ vi.mock('../../../src/platform/browser', async () => ({ browser: (await import('
 // crxjs turns these imports into the built files' names; here they are just the names.
 vi.mock('../../../src/page/page-hook.ts?script&iife', () => ({ default: 'src/page/page-hook.js' }));
 vi.mock('../../../src/content/content-script.ts?script&iife', () => ({ default: 'src/content/content-script.js' }));
+vi.mock('../../../src/content/content-ui.ts?script&iife', () => ({ default: 'src/content/content-ui.js' }));
 
 interface Registration {
   id: string;
@@ -116,6 +117,25 @@ describe('site registrations', () => {
   it('registers nothing for a site without host access', async () => {
     Object.assign(fakeBrowser.permissions, { contains: async ({ origins }: { origins: string[] }) => origins[0] === A });
     expect(await syncRegistrations([site(A), site(B)])).toEqual([A]);
+  });
+});
+
+describe('the coaching UI on demand', () => {
+  it('injects the UI bundle into the one frame that asked, in the isolated world, and says whether it ran', async () => {
+    const calls: unknown[] = [];
+    Object.assign(fakeBrowser, {
+      scripting: {
+        executeScript: async (injection: { target: { tabId: number } }) => {
+          calls.push(injection);
+          if (injection.target.tabId === 9) throw new Error('No tab with id: 9');
+          return [{ frameId: 3, result: undefined }];
+        },
+      },
+    });
+    expect(await injectContentUi(4, 3)).toBe(true);
+    expect(calls).toEqual([{ target: { tabId: 4, frameIds: [3] }, files: ['src/content/content-ui.js'], injectImmediately: true }]);
+    vi.spyOn(console, 'warn').mockImplementation(() => undefined);
+    expect(await injectContentUi(9, 0)).toBe(false);
   });
 });
 

@@ -149,6 +149,27 @@ describe('the call card on the page', () => {
     }
   });
 
+  it('keeps no more than a few finished cards over a shift: closing the newest ones never brings back a call from long ago', () => {
+    vi.useFakeTimers({ now: T0 });
+    try {
+      const { v, root } = view();
+      // 40 finished calls, a minute apart, all within the keep time.
+      for (let i = 0; i < 40; i++) {
+        v.setCard(card({ callKey: `7:c${i}`, remote: { displayName: `Caller ${i}` }, startedAt: T0 - (40 - i) * 60_000, answeredAt: T0 - (40 - i) * 60_000 + 5_000, state: 'ended', endedAt: T0 - (40 - i) * 60_000 + 30_000 }));
+      }
+      const shownKey = () => /Caller (\d+)/.exec(root()?.querySelector('.card')?.textContent ?? '')?.[1];
+      const closed: string[] = [];
+      while (root()?.querySelector('.card')) {
+        closed.push(shownKey() ?? '?');
+        (root()?.querySelector('[data-action="close"]') as HTMLButtonElement).click();
+        if (closed.length > 40) break;
+      }
+      expect(closed).toEqual(['39', '38', '37', '36', '35']);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
   it('shows a reminder like a nudge, once, and says whether the page is visible', () => {
     const { v, root } = view();
     const nudge: Nudge = { key: 'message:m1|take-message|reminder', callKey: '', tabId: 7, ruleId: 'take-message', occurrence: 1, severity: 'nudge', kind: 'toast', text: 'Deliver it', firedAt: T0 };
