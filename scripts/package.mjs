@@ -1,11 +1,14 @@
 #!/usr/bin/env node
-// `npm run package`: the store packages, from a clean store build in a folder of its own (never
-// dist-e2e/: no test-only key, loopback origins or build flags can get in).
+// `npm run package`: the store packages, each from a clean store build in a folder of its own
+// (never dist-e2e/ or dist-e2e-firefox/: no test-only key, loopback origins or build flags get in).
 //   packages/second-ring-<version>-chrome.zip   Chrome Web Store and Edge Add-ons (one package serves both)
-// A Firefox package (AMO, with the source archive AMO asks for) joins once the Firefox build exists.
-// Before writing, it checks the built manifest: no `key`, no loopback origins, no web-accessible
-// scripts, version equal to package.json's. Reproducible: the same build gives the same bytes
-// (entries sorted, one fixed time stamp, fixed permissions, deflate at a fixed level).
+//   packages/second-ring-<version>-firefox.zip  AMO (addons.mozilla.org), from `vite build --mode firefox`
+//   packages/second-ring-<version>-source.zip   the source archive AMO asks for when code is bundled:
+//                                               the files git tracks plus BUILD-FOR-AMO.md (how to rebuild)
+// Before writing, it checks each built manifest: no `key`, no loopback origins, no web-accessible
+// scripts, version equal to package.json's; for Firefox also a gecko id and background `scripts`.
+// Reproducible: the same sources give the same bytes (entries sorted, one fixed time stamp, fixed
+// permissions, deflate at a fixed level).
 // Options: --out <dir> (default packages/).
 import { Buffer } from 'node:buffer';
 import { spawnSync } from 'node:child_process';
@@ -17,7 +20,7 @@ import zlib from 'node:zlib';
 const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
 const outFlag = process.argv.indexOf('--out');
 const OUT = path.resolve(outFlag > 0 ? process.argv[outFlag + 1] : path.join(ROOT, 'packages'));
-const { version } = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
+const { version, engines } = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
 
 /** What a store package's manifest must not carry (the store build asks for no host at all). */
 export function manifestProblems(manifest, expectedVersion) {
@@ -41,6 +44,16 @@ export function manifestProblems(manifest, expectedVersion) {
   return problems;
 }
 
+/** What AMO needs beyond that: a fixed add-on id, and an event page (`scripts`), not a worker. */
+export function firefoxManifestProblems(manifest) {
+  const problems = [];
+  if (!manifest.browser_specific_settings?.gecko?.id) problems.push('manifest has no browser_specific_settings.gecko.id (AMO needs a fixed id)');
+  const background = manifest.background ?? {};
+  if (!Array.isArray(background.scripts) || background.scripts.length === 0) problems.push('manifest background has no "scripts" (Firefox runs an event page)');
+  if ('service_worker' in background) problems.push('manifest background has a "service_worker" (the Firefox build uses "scripts")');
+  return problems;
+}
+
 // ─── a reproducible zip (PKZIP, deflate) ──────────────────────────────────────────────────────
 
 /** 1980-01-01 00:00, the earliest time a zip can hold: the same for every build. */
@@ -56,11 +69,15 @@ function filesOf(dir) {
 }
 
 export function zipDirectory(dir, files = filesOf(dir)) {
+  return zipEntries(files.map((name) => ({ name, data: fs.readFileSync(path.join(dir, name)) })));
+}
+
+/** Entries `{ name, data, executable? }` in the order given (callers sort); -rw-r--r-- or -rwxr-xr-x. */
+export function zipEntries(entries) {
   const local = [];
   const central = [];
   let offset = 0;
-  for (const name of files) {
-    const data = fs.readFileSync(path.join(dir, name));
+  for (const { name, data, executable = false } of entries) {
     const packed = zlib.deflateRawSync(data, { level: 9 });
     const crc = zlib.crc32(data);
     const nameBytes = Buffer.from(name, 'utf8');
@@ -89,7 +106,7 @@ export function zipDirectory(dir, files = filesOf(dir)) {
     entry.writeUInt32LE(packed.length, 20);
     entry.writeUInt32LE(data.length, 24);
     entry.writeUInt16LE(nameBytes.length, 28);
-    entry.writeUInt32LE(((0o100644 << 16) >>> 0), 38); // -rw-r--r--
+    entry.writeUInt32LE((((executable ? 0o100755 : 0o100644) << 16) >>> 0), 38);
     entry.writeUInt32LE(offset, 42);
     central.push(entry, nameBytes);
     offset += header.length + nameBytes.length + packed.length;
@@ -97,8 +114,8 @@ export function zipDirectory(dir, files = filesOf(dir)) {
   const centralSize = central.reduce((sum, b) => sum + b.length, 0);
   const end = Buffer.alloc(22);
   end.writeUInt32LE(0x06054b50, 0);
-  end.writeUInt16LE(files.length, 8);
-  end.writeUInt16LE(files.length, 10);
+  end.writeUInt16LE(entries.length, 8);
+  end.writeUInt16LE(entries.length, 10);
   end.writeUInt32LE(centralSize, 12);
   end.writeUInt32LE(offset, 16);
   return Buffer.concat([...local, ...central, end]);
@@ -111,31 +128,89 @@ function fail(message) {
   process.exit(1);
 }
 
-function storeBuild() {
-  const dir = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'second-ring-package-')), 'chrome');
+/** A clean store build of `mode` into a temporary folder of its own. */
+function storeBuild(mode) {
+  const dir = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'second-ring-package-')), mode);
   const npx = process.platform === 'win32' ? 'npx.cmd' : 'npx';
-  const { status } = spawnSync(npx, ['vite', 'build', '--mode', 'production', '--logLevel', 'warn', '--outDir', dir, '--emptyOutDir'], {
+  const { status } = spawnSync(npx, ['vite', 'build', '--mode', mode, '--logLevel', 'warn', '--outDir', dir, '--emptyOutDir'], {
     cwd: ROOT,
     stdio: 'inherit',
   });
-  if (status !== 0) fail(`the store build failed (exit ${status})`);
+  if (status !== 0) fail(`the ${mode} store build failed (exit ${status})`);
   return dir;
 }
 
-if (process.argv[1] && path.resolve(process.argv[1]) === path.resolve(new URL(import.meta.url).pathname)) {
-  const built = storeBuild();
+function kB(file) {
+  return `${(fs.statSync(file).size / 1024).toFixed(1)} kB`;
+}
+
+/** Builds `mode`, checks its manifest, zips it as packages/second-ring-<version>-<label>.zip. */
+function packageBuild(mode, label, extraChecks = () => []) {
+  const built = storeBuild(mode);
   const manifest = JSON.parse(fs.readFileSync(path.join(built, 'manifest.json'), 'utf8'));
-  const problems = manifestProblems(manifest, version);
+  const problems = [...manifestProblems(manifest, version), ...extraChecks(manifest)];
   if (problems.length) {
     fs.rmSync(path.dirname(built), { recursive: true, force: true });
-    fail(`the store build cannot ship:\n  ${problems.join('\n  ')}`);
+    fail(`the ${mode} store build cannot ship:\n  ${problems.join('\n  ')}`);
   }
   // Vite's own bookkeeping is not part of the extension.
   const files = filesOf(built).filter((f) => !f.startsWith('.vite/'));
-  fs.mkdirSync(OUT, { recursive: true });
-  const file = path.join(OUT, `second-ring-${version}-chrome.zip`);
+  const file = path.join(OUT, `second-ring-${version}-${label}.zip`);
   fs.writeFileSync(file, zipDirectory(built, files));
   fs.rmSync(path.dirname(built), { recursive: true, force: true });
-  console.log(`package: ${path.relative(process.cwd(), file) || file} (${files.length} files, ${(fs.statSync(file).size / 1024).toFixed(1)} kB) for the Chrome Web Store and Edge Add-ons`);
-  console.log('package: no Firefox build yet: the AMO package and its source archive come with it');
+  return { file, count: files.length };
+}
+
+/** How a reviewer rebuilds the Firefox package byte for byte from the source archive. */
+function buildInstructions() {
+  return `# Rebuilding the Firefox package of Second Ring ${version}
+
+The add-on is TypeScript bundled with Vite; this archive holds every file the project's git
+repository tracks, so the reviewed package can be rebuilt from it exactly.
+
+Built on Linux with Node.js ${process.versions.node} (package.json asks for Node
+${engines?.node ?? '>=20.19'}) and the npm that comes with it; nothing else is needed but access
+to the npm registry.
+
+\`\`\`sh
+npm ci                           # the exact dependency versions from package-lock.json
+npx vite build --mode firefox    # writes the add-on to dist-firefox/
+\`\`\`
+
+\`dist-firefox/\` (leaving out Vite's own \`dist-firefox/.vite/\` folder) is the content of
+\`second-ring-${version}-firefox.zip\`. \`npm run package\` does the same build and also writes that
+zip (entries sorted, fixed time stamps) to \`packages/\`.
+`;
+}
+
+/** The source archive AMO asks for: the files git tracks, plus how to rebuild. */
+function packageSource() {
+  const listed = spawnSync('git', ['ls-files', '-s', '-z'], { cwd: ROOT, encoding: 'utf8' });
+  if (listed.status !== 0) fail(`git ls-files failed: ${listed.stderr}`);
+  const entries = listed.stdout
+    .split('\0')
+    .filter(Boolean)
+    .map((line) => {
+      const [meta, name] = line.split('\t');
+      return { name, executable: meta.startsWith('100755') };
+    })
+    // A tracked file deleted in the working tree is not part of these sources.
+    .filter(({ name }) => fs.existsSync(path.join(ROOT, name)) && fs.statSync(path.join(ROOT, name)).isFile())
+    .map((entry) => ({ ...entry, data: fs.readFileSync(path.join(ROOT, entry.name)) }));
+  entries.push({ name: 'BUILD-FOR-AMO.md', data: Buffer.from(buildInstructions(), 'utf8') });
+  entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  const file = path.join(OUT, `second-ring-${version}-source.zip`);
+  fs.writeFileSync(file, zipEntries(entries));
+  return { file, count: entries.length };
+}
+
+if (process.argv[1] && path.resolve(process.argv[1]) === path.resolve(new URL(import.meta.url).pathname)) {
+  fs.mkdirSync(OUT, { recursive: true });
+  const shown = (file) => path.relative(process.cwd(), file) || file;
+  const chrome = packageBuild('production', 'chrome');
+  console.log(`package: ${shown(chrome.file)} (${chrome.count} files, ${kB(chrome.file)}) for the Chrome Web Store and Edge Add-ons`);
+  const firefox = packageBuild('firefox', 'firefox', firefoxManifestProblems);
+  console.log(`package: ${shown(firefox.file)} (${firefox.count} files, ${kB(firefox.file)}) for AMO`);
+  const source = packageSource();
+  console.log(`package: ${shown(source.file)} (${source.count} files, ${kB(source.file)}) the source archive for AMO's review`);
 }
