@@ -33,13 +33,6 @@ function cardEvidence(
   emit({ type: 'evidence', ...evidence, callId: callKey.slice(colon + 1), at: Date.now(), source: CARD_SOURCE });
 }
 
-/** A nudge key is `${callKey}|${ruleId}|${occurrence}`: the call key, split from the right. */
-function callKeyOfNudgeKey(key: string): string | undefined {
-  const last = key.lastIndexOf('|');
-  const middle = last > 0 ? key.lastIndexOf('|', last - 1) : -1;
-  return middle > 0 ? key.slice(0, middle) : undefined;
-}
-
 const world = globalThis as { [CONTENT_RUNNING_KEY]?: string };
 if (world[CONTENT_RUNNING_KEY] === undefined) {
   world[CONTENT_RUNNING_KEY] = contentRuntime.version();
@@ -69,10 +62,8 @@ function start(): void {
           callerName: (callKey, name) => cardEvidence(emit, callKey, { act: 'caller-name', how: 'noted', name }),
           greeting: (callKey, part, checked) =>
             cardEvidence(emit, callKey, { act: 'greeting-part', how: 'ticked', item: part, ...(checked ? {} : { undone: true }) }),
-          closing: (key, itemId, checked) => {
-            const callKey = callKeyOfNudgeKey(key);
-            if (callKey) cardEvidence(emit, callKey, { act: 'closing-item', how: 'ticked', item: itemId, ...(checked ? {} : { undone: true }) });
-          },
+          closing: (callKey, itemId, checked) =>
+            cardEvidence(emit, callKey, { act: 'closing-item', how: 'ticked', item: itemId, ...(checked ? {} : { undone: true }) }),
           saveMessage: (callKey, input) => link.send('takeMessage', { input, callKey }),
           delivered: (id) => void link.send('markMessageDelivered', { id }),
         },

@@ -26,8 +26,8 @@ import { cardString } from './strings';
 export interface CardActions {
   callerName(callKey: string, name: string): void;
   greeting(callKey: string, part: string, checked: boolean): void;
-  /** A closing checklist item: `key` is the closing nudge's key. */
-  closing(key: string, itemId: string, checked: boolean): void;
+  /** A closing checklist item ticked or unticked on the card of call `callKey`. */
+  closing(callKey: string, itemId: string, checked: boolean): void;
   saveMessage(callKey: string, input: MessageInput): Promise<TakeMessageResult | undefined>;
   delivered(id: string): void;
 }
@@ -304,7 +304,7 @@ export function CallCard(props: CallCardProps) {
               items={card.closing.items}
               checked={card.closing.checked}
               trusted={trusted}
-              onCheck={(itemId, checked) => card.closing && actions.closing(card.closing.key, itemId, checked)}
+              onCheck={(itemId, checked) => card.closing && actions.closing(card.callKey, itemId, checked)}
             />
           )}
           {card.messages.length > 0 && (

@@ -57,7 +57,11 @@ export function ShiftPanel({ actions, language: lang, refreshMs, reminderMs, lea
   const cardActions: CardActions = {
     callerName: (callKey, name) => after(actions.cardNote(callKey, { type: 'caller-name', name })),
     greeting: (callKey, part, checked) => after(actions.cardNote(callKey, { type: 'greeting-part', part: part as GreetingPart, checked })),
-    closing: (key, itemId, checked) => after(actions.cardCheck(key, itemId, checked)),
+    // A tick on the closing list answers that call's closing nudge.
+    closing: (callKey, itemId, checked) => {
+      const key = view?.cards.find((c) => c.callKey === callKey)?.closing?.key;
+      if (key) after(actions.cardCheck(key, itemId, checked));
+    },
     saveMessage: async (callKey, input) => {
       const result = await actions.takeMessage(input, callKey);
       void refresh();
