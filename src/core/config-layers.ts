@@ -4,8 +4,7 @@
  * (agent's choice > team's > browser's). Also what policy locks, and how a policy value that
  * breaks the schema is refused without losing the rest of the policy.
  */
-import * as v from 'valibot';
-import { CoachConfigInputSchema, parseCoachConfig, type CoachConfig, type CoachConfigInput, type ConfigError } from './coach/config';
+import { parseCoachConfig, type CoachConfig, type CoachConfigInput, type ConfigError } from './coach/config';
 import type { Language } from './coach/types';
 
 type Json = unknown;
@@ -47,19 +46,10 @@ export const errorKeys = (error: ConfigError): Keys => (error as Partial<KeyedCo
 
 const err = (keys: Keys, message: string): KeyedConfigError => ({ path: keys.join('.'), keys: [...keys], message });
 
-/**
- * The schema's errors with their keys. The coach's `parseCoachConfig` gives dotted paths only;
- * the same schema, run here, gives each issue's keys as they are.
- */
+/** The schema's errors, each with its keys (`parseCoachConfig` gives them). */
 function schemaErrors(input: Json): KeyedConfigError[] {
-  if (Array.isArray(input)) return [err([], 'Expected an object, not a list')];
-  const result = v.safeParse(CoachConfigInputSchema, input);
-  if (result.success) return [];
-  return result.issues.map((issue) => {
-    const keys = (issue.path ?? []).map((item) => String(item.key));
-    // valibot reports an unknown key of a strict object as "Expected never"; say it plainly.
-    return err(keys, issue.expected === 'never' ? `Unknown key "${keys.at(-1) ?? ''}"` : issue.message);
-  });
+  const parsed = parseCoachConfig(input);
+  return parsed.ok ? [] : parsed.errors.map((e) => err(errorKeys(e), e.message));
 }
 
 /** Where a configuration holds lists (`#` stands for any index); anywhere else a list is a mistake. */

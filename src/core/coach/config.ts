@@ -207,8 +207,14 @@ export function isTimeZone(zone: string): boolean {
 }
 
 export interface ConfigError {
-  /** Dotted path of the offending value, e.g. `rules.hold-check-back.intervalSeconds`; '' for the root. */
+  /** Dotted path of the offending value, e.g. `rules.hold-check-back.intervalSeconds`; '' for the root. For display. */
   path: string;
+  /**
+   * The same path as keys, e.g. `['texts', 'en', 'hold-check-back.nudge']` ([] for the root): text
+   * ids hold dots, so only the keys say exactly which value to remove. Given by `parseCoachConfig`;
+   * errors made elsewhere (the options page's own field checks) may name a path alone.
+   */
+  keys?: readonly string[];
   message: string;
 }
 
@@ -220,7 +226,7 @@ export type ParseConfigResult = { ok: true; config: CoachConfig } | { ok: false;
  */
 export function parseCoachConfig(input: unknown): ParseConfigResult {
   // valibot's objects accept arrays; a configuration never is one.
-  if (Array.isArray(input)) return { ok: false, errors: [{ path: '', message: 'Expected an object, not a list' }] };
+  if (Array.isArray(input)) return { ok: false, errors: [{ path: '', keys: [], message: 'Expected an object, not a list' }] };
   const result = v.safeParse(CoachConfigInputSchema, input);
   if (!result.success) {
     return { ok: false, errors: result.issues.map(toConfigError) };
@@ -229,15 +235,10 @@ export function parseCoachConfig(input: unknown): ParseConfigResult {
 }
 
 function toConfigError(issue: v.BaseIssue<unknown>): ConfigError {
-  const path = v.getDotPath(issue) ?? '';
+  const keys = (issue.path ?? []).map((item) => String(item.key));
   // valibot reports an unknown key of a strict object as "Expected never"; say it plainly.
-  const message = issue.expected === 'never' ? `Unknown key "${lastSegment(path)}"` : issue.message;
-  return { path, message };
-}
-
-function lastSegment(path: string): string {
-  const dot = path.lastIndexOf('.');
-  return dot < 0 ? path : path.slice(dot + 1);
+  const message = issue.expected === 'never' ? `Unknown key "${keys.at(-1) ?? ''}"` : issue.message;
+  return { path: keys.join('.'), keys, message };
 }
 
 function mergeConfig(input: v.InferOutput<typeof CoachConfigInputSchema>): CoachConfig {

@@ -53,18 +53,18 @@ describe('coach configuration', () => {
 
   it('refuses an out-of-range interval with its dotted path', () => {
     expect(errorsOf({ rules: { 'hold-check-back': { intervalSeconds: 0 } } })).toEqual([
-      { path: 'rules.hold-check-back.intervalSeconds', message: 'Invalid value: Expected >=1 but received 0' },
+      { path: 'rules.hold-check-back.intervalSeconds', keys: ['rules', 'hold-check-back', 'intervalSeconds'], message: 'Invalid value: Expected >=1 but received 0' },
     ]);
   });
 
   it('refuses unknown rule ids and unknown keys', () => {
     expect(errorsOf({ rules: { greetings: { enabled: true } } })).toEqual([
-      { path: 'rules.greetings', message: 'Unknown key "greetings"' },
+      { path: 'rules.greetings', keys: ['rules', 'greetings'], message: 'Unknown key "greetings"' },
     ]);
     expect(errorsOf({ rules: { 'safe-hold': { windowSecond: 5 } } })).toEqual([
-      { path: 'rules.safe-hold.windowSecond', message: 'Unknown key "windowSecond"' },
+      { path: 'rules.safe-hold.windowSecond', keys: ['rules', 'safe-hold', 'windowSecond'], message: 'Unknown key "windowSecond"' },
     ]);
-    expect(errorsOf({ colour: 'red' })).toEqual([{ path: 'colour', message: 'Unknown key "colour"' }]);
+    expect(errorsOf({ colour: 'red' })).toEqual([{ path: 'colour', keys: ['colour'], message: 'Unknown key "colour"' }]);
   });
 
   it('checks business hours, sites and greeting parts with a path for each error', () => {
@@ -78,15 +78,15 @@ describe('coach configuration', () => {
         greeting: { en: { offer: '' } },
       }),
     ).toEqual([
-      { path: 'greeting.en.offer', message: expect.stringMatching(/length/i) },
-      { path: 'businessHours.timeZone', message: 'Unknown time zone' },
-      { path: 'businessHours.open', message: 'Expected a time "HH:MM"' },
-      { path: 'businessHours.holidays.0', message: 'Expected a date "YYYY-MM-DD"' },
-      { path: 'sites.0.pattern', message: 'Expected a site like "https://phone.example.com/*"' },
-      { path: 'sites.1', message: 'A selector site needs at least the ringing indicator' },
+      { path: 'greeting.en.offer', keys: ['greeting', 'en', 'offer'], message: expect.stringMatching(/length/i) },
+      { path: 'businessHours.timeZone', keys: ['businessHours', 'timeZone'], message: 'Unknown time zone' },
+      { path: 'businessHours.open', keys: ['businessHours', 'open'], message: 'Expected a time "HH:MM"' },
+      { path: 'businessHours.holidays.0', keys: ['businessHours', 'holidays', '0'], message: 'Expected a date "YYYY-MM-DD"' },
+      { path: 'sites.0.pattern', keys: ['sites', '0', 'pattern'], message: 'Expected a site like "https://phone.example.com/*"' },
+      { path: 'sites.1', keys: ['sites', '1'], message: 'A selector site needs at least the ringing indicator' },
     ]);
     expect(errorsOf({ businessHours: { open: '18:00', close: '17:00' } })).toEqual([
-      { path: 'businessHours', message: 'Opening time must come before closing time' },
+      { path: 'businessHours', keys: ['businessHours'], message: 'Opening time must come before closing time' },
     ]);
   });
 
@@ -126,7 +126,7 @@ describe('coach configuration', () => {
   });
 
   it('refuses a value that is not an object at the root, with an empty path', () => {
-    expect(errorsOf('{"version":1}')).toEqual([{ path: '', message: expect.stringContaining('Expected Object') }]);
+    expect(errorsOf('{"version":1}')).toEqual([{ path: '', keys: [], message: expect.stringContaining('Expected Object') }]);
     expect(errorsOf(null)[0]?.path).toBe('');
   });
 
@@ -152,6 +152,6 @@ describe('configurations stored by earlier releases', () => {
 
   it('refuses a configuration of a future version with a clear message', () => {
     const result = parseCoachConfig({ version: 2 });
-    expect(result).toEqual({ ok: false, errors: [{ path: 'version', message: 'Unsupported version: expected 1' }] });
+    expect(result).toEqual({ ok: false, errors: [{ path: 'version', keys: ['version'], message: 'Unsupported version: expected 1' }] });
   });
 });
