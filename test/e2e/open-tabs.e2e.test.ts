@@ -188,8 +188,8 @@ describe('softphones already open when their site is added', () => {
       await answer(busy);
       expect(await recordOf(sw, busyCallId)).toBeUndefined();
 
-      // The team lead adds the site (three-second check-back to keep the test short).
-      await setConfig(sw, { version: 1, sites: LAB_SITES, rules: { 'hold-check-back': { intervalSeconds: 3 } } });
+      // The team lead adds the site (three-second check-back, one-second caller's name, to keep the test short).
+      await setConfig(sw, { version: 1, sites: LAB_SITES, rules: { 'hold-check-back': { intervalSeconds: 3 }, 'caller-name': { afterSeconds: 1 } } });
       const [idleEntry, busyEntry] = await Promise.all([attachedEntry(sw, idle), attachedEntry(sw, busy)]);
       for (const [label, entry] of [
         ['site added, idle tab', idleEntry],
@@ -214,6 +214,9 @@ describe('softphones already open when their site is added', () => {
       expect(holdStart).toBeGreaterThanOrEqual(heldAt - 1_000);
       expect(checkBack!.firedAt - holdStart).toBe(3_000); // on time, counted from the hold
       expect(await shown(busy, 'hold-permission')).toHaveLength(1);
+      // Joined mid-call: no reminder for the call's opening, which came before the coach could see it.
+      expect(await shown(busy, 'greeting')).toEqual([]);
+      expect(await shown(busy, 'caller-name')).toEqual([]);
 
       // The idle softphone: a call after the site was added is coached from its first ring.
       const idleCallId = await ring(caller2, idle, idleUser);
@@ -224,6 +227,9 @@ describe('softphones already open when their site is added', () => {
       await expect.poll(async () => (await recordOf(sw, idleCallId))?.events.map((e) => e.type).slice(0, 3)).toEqual(['ringing', 'answered', 'held']);
       const idleRecord = await recordOf(sw, idleCallId);
       expect(idleRecord?.approximateTimes).toBeUndefined();
+      // Seen from its ring, the same call's opening is coached (the control for the late-joined call above).
+      await nudgeFor(idle, 'caller-name').waitFor({ timeout: 5_000 });
+      expect(await shown(idle, 'greeting')).toHaveLength(1);
 
       // Transparency on the late-attached tab: the page's own handlers got exactly the wire, in order.
       await busy.evaluate(() => window.phone.unhold());

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_CONFIG, KEEP_FINISHED_MS, MAX_CALLER_NAME_CHARS, type CoachConfig } from '../../../src/core/coach';
 import { config, connectedCall, ev, harness, t } from './harness';
+import type { CallEvent } from '../../../src/core/call-event';
 
 const withAgent = (c: CoachConfig, agentName: string): CoachConfig => ({ ...c, agentName });
 const greetingOf = (h: ReturnType<typeof harness>, callKey = '1:c1') => h.record(callKey)?.nudges.find((n) => n.ruleId === 'greeting');
@@ -402,5 +403,31 @@ describe('what the record keeps for response times and exports', () => {
       { type: 'ended', at: t(14), by: 'agent', reason: 'BYE' },
     ]);
     expect(h.record('1:c2')?.events.at(-1)).toEqual({ type: 'missed', at: t(25), by: 'agent', reason: 'rejected', status: 486 });
+  });
+});
+
+describe('a call joined mid-call (extension installed or updated during it)', () => {
+  const lateJoined = (callId: string, at: number): CallEvent => ({ ...ev.answered(callId, at), lateJoined: true }) as CallEvent;
+
+  it('shows no greeting checklist: the greeting was before the coach could see', () => {
+    const h = harness({ config: withAgent(config({ organization: 'Acme' }), 'Anna') });
+    h.event(lateJoined('c1', t(0)));
+    expect(h.record('1:c1')?.approximateTimes).toBe(true);
+    expect(h.shown('greeting')).toEqual([]);
+  });
+
+  it('does not ask for the caller’s name: it may have been asked before there was a card', () => {
+    const h = harness();
+    h.event(lateJoined('c1', t(0)));
+    h.tick(t(120));
+    expect(h.shown('caller-name')).toEqual([]);
+    expect(h.wakeAt).toBeNull();
+  });
+
+  it('still shows the closing checklist at the hang-up it saw', () => {
+    const h = harness();
+    h.event(lateJoined('c1', t(0)));
+    h.event(ev.ended('c1', t(60)));
+    expect(h.shown('closing')).toHaveLength(1);
   });
 });

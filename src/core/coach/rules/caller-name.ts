@@ -23,10 +23,14 @@ function cleanCallerName(name: string): string {
   return clean;
 }
 
-/** Whether caller-name should still nudge on this call: once per call, inbound, connected, no name noted. */
+/**
+ * Whether caller-name should still nudge on this call: once per call, inbound, connected, no name
+ * noted. Not on a call joined mid-call: the name may have been asked before there was a card to note it on.
+ */
 function wantsCallerName(enabled: boolean, call: CallState): boolean {
   return (
     call.phase === 'connected' &&
+    call.record.approximateTimes !== true &&
     call.record.direction === 'inbound' &&
     call.record.answeredAt !== undefined &&
     enabled &&
@@ -103,6 +107,7 @@ export const callerNameRule = defineRule({
       const r = ctx.record;
       const at = timeFrom(ctx);
       if (r.direction === 'outbound') return 'outbound call: no caller to ask for a name';
+      if (r.approximateTimes) return 'joined mid-call: the name may have been asked before the coach could see the call';
       const evidence = r.events.filter((e) => e.type === 'evidence' && e.act === 'caller-name').at(-1);
       if (evidence?.how === 'said') return `the caller's name was said on the call at ${timeFrom(ctx)(evidence.at)}`;
       if (r.callerName !== undefined || evidence) return "the caller's name was noted on the card";

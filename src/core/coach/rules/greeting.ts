@@ -78,6 +78,8 @@ export const greetingRule = defineRule({
   coach: {
     onAnswered(c, at) {
       if (c.call.record.direction !== 'inbound' || !c.settings.enabled) return;
+      // Joined mid-call (installed or updated during it): the greeting was said, or not, before we could see.
+      if (c.call.record.approximateTimes) return;
       // Every part already in evidence (ticked on a card opened before the answer): nothing to remind of.
       if (greetingDone(c.call, c.config)) return;
       const params = greetingParams(c);
@@ -112,6 +114,7 @@ export const greetingRule = defineRule({
     },
     quiet(ctx) {
       if (ctx.record.direction === 'outbound') return 'outbound call: the agent is the caller, no greeting to check';
+      if (ctx.record.approximateTimes) return 'joined mid-call: the greeting came before the coach could see the call';
       return 'no nudge';
     },
   },
