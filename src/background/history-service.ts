@@ -96,7 +96,11 @@ export interface HistoryService {
   saveRecords(records: readonly CallRecord[]): Promise<void>;
   /** The history's copies of these messages (for the call card), absent ones left out. */
   messages(ids: readonly string[]): Promise<TakenMessage[]>;
-  takeMessage(input: MessageInput, callKey?: string): Promise<TakeMessageResult>;
+  /**
+   * `requestKey`: one save's key (a retry carries the same): a message already taken under it
+   * is answered again, not taken twice.
+   */
+  takeMessage(input: MessageInput, callKey?: string, requestKey?: string): Promise<TakeMessageResult>;
   markDelivered(id: string): Promise<HistoryActionResult>;
   returnCallAction(id: string, action: ReturnCallAction): Promise<HistoryActionResult>;
   /** Calls that started at or after `since`, oldest first, with the number of damaged ones skipped. */
@@ -294,11 +298,16 @@ export function createHistoryService(deps: HistoryServiceDeps): HistoryService {
       return out;
     },
 
-    async takeMessage(input, callKey) {
+    async takeMessage(input, callKey, requestKey) {
       const checked = validateMessage(input);
       if (!checked.ok) return { ok: false, errors: checked.errors };
+      const id = requestKey === undefined ? deps.newId() : `request:${requestKey}`;
+      if (requestKey !== undefined) {
+        const before = await store.getMessage(id);
+        if (before.ok && before.value) return { ok: true, message: before.value };
+      }
       const now = deps.now();
-      const message = createMessage(checked.value, { id: deps.newId(), createdAt: now, ...(callKey !== undefined ? { callKey } : {}) });
+      const message = createMessage(checked.value, { id, createdAt: now, ...(callKey !== undefined ? { callKey } : {}) });
       const saved = await written(await store.putMessage(message));
       if (!saved.ok) return { ok: false, errors: [{ path: '', code: 'storage', message: saved.error.message }] };
       if (message.callbackWanted) {

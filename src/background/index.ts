@@ -17,7 +17,7 @@ import { createUiHandlers } from './ui-handlers';
 import { createHistoryStore } from './history';
 import { createHistoryService, REMINDER_ALARM, RETENTION_ALARM } from './history-service';
 import { createShiftWiring } from './shift';
-import { readAgentNote, readCallEvent, readHookAttached, readMessageId, readNudgeResponse, tabMayAnswer } from '../core/content-input';
+import { readAgentNote, readCallEvent, readHookAttached, readMessageId, readNudgeResponse, readRequestId, tabMayAnswer } from '../core/content-input';
 
 /** The shift page, where a reminder's notification leads. */
 const FIGURES_PAGE = 'src/ui/figures/index.html';
@@ -181,7 +181,7 @@ handleMessages<ContentToBackground, ContentSender>(
       const noted = readAgentNote(payload);
       return noted && shift.note(noted.callKey, noted.note, noted.at, tabId);
     },
-    takeMessage: ({ input, callKey }, { tabId }) => shift.takeMessage(input, callKey, tabId),
+    takeMessage: ({ input, callKey, requestId }, { tabId }) => shift.takeMessage(input, callKey, tabId, readRequestId(requestId)),
     // Only a message taken on one of this tab's calls (the card shows that call's messages).
     markMessageDelivered: (payload, { tabId }) => {
       const id = readMessageId(payload);

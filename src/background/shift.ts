@@ -40,7 +40,8 @@ export interface ShiftWiring {
   remind(nudge: Nudge): Promise<void>;
   /** A note on a call's card. `tabId`: the tab it came from, which may note on its own calls only. */
   note(callKey: string, note: AgentNote, at: number, tabId?: number): Promise<void>;
-  takeMessage(input: MessageInput, callKey: string | undefined, tabId?: number): Promise<TakeMessageResult>;
+  /** `requestId`: the page's id of one save (its retries carry it too), taken once per tab. */
+  takeMessage(input: MessageInput, callKey: string | undefined, tabId?: number, requestId?: string): Promise<TakeMessageResult>;
   /** `tabId`: the tab asking, which may mark only messages taken on its own calls. */
   markDelivered(id: string, tabId?: number): Promise<HistoryActionResult>;
 }
@@ -84,9 +85,9 @@ export function createShiftWiring(deps: ShiftWiringDeps): ShiftWiring {
       await deps.coach().input({ kind: 'agent-note', callKey, note, at });
     },
 
-    async takeMessage(input, callKey, tabId) {
+    async takeMessage(input, callKey, tabId, requestId) {
       const own = callKey !== undefined && ownCall(callKey, tabId) ? callKey : undefined;
-      const result = await deps.history().takeMessage(input, own);
+      const result = await deps.history().takeMessage(input, own, requestId === undefined ? undefined : `${tabId ?? 'ui'}:${requestId}`);
       // Noted on the call: its record lists the message, and its card shows it.
       if (result.ok && own !== undefined) {
         await deps.coach().input({ kind: 'agent-note', callKey: own, note: { type: 'message-taken', messageId: result.message.id }, at: deps.now() });

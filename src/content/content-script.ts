@@ -64,7 +64,8 @@ function start(): void {
             cardEvidence(emit, callKey, { act: 'greeting-part', how: 'ticked', item: part, ...(checked ? {} : { undone: true }) }),
           closing: (callKey, itemId, checked) =>
             cardEvidence(emit, callKey, { act: 'closing-item', how: 'ticked', item: itemId, ...(checked ? {} : { undone: true }) }),
-          saveMessage: (callKey, input) => link.send('takeMessage', { input, callKey }),
+          // One id per save, kept by the link's retries: a save retried after a worker stop is taken once.
+          saveMessage: (callKey, input) => link.send('takeMessage', { input, callKey, requestId: `${pageRun}:m${++saveCount}` }),
           delivered: (id) => void link.send('markMessageDelivered', { id }),
         },
         // Where the agent moved the overlay is remembered per site.
@@ -91,6 +92,7 @@ function start(): void {
   // getRandomValues, not randomUUID: a softphone on plain http is no secure context.
   const pageRun = Array.from(crypto.getRandomValues(new Uint32Array(2)), (n) => n.toString(36)).join('');
   let eventCount = 0;
+  let saveCount = 0;
   const emit = (event: CallEvent) => {
     // A call starts: the UI loads while the coach decides (the ring counter comes first).
     if (event.type === 'ringing' || event.type === 'outbound-dialing' || event.type === 'answered') ui.preload();

@@ -119,6 +119,11 @@ export function readMessageId(raw: unknown): string | undefined {
   return parsed.success ? parsed.output.id : undefined;
 }
 
+/** A save's request id from the page (`<page run>:m<n>`): short, plain characters; anything else is none. */
+export function readRequestId(raw: unknown): string | undefined {
+  return typeof raw === 'string' && /^[0-9A-Za-z:_-]{1,64}$/.test(raw) ? raw : undefined;
+}
+
 /** Whether a nudge key belongs to a call of `tabId`; keys of no call (reminders shown in every tab) do too. */
 export function tabMayAnswer(nudgeKey: string, tabId: number): boolean {
   const callScoped = /^\d+:/.test(nudgeKey);

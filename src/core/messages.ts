@@ -41,8 +41,11 @@ export interface ContentToBackground {
   };
   /** The agent noted something on the call card (a call of this tab only). */
   agentNote: { payload: { callKey: string; note: AgentNote; at: number }; response: void };
-  /** The call card's message form; refused (with every error) when invalid. */
-  takeMessage: { payload: { input: MessageInput; callKey?: string }; response: TakeMessageResult };
+  /**
+   * The call card's message form; refused (with every error) when invalid. `requestId`: the same
+   * for every retry of one save (the link retries after a worker stop), so the message is taken once.
+   */
+  takeMessage: { payload: { input: MessageInput; callKey?: string; requestId?: string }; response: TakeMessageResult };
   markMessageDelivered: { payload: { id: string }; response: HistoryActionResult };
   /**
    * The page hook greeted this content script (protocol ≥ 2): its protocol version, when it was

@@ -138,6 +138,20 @@ describe('the history wired into the worker', () => {
     expect(alarms.get(REMINDER_ALARM)?.when).toBe(NOON + 10 * MIN);
   });
 
+  it('takes a message saved again under the same request (a retry after a worker stop) once, with its callback once', async () => {
+    const { service } = setup();
+    const input = message({ callbackWanted: true, callbackNumber: '+371 2000 0000' });
+    const first = await service.takeMessage(input, '7:call-1', '7:run1:m1');
+    const retry = await service.takeMessage(input, '7:call-1', '7:run1:m1');
+    expect(first).toMatchObject({ ok: true, message: { id: 'request:7:run1:m1' } });
+    expect(retry).toEqual(first);
+    expect(await service.messagesToDeliver()).toHaveLength(1);
+    expect(await service.outstandingReturnCalls()).toHaveLength(1);
+    // Another save (another request) is another message.
+    await service.takeMessage(input, '7:call-1', '7:run1:m2');
+    expect(await service.messagesToDeliver()).toHaveLength(2);
+  });
+
   it('reminds of an undelivered message once, at its time, and not after delivery', async () => {
     const { service, clock, reminded, alarms } = setup();
     await service.takeMessage(message());

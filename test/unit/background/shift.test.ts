@@ -105,6 +105,17 @@ describe('the shift wiring between the coach, the tabs and the history', () => {
     expect((await w.history.calls()).calls[0]?.messages).toEqual(['m1']);
   });
 
+  it('notes a message saved twice under one request (the page link retried it) once on the call', async () => {
+    const w = worker();
+    await input(w, event({ type: 'ringing', direction: 'inbound' }, T0));
+    await input(w, event({ type: 'answered', direction: 'inbound' }, T0));
+    const first = await w.shift.takeMessage(message, `${TAB}:c1`, TAB, 'run1:m1');
+    const retry = await w.shift.takeMessage(message, `${TAB}:c1`, TAB, 'run1:m1');
+    expect(retry).toEqual(first);
+    expect(w.lastCard()?.messages).toHaveLength(1);
+    expect((await w.history.calls()).calls[0]?.messages).toEqual([`request:${TAB}:run1:m1`]);
+  });
+
   it('shows a reminder in the softphone tabs, and as a desktop notification when no tab shows it', async () => {
     const nudge: Nudge = { key: 'r1', callKey: '', tabId: 0, ruleId: 'return-call', occurrence: 1, severity: 'nudge', kind: 'toast', text: 'Call back', firedAt: T0 };
     const seen = worker({ tabs: [3, 4] });
