@@ -19,6 +19,7 @@ export default defineConfig({
     lib: { entry: 'src/cli/main.ts', formats: ['es'], fileName: 'main' },
     rolldownOptions: {
       external: [/^node:/, ...builtinModules],
+      checks: { bundlerTimings: false },
     },
   },
 });

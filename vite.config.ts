@@ -166,6 +166,10 @@ export default defineConfig(({ mode }) => ({
     outDir: outDirFor(mode),
     emptyOutDir: true,
     target: 'chrome120',
-    rollupOptions: { input: Object.fromEntries(EXTRA_PAGES.map((page) => [page.split('/')[2], page])) },
+    rollupOptions: {
+      input: Object.fromEntries(EXTRA_PAGES.map((page) => [page.split('/')[2], page])),
+      // Rolldown's plugin-timing report shows up whenever the machine is busy: noise for a newcomer, not a problem.
+      checks: { bundlerTimings: false },
+    },
   },
 }));
