@@ -45,7 +45,9 @@ const PAGE_SCRIPTS = [
   { js: ['src/content/content-script.js'], world: 'ISOLATED', name: 'content script', quote: 'content', budget: 15 * 1024 },
   { js: ['src/content/content-ui.js'], world: 'ISOLATED', name: 'coaching UI', quote: 'ui', budget: 25 * 1024 },
 ];
-const workerCode = [...graph(manifest.background.service_worker)].map((f) => fs.readFileSync(path.join(dist, f), 'utf8')).join('\n');
+// Chrome's build has a service worker; Firefox's an event page's scripts (vite --mode firefox).
+const backgroundEntries = manifest.background.service_worker ? [manifest.background.service_worker] : (manifest.background.scripts ?? []);
+const workerCode = [...new Set(backgroundEntries.flatMap((entry) => [...graph(entry)]))].map((f) => fs.readFileSync(path.join(dist, f), 'utf8')).join('\n');
 // crxjs once pointed the worker's loader at another entry of the same file name: check it loads ours.
 if (!workerCode.includes('coach-wake')) problems.push('the service worker loader does not load the background code');
 for (const script of PAGE_SCRIPTS) {

@@ -49,6 +49,7 @@ results.push('test-results/e2e.json');
 run('browser tests', 'npx', ['vitest', 'run', '-c', 'vitest.e2e.config.ts', '--reporter=verbose', '--reporter=./test/e2e/progress-reporter.ts', '--reporter=json', '--outputFile.json=test-results/e2e.json']);
 // Firefox: the same source built for it, linted as AMO would (0 errors), and tested in firefox-esr.
 run('Firefox build', 'npx', ['vite', 'build', '--mode', 'firefox', '--logLevel', 'warn']);
+run('Firefox size budget', 'node', ['scripts/check-build.mjs', 'dist-firefox']);
 run('Firefox lint', 'npx', ['web-ext', 'lint', '--source-dir', 'dist-firefox', '--no-input']);
 run('Firefox test build', 'npx', ['vite', 'build', '--mode', 'e2e-firefox', '--logLevel', 'warn']);
 results.push('test-results/firefox.json');
