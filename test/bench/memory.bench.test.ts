@@ -26,9 +26,11 @@
  *
  * Also: DOM node count (Memory.getDOMCounters) and the main-thread script time per frame.
  */
+import fs from 'node:fs';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, it } from 'vitest';
 import type { CDPSession, Page } from 'playwright-core';
-import { abOrder, hookInstalled, launchArms, waitIdle, type Arm, type ArmName } from './lib/arms';
+import { abOrder, benchDist, hookInstalled, launchArms, waitIdle, type Arm, type ArmName } from './lib/arms';
 import { startBenchServer, type BenchServer } from './lib/bench-server';
 import { figure, scaled, writePart } from './lib/results';
 import { bootstrapInterval, median, quantile as quantileOf, round, slopeInterval } from './lib/stats';
@@ -135,6 +137,33 @@ function callIndexOfKey(key: string): number | undefined {
 let firstCallMs: number | undefined;
 
 /**
+ * Waits until call `callId`'s closing checklist is on the page, polling every 10 ms from inside
+ * the page. Not page.waitForFunction: that injects Playwright's selector engine (a 330 kB source
+ * and its compiled code, ~0.6 MB of heap) into the with-arm page's main world only, which the
+ * figures then counted as the extension's (heap snapshots). page.evaluate uses the small helper
+ * both arms get from measure(). One fixed selector: a selector per call would grow Blink's
+ * per-document selector cache.
+ */
+async function closingOnScreen(page: Page, callId: string): Promise<void> {
+  const found = await page.evaluate(
+    async ({ id, timeoutMs }) => {
+      const shown = () =>
+        [...(document.querySelector('second-ring-coach')?.shadowRoot?.querySelectorAll<HTMLElement>('.nudge') ?? [])].some((e) =>
+          (e.dataset.key ?? '').includes(`${id}|closing`),
+        );
+      const end = performance.now() + timeoutMs;
+      while (!shown()) {
+        if (performance.now() > end) return false;
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+      return true;
+    },
+    { id: callId, timeoutMs: ANSWER_TIMEOUT_MS },
+  );
+  if (!found) throw new Error(`call ${callId}: no closing checklist within ${ANSWER_TIMEOUT_MS} ms`);
+}
+
+/**
  * Plays calls [from, to) into the with-arm page one at a time, each once the coach answered the
  * one before; returns, per call, the time from its last frame to its closing checklist on screen.
  */
@@ -147,15 +176,7 @@ async function playSteady(from: number, to: number): Promise<{ unanswered: numbe
     const t0 = Date.now();
     const callId = callIdOf(i);
     try {
-      // One fixed selector: a selector per call would grow Blink's per-document selector cache.
-      await page.waitForFunction(
-        (id) =>
-          [...(document.querySelector('second-ring-coach')?.shadowRoot?.querySelectorAll<HTMLElement>('.nudge') ?? [])].some((e) =>
-            (e.dataset.key ?? '').includes(`${id}|closing`),
-          ),
-        callId,
-        { timeout: ANSWER_TIMEOUT_MS, polling: 10 },
-      );
+      await closingOnScreen(page, callId);
       msPerCall.push(Date.now() - t0);
       if (i === 0) firstCallMs = Date.now() - t0;
     } catch {
@@ -198,6 +219,52 @@ async function measure(name: ArmName, calls: number, phase: Checkpoint['phase'])
   };
 }
 
+/** JS heap of the page's renderer after two full GCs, once it is idle. */
+async function heapAfterGc(cdp: CDPSession): Promise<number> {
+  await waitIdle(cdp, { intervalMs: 200, epsMs: 1, maxMs: 8_000 });
+  await cdp.send('HeapProfiler.collectGarbage');
+  await cdp.send('HeapProfiler.collectGarbage');
+  return (await cdp.send('Runtime.getHeapUsage')).usedSize;
+}
+
+/**
+ * The coaching UI's one-time cost: heap added when its script is injected into a fresh page
+ * of the with-arm, as the background does at a page's first ringing (background/sites.ts),
+ * before any call content. Measured on a page of its own, after the shift, so that the shift's
+ * first call still includes loading the UI. Median of a few pages.
+ */
+async function uiLoadCost(): Promise<{ bytes: number; samples: number[] } | undefined> {
+  const dir = path.join(benchDist(), 'src', 'content');
+  const file = fs.existsSync(dir) ? fs.readdirSync(dir).find((f) => /^content-ui.*\.js$/.test(f)) : undefined;
+  const worker = arms.with.context.serviceWorkers().find((w) => w.url().startsWith('chrome-extension://'));
+  if (!file || !worker) return undefined;
+  const samples: number[] = [];
+  for (let i = 0; i < 3; i++) {
+    const page = await arms.with.context.newPage();
+    try {
+      const url = `${server.origin}/bench/blank.html?ui-load=${i}`;
+      await page.goto(url);
+      const cdp = await arms.with.context.newCDPSession(page);
+      await cdp.send('Performance.enable');
+      const before = await heapAfterGc(cdp);
+      await worker.evaluate(
+        async ({ url, file }) => {
+          const c = (globalThis as unknown as { chrome: { tabs: { query(q: object): Promise<{ id?: number; url?: string }[]> }; scripting: { executeScript(o: object): Promise<unknown> } } }).chrome;
+          const tab = (await c.tabs.query({})).find((t) => t.url === url);
+          if (tab?.id === undefined) throw new Error(`no tab at ${url}`);
+          await c.scripting.executeScript({ target: { tabId: tab.id, frameIds: [0] }, files: [file], injectImmediately: true });
+        },
+        { url, file: `src/content/${file}` },
+      );
+      samples.push((await heapAfterGc(cdp)) - before);
+      await cdp.detach();
+    } finally {
+      await page.close();
+    }
+  }
+  return { bytes: median(samples), samples };
+}
+
 describe('memory over a simulated shift, A/B', () => {
   it(`plays ${CALLS} calls into a page with and a page without the extension`, async () => {
     const started = Date.now();
@@ -231,6 +298,7 @@ describe('memory over a simulated shift, A/B', () => {
       from = to;
     }
     const burstMs = Date.now() - burstStart;
+    const uiLoad = await uiLoadCost();
     const knownQueue = points.with.filter((p) => p.phase === 'burst' && p.queued !== null);
     const lastKnown = knownQueue[knownQueue.length - 1];
     const answeredInBurst = lastKnown ? lastKnown.calls - lastKnown.queued! - STEADY_CALLS : Number.NaN;
@@ -345,6 +413,16 @@ describe('memory over a simulated shift, A/B', () => {
         limit: 2,
         gating: false,
         note: `added at ${list(burstRenderer)} kB; the burst played ${CALLS - STEADY_CALLS} calls in ${round(burstMs / 1000, 0)} s, while the coach answered ${Number.isFinite(answeredInBurst) ? `~${answeredInBurst}` : 'an unknown number of'} calls: not a shift's pace (one call every ~14 s), so not gating`,
+      }),
+      figure({
+        id: 'memory.uiLoadCost',
+        label: 'Memory: renderer JS heap added when the coaching UI loads (its script injected at the first ringing, before any call content)',
+        value: uiLoad ? round(uiLoad.bytes / 1024, 0) : null,
+        unit: 'kB',
+        gating: false,
+        note: uiLoad
+          ? `a fresh page of the with-arm, heap after 2 GCs before and after the injection; median of ${uiLoad.samples.map((b) => round(b / 1024, 0)).join(' / ')} kB. Included in every steady checkpoint after the first call`
+          : 'not measured: no content-ui script in the build, or no extension worker',
       }),
       figure({
         id: 'memory.domNodesAdded',
