@@ -26,7 +26,7 @@ import { CallCard, type CardActions } from '../card/call-card';
 import { matchesShortcut } from '../card/keyboard';
 import { CARD_CSS } from '../card/styles';
 import { cardString } from '../card/strings';
-import { layoutNudges, withCardItems } from './layout';
+import { layoutNudges, SHOWN_NUDGES_KEPT, withCardItems } from './layout';
 import { createAnnouncer, type Announcer } from './announcer';
 import { NudgeStack, type ShownNudge } from './nudge-stack';
 import { anchorOfRect, clampAnchor, clearPlace, DEFAULT_ANCHOR, type Anchor, type Rect, type Size } from './placement';
@@ -42,12 +42,6 @@ const AUTO_HIDE_MS = { info: 10_000, nudge: 20_000 } as const;
  * 0.45 MB over 2,000 calls; at 500 they kept growing for the first 100 calls.
  */
 export const SEEN_KEYS_KEPT = 100;
-/**
- * Nudges kept in the stack (on screen, or behind the "n more" count), oldest dropped first.
- * Questions, checklists and urgent toasts stay until the agent or the coach closes them; when
- * the coach's close never comes (a page that missed it), a shift must not pile them up here.
- */
-export const SHOWN_NUDGES_KEPT = 12;
 /**
  * A ring counter the coach never cleared (the call's end missed by this page) goes after this:
  * no call rings that long (PBXs give up after a minute or two).

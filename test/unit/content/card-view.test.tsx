@@ -8,8 +8,8 @@ import {
   FINISHED_CARDS_KEPT,
   RING_KEEP_MS,
   SEEN_KEYS_KEPT,
-  SHOWN_NUDGES_KEPT,
 } from '../../../src/content/nudges/mount';
+import { SHOWN_NUDGES_KEPT } from '../../../src/content/nudges/layout';
 import { matchesShortcut } from '../../../src/content/card/keyboard';
 import type { CardActions } from '../../../src/content/card/call-card';
 import type { CardCall } from '../../../src/core/messages';
