@@ -32,6 +32,7 @@ import { afterAll, beforeAll, describe, it } from 'vitest';
 import type { CDPSession, Page } from 'playwright-core';
 import { abOrder, benchDist, hookInstalled, launchArms, waitIdle, type Arm, type ArmName } from './lib/arms';
 import { startBenchServer, type BenchServer } from './lib/bench-server';
+import { addedSince, takeHeapSnapshot, type HeapSnapshot } from './lib/heap-snapshot';
 import { figure, scaled, writePart } from './lib/results';
 import { bootstrapInterval, median, quantile as quantileOf, round, slopeInterval } from './lib/stats';
 import { shiftSessions, type ShiftSession } from './lib/shift-session';
@@ -270,6 +271,9 @@ describe('memory over a simulated shift, A/B', () => {
     const started = Date.now();
     const points: Record<ArmName, Checkpoint[]> = { with: [], without: [] };
     for (const name of abOrder(0)) points[name].push(await measure(name, 0, 'steady'));
+    // What the heap added over the steady phase is made of: a snapshot of each arm now and at its end.
+    const snapshotsAt0 = {} as Record<ArmName, HeapSnapshot>;
+    for (const name of abOrder(0)) snapshotsAt0[name] = await takeHeapSnapshot(pages[name].cdp);
 
     // Steady phase: the coach keeps up.
     const steadyMs: number[] = [];
@@ -287,6 +291,9 @@ describe('memory over a simulated shift, A/B', () => {
         points[name].push(await measure(name, to, 'steady'));
       }
     }
+    const composition = {} as Record<ArmName, ReturnType<typeof addedSince>>;
+    for (const name of abOrder(0)) composition[name] = addedSince(snapshotsAt0[name], await takeHeapSnapshot(pages[name].cdp));
+    const composed = (kind: keyof (typeof composition)['with']) => composition.with[kind] - composition.without[kind];
     // Burst phase: as fast as the socket goes.
     const burstStart = Date.now();
     let from = STEADY_CALLS;
@@ -415,6 +422,14 @@ describe('memory over a simulated shift, A/B', () => {
         note: `added at ${list(burstRenderer)} kB; the burst played ${CALLS - STEADY_CALLS} calls in ${round(burstMs / 1000, 0)} s, while the coach answered ${Number.isFinite(answeredInBurst) ? `~${answeredInBurst}` : 'an unknown number of'} calls: not a shift's pace (one call every ~14 s), so not gating`,
       }),
       figure({
+        id: 'memory.steadyAddedComposition',
+        label: `Memory: what the added renderer heap is made of after ${STEADY_CALLS} steady calls: compiled code (with − without)`,
+        value: round(composed('code') / 1024, 0),
+        unit: 'kB',
+        gating: false,
+        note: `V8 heap objects new since the 0-call checkpoint (heap snapshots, with − without): ${round(composed('total') / 1024, 0)} kB in all; compiled code (bytecode, baseline and optimized machine code, feedback) ${round(composed('code') / 1024, 0)} kB, strings ${round(composed('strings') / 1024, 0)} kB, objects and arrays ${round(composed('objects') / 1024, 0)} kB, shapes ${round(composed('shapes') / 1024, 0)} kB. Code grows as the hook's, the content script's and the UI's functions get hot, then stops; strings are mostly the hook's frame history (at most 96 k characters)`,
+      }),
+      figure({
         id: 'memory.uiLoadCost',
         label: 'Memory: renderer JS heap added when the coaching UI loads (its script injected at the first ringing, before any call content)',
         value: uiLoad ? round(uiLoad.bytes / 1024, 0) : null,
@@ -475,7 +490,7 @@ describe('memory over a simulated shift, A/B', () => {
         'Steady calls wait for the coach (closing checklist on screen); burst calls do not. Nobody answers the nudges. Frames are lock-stepped in dialog order over a real socket.',
         'Time is compressed (150 calls in under a minute, not 35 minutes): whatever the extension keeps for a while rather than up to a count (e.g. ended-call cards, toasts) shows up here as growth per call.',
       ],
-      details: { checkpoints: points, steadyMsPerCall: steadyMs, burstMs, unanswered },
+      details: { checkpoints: points, steadyMsPerCall: steadyMs, burstMs, unanswered, steadyAddedComposition: composition, uiLoad },
     });
   });
 });
