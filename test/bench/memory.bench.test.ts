@@ -32,7 +32,7 @@ import { afterAll, beforeAll, describe, it } from 'vitest';
 import type { CDPSession, Page } from 'playwright-core';
 import { abOrder, benchDist, hookInstalled, launchArms, waitIdle, type Arm, type ArmName } from './lib/arms';
 import { startBenchServer, type BenchServer } from './lib/bench-server';
-import { addedSince, takeHeapSnapshot, type HeapSnapshot } from './lib/heap-snapshot';
+import { addedSince, takeHeapSnapshot, totalsOf, type HeapSnapshot } from './lib/heap-snapshot';
 import { figure, scaled, writePart } from './lib/results';
 import { bootstrapInterval, median, quantile as quantileOf, round, slopeInterval } from './lib/stats';
 import { shiftSessions, type ShiftSession } from './lib/shift-session';
@@ -273,6 +273,7 @@ describe('memory over a simulated shift, A/B', () => {
     for (const name of abOrder(0)) points[name].push(await measure(name, 0, 'steady'));
     // What the heap added over the steady phase is made of: a snapshot of each arm now and at its end.
     const snapshotsAt0 = {} as Record<ArmName, HeapSnapshot>;
+    const totalsAtTail = {} as Record<ArmName, ReturnType<typeof totalsOf>>;
     for (const name of abOrder(0)) snapshotsAt0[name] = await takeHeapSnapshot(pages[name].cdp);
 
     // Steady phase: the coach keeps up.
@@ -289,11 +290,20 @@ describe('memory over a simulated shift, A/B', () => {
           await pages.without.session.run(from, to);
         }
         points[name].push(await measure(name, to, 'steady'));
+        if (c === 1) totalsAtTail[name] = totalsOf(await takeHeapSnapshot(pages[name].cdp));
       }
     }
     const composition = {} as Record<ArmName, ReturnType<typeof addedSince>>;
-    for (const name of abOrder(0)) composition[name] = addedSince(snapshotsAt0[name], await takeHeapSnapshot(pages[name].cdp));
+    /** Net change by kind from the growth slope's first checkpoint to the end of the steady phase. */
+    const tailGrowth = {} as Record<ArmName, ReturnType<typeof totalsOf>>;
+    for (const name of abOrder(0)) {
+      const end = await takeHeapSnapshot(pages[name].cdp);
+      composition[name] = addedSince(snapshotsAt0[name], end);
+      const endTotals = totalsOf(end);
+      tailGrowth[name] = Object.fromEntries(Object.entries(endTotals).map(([k, v]) => [k, v - totalsAtTail[name][k as keyof typeof endTotals]])) as typeof endTotals;
+    }
     const composed = (kind: keyof (typeof composition)['with']) => composition.with[kind] - composition.without[kind];
+    const grewInTail = (kind: keyof (typeof tailGrowth)['with']) => round((tailGrowth.with[kind] - tailGrowth.without[kind]) / 1024, 0);
     // Burst phase: as fast as the socket goes.
     const burstStart = Date.now();
     let from = STEADY_CALLS;
@@ -427,7 +437,7 @@ describe('memory over a simulated shift, A/B', () => {
         value: round(composed('code') / 1024, 0),
         unit: 'kB',
         gating: false,
-        note: `V8 heap objects new since the 0-call checkpoint (heap snapshots, with − without): ${round(composed('total') / 1024, 0)} kB in all; compiled code (bytecode, baseline and optimized machine code, feedback) ${round(composed('code') / 1024, 0)} kB, strings ${round(composed('strings') / 1024, 0)} kB, objects and arrays ${round(composed('objects') / 1024, 0)} kB, shapes ${round(composed('shapes') / 1024, 0)} kB. Code grows as the hook's, the content script's and the UI's functions get hot, then stops; strings are mostly the hook's frame history (at most 96 k characters)`,
+        note: `V8 heap objects new since the 0-call checkpoint (heap snapshots, with − without): ${round(composed('total') / 1024, 0)} kB in all; compiled code (bytecode, baseline and optimized machine code, feedback) ${round(composed('code') / 1024, 0)} kB, strings ${round(composed('strings') / 1024, 0)} kB, objects and arrays ${round(composed('objects') / 1024, 0)} kB, shapes ${round(composed('shapes') / 1024, 0)} kB. Code grows as the hook's, the content script's and the UI's functions get hot, then stops; strings are mostly the hook's frame history (at most 96 k characters). Net change from ${STEADY_CHECKPOINTS[1]} to ${STEADY_CALLS} calls (what the growth slope above is made of): code ${grewInTail('code')} kB, strings ${grewInTail('strings')} kB, objects ${grewInTail('objects')} kB, shapes ${grewInTail('shapes')} kB`,
       }),
       figure({
         id: 'memory.uiLoadCost',
@@ -490,7 +500,7 @@ describe('memory over a simulated shift, A/B', () => {
         'Steady calls wait for the coach (closing checklist on screen); burst calls do not. Nobody answers the nudges. Frames are lock-stepped in dialog order over a real socket.',
         'Time is compressed (150 calls in under a minute, not 35 minutes): whatever the extension keeps for a while rather than up to a count (e.g. ended-call cards, toasts) shows up here as growth per call.',
       ],
-      details: { checkpoints: points, steadyMsPerCall: steadyMs, burstMs, unanswered, steadyAddedComposition: composition, uiLoad },
+      details: { checkpoints: points, steadyMsPerCall: steadyMs, burstMs, unanswered, steadyAddedComposition: composition, steadyTailGrowth: tailGrowth, uiLoad },
     });
   });
 });

@@ -63,3 +63,13 @@ export function addedSince(before: HeapSnapshot, after: HeapSnapshot): Record<He
   }
   return sums;
 }
+
+/** All bytes of a snapshot by kind (to compare two snapshots' totals: what grew, net). */
+export function totalsOf(snapshot: HeapSnapshot): Record<HeapKind | 'total', number> {
+  const sums = { code: 0, strings: 0, objects: 0, shapes: 0, total: 0 };
+  for (const node of snapshot.nodes) {
+    sums[node.kind] += node.size;
+    sums.total += node.size;
+  }
+  return sums;
+}
