@@ -26,10 +26,13 @@
  *
  * Also: DOM node count (Memory.getDOMCounters) and the main-thread script time per frame.
  */
+import fs from 'node:fs';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, it } from 'vitest';
 import type { CDPSession, Page } from 'playwright-core';
-import { abOrder, hookInstalled, launchArms, waitIdle, type Arm, type ArmName } from './lib/arms';
+import { abOrder, benchDist, hookInstalled, launchArms, waitIdle, type Arm, type ArmName } from './lib/arms';
 import { startBenchServer, type BenchServer } from './lib/bench-server';
+import { addedSince, takeHeapSnapshot, totalsOf, type HeapSnapshot } from './lib/heap-snapshot';
 import { figure, scaled, writePart } from './lib/results';
 import { bootstrapInterval, median, quantile as quantileOf, round, slopeInterval } from './lib/stats';
 import { shiftSessions, type ShiftSession } from './lib/shift-session';
@@ -135,6 +138,33 @@ function callIndexOfKey(key: string): number | undefined {
 let firstCallMs: number | undefined;
 
 /**
+ * Waits until call `callId`'s closing checklist is on the page, polling every 10 ms from inside
+ * the page. Not page.waitForFunction: that injects Playwright's selector engine (a 330 kB source
+ * and its compiled code, ~0.6 MB of heap) into the with-arm page's main world only, which the
+ * figures then counted as the extension's (heap snapshots). page.evaluate uses the small helper
+ * both arms get from measure(). One fixed selector: a selector per call would grow Blink's
+ * per-document selector cache.
+ */
+async function closingOnScreen(page: Page, callId: string): Promise<void> {
+  const found = await page.evaluate(
+    async ({ id, timeoutMs }) => {
+      const shown = () =>
+        [...(document.querySelector('second-ring-coach')?.shadowRoot?.querySelectorAll<HTMLElement>('.nudge') ?? [])].some((e) =>
+          (e.dataset.key ?? '').includes(`${id}|closing`),
+        );
+      const end = performance.now() + timeoutMs;
+      while (!shown()) {
+        if (performance.now() > end) return false;
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+      return true;
+    },
+    { id: callId, timeoutMs: ANSWER_TIMEOUT_MS },
+  );
+  if (!found) throw new Error(`call ${callId}: no closing checklist within ${ANSWER_TIMEOUT_MS} ms`);
+}
+
+/**
  * Plays calls [from, to) into the with-arm page one at a time, each once the coach answered the
  * one before; returns, per call, the time from its last frame to its closing checklist on screen.
  */
@@ -147,15 +177,7 @@ async function playSteady(from: number, to: number): Promise<{ unanswered: numbe
     const t0 = Date.now();
     const callId = callIdOf(i);
     try {
-      // One fixed selector: a selector per call would grow Blink's per-document selector cache.
-      await page.waitForFunction(
-        (id) =>
-          [...(document.querySelector('second-ring-coach')?.shadowRoot?.querySelectorAll<HTMLElement>('.nudge') ?? [])].some((e) =>
-            (e.dataset.key ?? '').includes(`${id}|closing`),
-          ),
-        callId,
-        { timeout: ANSWER_TIMEOUT_MS, polling: 10 },
-      );
+      await closingOnScreen(page, callId);
       msPerCall.push(Date.now() - t0);
       if (i === 0) firstCallMs = Date.now() - t0;
     } catch {
@@ -198,11 +220,61 @@ async function measure(name: ArmName, calls: number, phase: Checkpoint['phase'])
   };
 }
 
+/** JS heap of the page's renderer after two full GCs, once it is idle. */
+async function heapAfterGc(cdp: CDPSession): Promise<number> {
+  await waitIdle(cdp, { intervalMs: 200, epsMs: 1, maxMs: 8_000 });
+  await cdp.send('HeapProfiler.collectGarbage');
+  await cdp.send('HeapProfiler.collectGarbage');
+  return (await cdp.send('Runtime.getHeapUsage')).usedSize;
+}
+
+/**
+ * The coaching UI's one-time cost: heap added when its script is injected into a fresh page
+ * of the with-arm, as the background does at a page's first ringing (background/sites.ts),
+ * before any call content. Measured on a page of its own, after the shift, so that the shift's
+ * first call still includes loading the UI. Median of a few pages.
+ */
+async function uiLoadCost(): Promise<{ bytes: number; samples: number[] } | undefined> {
+  const dir = path.join(benchDist(), 'src', 'content');
+  const file = fs.existsSync(dir) ? fs.readdirSync(dir).find((f) => /^content-ui.*\.js$/.test(f)) : undefined;
+  const worker = arms.with.context.serviceWorkers().find((w) => w.url().startsWith('chrome-extension://'));
+  if (!file || !worker) return undefined;
+  const samples: number[] = [];
+  for (let i = 0; i < 3; i++) {
+    const page = await arms.with.context.newPage();
+    try {
+      const url = `${server.origin}/bench/blank.html?ui-load=${i}`;
+      await page.goto(url);
+      const cdp = await arms.with.context.newCDPSession(page);
+      await cdp.send('Performance.enable');
+      const before = await heapAfterGc(cdp);
+      await worker.evaluate(
+        async ({ url, file }) => {
+          const c = (globalThis as unknown as { chrome: { tabs: { query(q: object): Promise<{ id?: number; url?: string }[]> }; scripting: { executeScript(o: object): Promise<unknown> } } }).chrome;
+          const tab = (await c.tabs.query({})).find((t) => t.url === url);
+          if (tab?.id === undefined) throw new Error(`no tab at ${url}`);
+          await c.scripting.executeScript({ target: { tabId: tab.id, frameIds: [0] }, files: [file], injectImmediately: true });
+        },
+        { url, file: `src/content/${file}` },
+      );
+      samples.push((await heapAfterGc(cdp)) - before);
+      await cdp.detach();
+    } finally {
+      await page.close();
+    }
+  }
+  return { bytes: median(samples), samples };
+}
+
 describe('memory over a simulated shift, A/B', () => {
   it(`plays ${CALLS} calls into a page with and a page without the extension`, async () => {
     const started = Date.now();
     const points: Record<ArmName, Checkpoint[]> = { with: [], without: [] };
     for (const name of abOrder(0)) points[name].push(await measure(name, 0, 'steady'));
+    // What the heap added over the steady phase is made of: a snapshot of each arm now and at its end.
+    const snapshotsAt0 = {} as Record<ArmName, HeapSnapshot>;
+    const totalsAtTail = {} as Record<ArmName, ReturnType<typeof totalsOf>>;
+    for (const name of abOrder(0)) snapshotsAt0[name] = await takeHeapSnapshot(pages[name].cdp);
 
     // Steady phase: the coach keeps up.
     const steadyMs: number[] = [];
@@ -218,8 +290,20 @@ describe('memory over a simulated shift, A/B', () => {
           await pages.without.session.run(from, to);
         }
         points[name].push(await measure(name, to, 'steady'));
+        if (c === 1) totalsAtTail[name] = totalsOf(await takeHeapSnapshot(pages[name].cdp));
       }
     }
+    const composition = {} as Record<ArmName, ReturnType<typeof addedSince>>;
+    /** Net change by kind from the growth slope's first checkpoint to the end of the steady phase. */
+    const tailGrowth = {} as Record<ArmName, ReturnType<typeof totalsOf>>;
+    for (const name of abOrder(0)) {
+      const end = await takeHeapSnapshot(pages[name].cdp);
+      composition[name] = addedSince(snapshotsAt0[name], end);
+      const endTotals = totalsOf(end);
+      tailGrowth[name] = Object.fromEntries(Object.entries(endTotals).map(([k, v]) => [k, v - totalsAtTail[name][k as keyof typeof endTotals]])) as typeof endTotals;
+    }
+    const composed = (kind: keyof (typeof composition)['with']) => composition.with[kind] - composition.without[kind];
+    const grewInTail = (kind: keyof (typeof tailGrowth)['with']) => round((tailGrowth.with[kind] - tailGrowth.without[kind]) / 1024, 0);
     // Burst phase: as fast as the socket goes.
     const burstStart = Date.now();
     let from = STEADY_CALLS;
@@ -231,6 +315,7 @@ describe('memory over a simulated shift, A/B', () => {
       from = to;
     }
     const burstMs = Date.now() - burstStart;
+    const uiLoad = await uiLoadCost();
     const knownQueue = points.with.filter((p) => p.phase === 'burst' && p.queued !== null);
     const lastKnown = knownQueue[knownQueue.length - 1];
     const answeredInBurst = lastKnown ? lastKnown.calls - lastKnown.queued! - STEADY_CALLS : Number.NaN;
@@ -347,6 +432,24 @@ describe('memory over a simulated shift, A/B', () => {
         note: `added at ${list(burstRenderer)} kB; the burst played ${CALLS - STEADY_CALLS} calls in ${round(burstMs / 1000, 0)} s, while the coach answered ${Number.isFinite(answeredInBurst) ? `~${answeredInBurst}` : 'an unknown number of'} calls: not a shift's pace (one call every ~14 s), so not gating`,
       }),
       figure({
+        id: 'memory.steadyAddedComposition',
+        label: `Memory: what the added renderer heap is made of after ${STEADY_CALLS} steady calls: compiled code (with − without)`,
+        value: round(composed('code') / 1024, 0),
+        unit: 'kB',
+        gating: false,
+        note: `V8 heap objects new since the 0-call checkpoint (heap snapshots, with − without): ${round(composed('total') / 1024, 0)} kB in all; compiled code (bytecode, baseline and optimized machine code, feedback) ${round(composed('code') / 1024, 0)} kB, strings ${round(composed('strings') / 1024, 0)} kB, objects and arrays ${round(composed('objects') / 1024, 0)} kB, shapes ${round(composed('shapes') / 1024, 0)} kB. Code grows as the hook's, the content script's and the UI's functions get hot, then stops; strings are mostly the hook's frame history (at most 96 k characters). Net change from ${STEADY_CHECKPOINTS[1]} to ${STEADY_CALLS} calls (what the growth slope above is made of): code ${grewInTail('code')} kB, strings ${grewInTail('strings')} kB, objects ${grewInTail('objects')} kB, shapes ${grewInTail('shapes')} kB`,
+      }),
+      figure({
+        id: 'memory.uiLoadCost',
+        label: 'Memory: renderer JS heap added when the coaching UI loads (its script injected at the first ringing, before any call content)',
+        value: uiLoad ? round(uiLoad.bytes / 1024, 0) : null,
+        unit: 'kB',
+        gating: false,
+        note: uiLoad
+          ? `a fresh page of the with-arm, heap after 2 GCs before and after the injection; median of ${uiLoad.samples.map((b) => round(b / 1024, 0)).join(' / ')} kB. Included in every steady checkpoint after the first call`
+          : 'not measured: no content-ui script in the build, or no extension worker',
+      }),
+      figure({
         id: 'memory.domNodesAdded',
         label: `Memory: DOM nodes added at ${CALLS} calls (with − without)`,
         value: lastOf(points.with).dom.nodes - lastOf(points.without).dom.nodes,
@@ -397,7 +500,7 @@ describe('memory over a simulated shift, A/B', () => {
         'Steady calls wait for the coach (closing checklist on screen); burst calls do not. Nobody answers the nudges. Frames are lock-stepped in dialog order over a real socket.',
         'Time is compressed (150 calls in under a minute, not 35 minutes): whatever the extension keeps for a while rather than up to a count (e.g. ended-call cards, toasts) shows up here as growth per call.',
       ],
-      details: { checkpoints: points, steadyMsPerCall: steadyMs, burstMs, unanswered },
+      details: { checkpoints: points, steadyMsPerCall: steadyMs, burstMs, unanswered, steadyAddedComposition: composition, steadyTailGrowth: tailGrowth, uiLoad },
     });
   });
 });

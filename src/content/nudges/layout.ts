@@ -9,6 +9,12 @@ import type { ShownNudge } from './nudge-stack';
 
 /** More than this many nudges at once and agents stop reading them. */
 export const MAX_VISIBLE_NUDGES = 2;
+/**
+ * Nudges kept in the stack (in view, or behind the count), oldest dropped first (mount.tsx).
+ * Questions, checklists and urgent toasts stay until the agent or the coach closes them; when
+ * the coach's close never comes (a page that missed it), a shift must not pile them up here.
+ */
+export const SHOWN_NUDGES_KEPT = 12;
 
 /** The open card holds this checklist (the greeting of its call, or its closing checklist). */
 export function carriedByCard(nudge: Nudge, openCard: CardCall | undefined): boolean {

@@ -26,7 +26,7 @@ import { CallCard, type CardActions } from '../card/call-card';
 import { matchesShortcut } from '../card/keyboard';
 import { CARD_CSS } from '../card/styles';
 import { cardString } from '../card/strings';
-import { layoutNudges, withCardItems } from './layout';
+import { layoutNudges, SHOWN_NUDGES_KEPT, withCardItems } from './layout';
 import { createAnnouncer, type Announcer } from './announcer';
 import { NudgeStack, type ShownNudge } from './nudge-stack';
 import { anchorOfRect, clampAnchor, clearPlace, DEFAULT_ANCHOR, type Anchor, type Rect, type Size } from './placement';
@@ -36,8 +36,17 @@ import { extensionId } from '../../platform/messaging';
 
 /** Plain toasts get out of the way by themselves; questions, checklists and urgent ones stay. */
 const AUTO_HIDE_MS = { info: 10_000, nudge: 20_000 } as const;
-/** Nudge keys remembered to show each at most once (bench: unpruned, 0.45 MB over 2,000 calls). */
-const SEEN_KEYS_KEPT = 500;
+/**
+ * Nudge keys remembered to show each at most once: a redelivery comes within seconds of the
+ * first, so the last ~20 calls' keys (a call has up to ~5) are plenty. Unpruned they were
+ * 0.45 MB over 2,000 calls; at 500 they kept growing for the first 100 calls.
+ */
+export const SEEN_KEYS_KEPT = 100;
+/**
+ * A ring counter the coach never cleared (the call's end missed by this page) goes after this:
+ * no call rings that long (PBXs give up after a minute or two).
+ */
+export const RING_KEEP_MS = 10 * 60_000;
 /** Events that carry what the agent types; composed, so they would bubble out to the page. */
 const CONTAINED_EVENTS = [
   'keydown',
@@ -67,7 +76,7 @@ const CARD_REDRAW_MS = 1_000;
 /** A finished call's card stays this long (as long as the coach takes notes for it). */
 export const CARD_KEEP_MS = 15 * 60_000;
 /** Finished calls' cards kept beyond the one shown (see pruneCards). */
-const FINISHED_CARDS_KEPT = 5;
+export const FINISHED_CARDS_KEPT = 5;
 /** The arrow keys on the move handle move the overlay this far. */
 const MOVE_STEP_PX = 16;
 /** The page's own controls, which the overlay must not cover. */
@@ -257,10 +266,17 @@ export function createNudgeView(options: {
     }
   }
 
+  /** Ring counters the coach never cleared go after RING_KEEP_MS (see there). */
+  function pruneRings(now: number): void {
+    for (const [callKey, ring] of rings) if (now - ring.startedAt >= RING_KEEP_MS) rings.delete(callKey);
+    syncRingTimer();
+  }
+
   function redraw(): void {
     if (signal.aborted) return;
     const now = Date.now();
     pruneCards(now);
+    pruneRings(now);
     syncCardTimer();
     const card = currentCard(cards.values(), closedCards, now);
     if (!container && shown.length === 0 && rings.size === 0 && !card) return;
@@ -469,6 +485,8 @@ export function createNudgeView(options: {
       }
     }
     shown = [...shown, { nudge, shownAt: Date.now(), checked: checkedOf(nudge) }];
+    // The oldest beyond the cap go quietly (the coach keeps its own record of what was shown).
+    for (const old of shown.slice(0, Math.max(0, shown.length - SHOWN_NUDGES_KEPT))) remove(old.nudge.key);
     if (nudge.kind === 'toast' && nudge.severity !== 'urgent') {
       timers.set(
         nudge.key,
@@ -513,6 +531,8 @@ export function createNudgeView(options: {
       rings.clear();
       cards.clear();
       closedCards.clear();
+      openCards.clear();
+      openedByShortcut = undefined;
       syncRingTimer();
       syncCardTimer();
       redraw();

@@ -300,10 +300,17 @@ function onInvite(step: Step, req: SipRequest, callId: string, seq: number, dire
   step.calls[index] = call;
 }
 
+/**
+ * The Call-ID as a string of its own. A header value is a slice of the frame's text and keeps
+ * the whole frame alive (V8 sliced strings): a call's record, its events and the ended calls
+ * kept after it would each hold a ~1.4 kB INVITE for a ~40-character id (bench heap snapshots).
+ */
+const ownCopy = (text: string): string => JSON.parse(JSON.stringify(text)) as string;
+
 function startCall(step: Step, req: SipRequest, callId: string, seq: number, direction: FrameDirection): void {
   const inbound = direction === 'received';
   const call: Draft<TrackedCall> = {
-    callId,
+    callId: ownCopy(callId),
     direction: inbound ? 'inbound' : 'outbound',
     phase: inbound ? 'incoming' : 'dialing',
     inviteSeq: seq,
@@ -350,7 +357,7 @@ function revealsCall(step: Step, req: SipRequest, callId: string): boolean {
 function joinLate(step: Step, req: SipRequest, callId: string, direction: FrameDirection): number {
   const sent = direction === 'sent';
   const call: Draft<TrackedCall> = {
-    callId,
+    callId: ownCopy(callId),
     direction: 'inbound',
     phase: 'confirmed',
     inviteSeq: 0,

@@ -1,6 +1,15 @@
 // @vitest-environment happy-dom
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { createNudgeView, currentCard, defaultShadowMode, CARD_KEEP_MS } from '../../../src/content/nudges/mount';
+import {
+  createNudgeView,
+  currentCard,
+  defaultShadowMode,
+  CARD_KEEP_MS,
+  FINISHED_CARDS_KEPT,
+  RING_KEEP_MS,
+  SEEN_KEYS_KEPT,
+} from '../../../src/content/nudges/mount';
+import { SHOWN_NUDGES_KEPT } from '../../../src/content/nudges/layout';
 import { matchesShortcut } from '../../../src/content/card/keyboard';
 import type { CardActions } from '../../../src/content/card/call-card';
 import type { CardCall } from '../../../src/core/messages';
@@ -355,5 +364,102 @@ describe('one place for each thing on screen', () => {
     grip.dispatchEvent(new KeyboardEvent('keydown', { key: 'Home', bubbles: true, cancelable: true }));
     expect(saved.at(-1)).toBeUndefined();
     expect(place()).toEqual(['auto', 'auto', '16px', '16px']); // the bottom-right corner
+  });
+});
+
+/** A call's closing checklist: it stays until the agent or the coach closes it. */
+const closing = (call: number): Nudge => ({
+  key: `7:call${call}|closing|1`,
+  callKey: `7:call${call}`,
+  tabId: 7,
+  ruleId: 'closing',
+  occurrence: 1,
+  severity: 'nudge',
+  kind: 'checklist',
+  text: `Close call ${call}`,
+  items: [{ id: 'thanks', text: 'Thank them' }],
+  firedAt: T0 + call,
+});
+
+describe('what the page keeps over a shift (bounded by count and by time)', () => {
+  const finishedCard = (call: number, endedAt: number): CardCall =>
+    card({ callKey: `7:call${call}`, remote: { displayName: `Caller ${call}` }, startedAt: endedAt - 60_000, answeredAt: endedAt - 55_000, state: 'ended', endedAt });
+
+  it('keeps the newest nudges the coach never closed, up to a count, and drops the oldest', () => {
+    const { v, root } = view();
+    for (let call = 0; call < 40; call++) v.show(closing(call));
+    const older = root()?.querySelector('[data-action="older-nudges"]') as HTMLButtonElement;
+    expect(older.textContent).toBe(`${SHOWN_NUDGES_KEPT - 2} more`);
+    older.click();
+    const texts = [...(root()?.querySelectorAll('.nudge .nudge__text') ?? [])].map((el) => el.textContent);
+    expect(texts).toEqual(Array.from({ length: SHOWN_NUDGES_KEPT }, (_, i) => `Close call ${40 - SHOWN_NUDGES_KEPT + i}`));
+  });
+
+  it('refuses a redelivered nudge, remembering only the last keys: an old key is no longer kept', () => {
+    const { v } = view();
+    const toastOf = (n: number): Nudge => ({ ...closing(n), kind: 'toast', severity: 'info', key: `7:call${n}|missed-call|1` });
+    expect(v.show(toastOf(0))).toBe(true);
+    expect(v.show(toastOf(0))).toBe(false);
+    for (let n = 1; n <= SEEN_KEYS_KEPT; n++) v.show(toastOf(n));
+    // The newest keys are still refused; the first one was forgotten.
+    expect(v.show(toastOf(SEEN_KEYS_KEPT))).toBe(false);
+    expect(v.show(toastOf(1))).toBe(false);
+    expect(v.show(toastOf(0))).toBe(true);
+  });
+
+  it("lets a finished call's card go after its keep time, and then runs no timer at all", () => {
+    vi.useFakeTimers({ now: T0 });
+    try {
+      const { v, root } = view();
+      v.setCard(finishedCard(1, T0));
+      expect(root()?.querySelector('.card')?.textContent).toContain('Caller 1');
+      vi.advanceTimersByTime(CARD_KEEP_MS - 1_000);
+      expect(root()?.querySelector('.card')?.textContent).toContain('Caller 1');
+      vi.advanceTimersByTime(2_000);
+      expect(root()?.querySelector('.card')).toBeNull();
+      // The card's redraw timer stopped with it: nothing of the call is kept alive by a timer.
+      expect(vi.getTimerCount()).toBe(0);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('keeps the finished cards a nudge on screen reads, but no more than the nudges kept', () => {
+    vi.useFakeTimers({ now: T0 });
+    try {
+      const { v, root } = view();
+      // 40 calls end, each leaving its closing checklist open (nobody closes them).
+      for (let call = 0; call < 40; call++) {
+        v.setCard(finishedCard(call, T0 + call * 1_000));
+        v.show(closing(call));
+      }
+      (root()?.querySelector('[data-action="older-nudges"]') as HTMLButtonElement).click();
+      // Only the kept nudges' calls may still have a card: close cards one by one and count them.
+      const seen = new Set<string>();
+      while (root()?.querySelector('.card') && seen.size <= 40) {
+        seen.add(/Caller (\d+)/.exec(root()?.querySelector('.card')?.textContent ?? '')?.[1] ?? '?');
+        (root()?.querySelector('[data-action="close"]') as HTMLButtonElement).click();
+      }
+      expect(seen.size).toBeLessThanOrEqual(Math.max(SHOWN_NUDGES_KEPT, FINISHED_CARDS_KEPT));
+      expect([...seen].every((n) => Number(n) >= 40 - SHOWN_NUDGES_KEPT)).toBe(true);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('drops a ring counter the coach never cleared after its keep time, and its redraw timer with it', () => {
+    vi.useFakeTimers({ now: T0 });
+    try {
+      const { v, root } = view();
+      v.setRing('7:c9', { callKey: '7:c9', startedAt: T0, onMs: 2_000, offMs: 4_000, answerNowFromRing: 1 });
+      expect(root()?.querySelector('.ring[data-call="7:c9"]')).not.toBeNull();
+      vi.advanceTimersByTime(RING_KEEP_MS - 1_000);
+      expect(root()?.querySelector('.ring[data-call="7:c9"]')).not.toBeNull();
+      vi.advanceTimersByTime(2_000);
+      expect(root()?.querySelector('.ring')).toBeNull();
+      expect(vi.getTimerCount()).toBe(0);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });
