@@ -1,6 +1,5 @@
-import path from 'node:path';
 import { defineConfig } from 'vitest/config';
-import { BaseSequencer, type TestSpecification } from 'vitest/node';
+import { longestFirst } from './test/longest-first-sequencer';
 
 /**
  * Files that write a machine-wide Chromium policy (/etc/chromium/policies/managed): every
@@ -21,19 +20,6 @@ const LONGEST_FIRST = [
   'test/e2e/cloud-softphones.e2e.test.ts',
 ];
 
-class LongestFirstSequencer extends BaseSequencer {
-  override async sort(files: TestSpecification[]): Promise<TestSpecification[]> {
-    const rank = (spec: TestSpecification) => {
-      const at = LONGEST_FIRST.indexOf(path.relative(spec.project.config.root, spec.moduleId));
-      return at < 0 ? LONGEST_FIRST.length : at;
-    };
-    // Projects stay in vitest's order (groups run one after the other); within one, a stable sort.
-    const sorted = await super.sort(files);
-    const projects = [...new Set(sorted.map((spec) => spec.project.name))];
-    return projects.flatMap((name) => sorted.filter((spec) => spec.project.name === name).sort((a, b) => rank(a) - rank(b)));
-  }
-}
-
 // Real-browser tests: Debian Chromium with the built extension, a real Kamailio and real
 // SIP.js/JsSIP phones. Each file has its own browsers, Kamailio (a free port) and phone pages,
 // and most of a file's time is spent waiting for the coach's timers (rings, hold thresholds),
@@ -44,7 +30,7 @@ export default defineConfig({
     testTimeout: 90_000,
     hookTimeout: 90_000,
     globalSetup: ['test/e2e/global-setup.ts'],
-    sequence: { sequencer: LongestFirstSequencer },
+    sequence: { sequencer: longestFirst(LONGEST_FIRST) },
     // A line as each file and test starts, and each result as it comes (browser tests are long).
     reporters: ['verbose', './test/e2e/progress-reporter.ts'],
     projects: [
