@@ -36,6 +36,7 @@ import {
 import { startSipLab, type SipLab } from './sip-lab/lab';
 import { assertBuilt, callLog, extensionScope, extensionWorker, setConfig } from './extension';
 import { hasControlCharacters } from '../../src/core/names';
+import { REMINDER_ALARM } from '../../src/background/history-service';
 
 /**
  * What the caller's phone sends as its display name: a bidi override (RLO), a pop and a line
@@ -371,7 +372,7 @@ describe.each([
       await figures.goto(`${extensionScope(sw)}src/ui/figures/index.html`);
       const taken = await figures.evaluate(
         (callerName) =>
-          (globalThis as unknown as { chrome: { runtime: { sendMessage(m: unknown): Promise<{ ok: boolean }> } } }).chrome.runtime.sendMessage({
+          (globalThis as unknown as { chrome: { runtime: { sendMessage(m: unknown): Promise<{ ok: boolean; message?: { id: string } }> } } }).chrome.runtime.sendMessage({
             type: 'takeMessage',
             payload: { input: { callerName, forWhom: 'Ilze', callbackWanted: false, callbackNumber: '', text: 'Call back about the invoice' } },
           }),
@@ -380,8 +381,38 @@ describe.each([
       expect(taken.ok).toBe(true);
       await figures.close();
       await agent.close();
+      // The reminder is due a minute after the message was taken (the shortest the schema allows).
+      // Rather than wait that minute, the message is made a minute old in the history, and the
+      // extension's own reminder alarm is brought forward (loaded unpacked, Chrome does not hold an
+      // alarm to its 30 s minimum): from the alarm on, what runs is the extension's reminder run.
+      await sw.evaluate(
+        (id) =>
+          new Promise<void>((resolve, reject) => {
+            const request = indexedDB.open('second-ring-history');
+            request.onerror = () => reject(request.error);
+            request.onsuccess = () => {
+              const db = request.result;
+              const store = db.transaction('messages', 'readwrite').objectStore('messages');
+              const got = store.get(id);
+              got.onsuccess = () => {
+                const message = got.result as { createdAt: number };
+                store.put({ ...message, createdAt: message.createdAt - 60_000 });
+                store.transaction.oncomplete = () => {
+                  db.close();
+                  resolve();
+                };
+              };
+              store.transaction.onerror = () => reject(store.transaction.error);
+            };
+          }),
+        taken.message!.id,
+      );
+      await sw.evaluate(async (name) => {
+        const chrome = (globalThis as unknown as { chrome: { alarms: { create(name: string, info: { when: number }): Promise<void> } } }).chrome;
+        await chrome.alarms.create(name, { when: Date.now() + 100 });
+      }, REMINDER_ALARM);
       let shown: { message?: string }[] = [];
-      for (const end = Date.now() + 90_000; !shown.some((n) => n.message?.includes('Ilze')) && Date.now() < end; await new Promise((r) => setTimeout(r, 500))) {
+      for (const end = Date.now() + 90_000; !shown.some((n) => n.message?.includes('Ilze')) && Date.now() < end; await new Promise((r) => setTimeout(r, 250))) {
         shown = await sw.evaluate(() => (globalThis as unknown as { __shown: { message?: string }[] }).__shown);
       }
       // Other reminders may come too (the calls of this test are owed a return call).
