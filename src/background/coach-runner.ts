@@ -104,6 +104,8 @@ export interface CoachRunnerDeps {
   /** Call records into the history (when the queue is idle); rejects when not saved. */
   saveRecords(records: readonly CallRecord[]): Promise<void>;
   setTimer(callback: () => void, delayMs: number): () => void;
+  /** The size bound of the saved state (characters of JSON, all keys); MAX_SNAPSHOT_CHARS unless a test says. */
+  maxSnapshotChars?: number;
   /** Where the time of a step goes (the bench's trace); absent, nothing is measured. */
   trace?(phase: TracePhase, ms: number): void;
   /** A monotonic clock for `trace` (performance.now). */
@@ -306,8 +308,9 @@ export function createCoachRunner(deps: CoachRunnerDeps): CoachRunner {
     const { set, remove, next, delta } = changes(s, sessionWritten, json);
     const removeAll = [...remove, ...staleKeys];
     const size = sessionChars + delta;
-    if (size > MAX_SNAPSHOT_CHARS) {
-      goOnFromMemory(`the coach state is ${size} characters, over the ${MAX_SNAPSHOT_CHARS} it may save`);
+    const bound = deps.maxSnapshotChars ?? MAX_SNAPSHOT_CHARS;
+    if (size > bound) {
+      goOnFromMemory(`the coach state is ${size} characters, over the ${bound} it may save`);
       return;
     }
     try {

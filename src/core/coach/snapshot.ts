@@ -243,7 +243,11 @@ export function readStoredCoach(items: Readonly<Record<string, unknown>>): Store
     else calls[callKey] = parsed.output as unknown as CallState;
   }
   const held = new Set(listed.map(callStorageKey));
-  const stale = [...callKeys.filter((k) => !held.has(k)), ...(items[LEGACY_SNAPSHOT_KEY] !== undefined ? [LEGACY_SNAPSHOT_KEY] : [])];
+  const stale = [
+    ...callKeys.filter((k) => !held.has(k)),
+    ...damaged.filter((d) => d.key !== RETIRED_KEY && d.value !== undefined).map((d) => d.key),
+    ...(items[LEGACY_SNAPSHOT_KEY] !== undefined ? [LEGACY_SNAPSHOT_KEY] : []),
+  ];
   const retired = parsedRetired.success ? parsedRetired.output : [];
   return { kind: 'ok', snapshot: { ...rest, coach: { version: 1, calls, retired } }, damaged, stale };
 }
