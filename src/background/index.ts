@@ -152,8 +152,8 @@ const coach = createCoachRunner({
         clock: () => performance.now(),
         trace: (phase: string, ms: number) => {
           const list = (coachTrace[phase] ??= []);
-          // The last 5,000 of each phase: enough for a bench shift, bounded for a long test run.
-          if (list.length >= 5_000) list.shift();
+          // The last 20,000 of each phase: a bench shift of 1,000 calls, bounded for a long test run.
+          if (list.length >= 20_000) list.shift();
           list.push(ms);
         },
       }
