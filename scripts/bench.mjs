@@ -24,7 +24,7 @@ const started = Date.now();
 const argv = process.argv.slice(2);
 const rebuild = argv.includes('--rebuild');
 const filters = argv.filter((a) => !a.startsWith('--'));
-const ORDER = ['parser-compare', 'parser', 'fuzz', 'build', 'page-load', 'per-frame', 'memory'];
+const ORDER = ['parser-compare', 'parser', 'fuzz', 'build', 'page-load', 'per-frame', 'memory', 'shift-latency'];
 
 function fail(message) {
   console.error(`\nbench: ${message}`);
@@ -176,7 +176,7 @@ const TABLE = [
   ['Page `load` event delayed; DOMContentLoaded', ['load.loadDelay', 'load.dclDelay']],
   ['Content script, gzip, loaded at page start (and the page hook)', ['build.pageStartGzip', 'build.hookGzip']],
   ['Renderer heap added after 150 calls; growth per call', ['memory.steadyAddedRenderer', 'memory.steadyGrowthRenderer', 'memory.steadyProjectedRenderer']],
-  ['Call’s last frame → closing checklist on screen (same in hour 8 as in minute 1)', ['memory.coachP95First', 'memory.coachP95Last']],
+  ['Call’s last frame → closing checklist on screen (same in hour 8 as in minute 1)', ['memory.coachP95First', 'memory.coachP95Last', 'shift.closingP95First', 'shift.closingP95Last', 'shift.closingGrowth']],
   ['Event nudge, frame → visible, worker running', ['memory.eventNudgeP95', 'nudge.eventP95']],
   ['Extension script on the page’s main thread per SIP frame (hook + content script)', ['memory.scriptPerFrame']],
   ['Time added before the page’s own `onmessage`', ['frame.receiveAdded']],

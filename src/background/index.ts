@@ -9,15 +9,15 @@ import type { ContentToBackground, UiToBackground, UncoachedTab } from '../core/
 import type { SoftphoneSite } from '../core/coach/config';
 import type { Nudge } from '../core/coach';
 import { createCoachRunner, SESSION_KEY, WAKE_ALARM, type TabMessage } from './coach-runner';
+import { META_KEY } from '../core/coach/snapshot';
 import { AGENT_KEY, CONFIG_KEY, forgetSettings, loadConfig, loadSettings, onSettingsStale, policyPending } from './settings';
 import { injectContentUi, injectOpenTabs, siteFor, syncRegistrations } from './sites';
 import { ATTACH_GRACE_MS, createCoverage } from './coverage';
-import type { CallEvent } from '../core/call-event';
 import { createUiHandlers } from './ui-handlers';
 import { createHistoryStore } from './history';
 import { createHistoryService, REMINDER_ALARM, RETENTION_ALARM } from './history-service';
 import { createShiftWiring } from './shift';
-import { readAgentNote, readCallEvent, readHookAttached, readMessageId, readNudgeResponse, readRequestId, tabMayAnswer } from '../core/content-input';
+import { readAgentNote, readCallEvent, readCallEvents, readHookAttached, readMessageId, readNudgeResponse, readRequestId, tabMayAnswer } from '../core/content-input';
 
 /** The shift page, where a reminder's notification leads. */
 const FIGURES_PAGE = 'src/ui/figures/index.html';
@@ -84,32 +84,56 @@ const history = createHistoryService({
 });
 
 /**
- * The coach's snapshot is also kept in `storage.local`: the browser empties `storage.session`
- * when it updates (or reloads) the extension, and the call in progress must carry on in the
- * new version. The copy is taken only when a tab it speaks of is still open (an update, not a
- * browser restart, where the tabs are gone).
+ * The coach's keys are also kept in `storage.local` (under COACH_CARRY_PREFIX): the browser
+ * empties `storage.session` when it updates (or reloads) the extension, and the call in progress
+ * must carry on in the new version. The copy is taken only when a tab it speaks of is still open
+ * (an update, not a browser restart, where the tabs are gone). Versions before 3 kept it whole
+ * under `coach/carry-over`: read as the old single key, and removed once carried on.
  */
-const COACH_CARRY_KEY = 'coach/carry-over';
-async function carriedOverCoach(): Promise<unknown> {
-  const carried = (await browser.storage.local.get(COACH_CARRY_KEY))[COACH_CARRY_KEY] as { tabs?: unknown } | undefined;
-  if (!carried || !Array.isArray(carried.tabs)) return undefined;
+const COACH_CARRY_PREFIX = 'coach/carry/';
+const LEGACY_CARRY_KEY = 'coach/carry-over';
+const carryKey = (key: string) => (key === SESSION_KEY ? LEGACY_CARRY_KEY : COACH_CARRY_PREFIX + key);
+const isCarryKey = (key: string) => key === LEGACY_CARRY_KEY || key.startsWith(COACH_CARRY_PREFIX);
+async function carriedOverCoach(): Promise<Record<string, unknown> | undefined> {
+  const local = await browser.storage.local.get(null);
+  const items: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(local)) {
+    if (key === LEGACY_CARRY_KEY) items[SESSION_KEY] = value;
+    else if (key.startsWith(COACH_CARRY_PREFIX)) items[key.slice(COACH_CARRY_PREFIX.length)] = value;
+  }
+  const tabs = (items[META_KEY] ?? items[SESSION_KEY]) as { tabs?: unknown } | undefined;
+  if (!tabs || !Array.isArray(tabs.tabs)) return undefined;
   const open = await Promise.all(
-    carried.tabs.map((tabId) => (typeof tabId === 'number' ? browser.tabs.get(tabId).then(() => true, () => false) : false)),
+    tabs.tabs.map((tabId) => (typeof tabId === 'number' ? browser.tabs.get(tabId).then(() => true, () => false) : false)),
   );
-  return open.includes(true) ? carried : undefined;
+  return open.includes(true) ? items : undefined;
 }
+
+/** The test build keeps where the coach's time goes, for the bench (`globalThis.__coachTrace`). */
+const coachTrace: Record<string, number[]> | undefined = __TEST_BUILD__ ? {} : undefined;
+if (coachTrace) (globalThis as { __coachTrace?: Record<string, number[]> }).__coachTrace = coachTrace;
 
 const coach = createCoachRunner({
   now: () => Date.now(),
   loadConfig,
   session: {
-    get: async (key) => {
-      const value = (await browser.storage.session.get(key))[key];
-      return value === undefined && key === SESSION_KEY ? carriedOverCoach() : value;
-    },
-    set: async (key, value) => {
-      await browser.storage.session.set({ [key]: value });
-      if (key === SESSION_KEY) await browser.storage.local.set({ [COACH_CARRY_KEY]: value });
+    get: (keys) => browser.storage.session.get(keys),
+    set: (items) => browser.storage.session.set(items),
+    remove: (keys) => browser.storage.session.remove(keys),
+  },
+  carryOver: {
+    get: carriedOverCoach,
+    async write(items, remove, full) {
+      const gone = remove.map(carryKey);
+      if (full) {
+        const kept = new Set(Object.keys(items).map(carryKey));
+        const local = await browser.storage.local.get(null);
+        for (const key of Object.keys(local)) if (isCarryKey(key) && !kept.has(key)) gone.push(key);
+      }
+      // Asked for in this order, so the copy never lists a call it does not hold.
+      const writes = [browser.storage.local.set(Object.fromEntries(Object.entries(items).map(([key, value]) => [carryKey(key), value])))];
+      if (gone.length > 0) writes.push(browser.storage.local.remove(gone));
+      await Promise.all(writes);
     },
   },
   sendToTab: (tabId, message: TabMessage) => browser.tabs.sendMessage(tabId, message),
@@ -117,11 +141,23 @@ const coach = createCoachRunner({
     if (when === null) await browser.alarms.clear(name);
     else await browser.alarms.create(name, { when });
   },
-  saveRecords: (records) => shift.recordsChanged(records),
+  showCards: (records) => shift.showCards(records),
+  saveRecords: (records) => shift.saveRecords(records),
   setTimer: (callback, delayMs) => {
     const timer = setTimeout(callback, delayMs);
     return () => clearTimeout(timer);
   },
+  ...(coachTrace
+    ? {
+        clock: () => performance.now(),
+        trace: (phase: string, ms: number) => {
+          const list = (coachTrace[phase] ??= []);
+          // The last 20,000 of each phase: a bench shift of 1,000 calls, bounded for a long test run.
+          if (list.length >= 20_000) list.shift();
+          list.push(ms);
+        },
+      }
+    : {}),
 });
 
 const coverage = createCoverage({
@@ -130,21 +166,6 @@ const coverage = createCoverage({
     set: (key, value) => browser.storage.session.set({ [key]: value }),
   },
 });
-
-/**
- * A content script that takes over a page (after an update, or injected late) reads the hook's
- * history again: an event the coach already applied (same call, type and frame time) is a
- * replay, not a second occurrence.
- */
-async function alreadyApplied(tabId: number, event: CallEvent): Promise<boolean> {
-  const record = (await coach.records()).find((r) => r.tabId === tabId && r.callId === event.callId);
-  // Evidence of several acts can share a moment (the whole greeting said at once): its act and item tell them apart.
-  const same = (e: (typeof record & object)['events'][number]) =>
-    e.type === event.type &&
-    e.at === event.at &&
-    (event.type !== 'evidence' || (e.act === event.act && e.item === event.item && (e.undone ?? false) === (event.undone ?? false)));
-  return record?.events.some(same) ?? false;
-}
 
 interface ContentSender {
   tabId: number;
@@ -158,10 +179,17 @@ const ownOrigin = () => browser.runtime.getURL('');
 handleMessages<ContentToBackground, ContentSender>(
   {
     // Every field is checked for shape and length first (core/content-input.ts); names cleaned.
+    // An event the coach already recorded (a content script that took over a page replays the
+    // hook's history) is skipped by the coach itself, as is a retried event key.
     callEvent: async ({ event: raw, eventKey }, { tabId, frameId }) => {
       const event = readCallEvent(raw);
-      if (!event || (await alreadyApplied(tabId, event))) return;
-      await coach.input({ kind: 'call-event', tabId, event }, tabId, frameId, eventKey);
+      if (!event) return;
+      await coach.callEvents([{ tabId, frameId, event, ...(typeof eventKey === 'string' ? { eventKey } : {}) }]);
+    },
+    callEvents: async (payload, { tabId, frameId }) => {
+      const events = readCallEvents(payload);
+      if (!events || events.length === 0) return;
+      await coach.callEvents(events.map((e) => ({ tabId, frameId, ...e })));
     },
     tick: () => coach.input({ kind: 'tick' }),
     // A tab answers only nudges of its own calls (a nudge key starts with its call key).

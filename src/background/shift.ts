@@ -1,6 +1,7 @@
 /**
  * The agent's shift in the worker, between the coach and the history: every changed call record
- * goes to its tab as the call card (first: the agent is looking) and then into the history; the
+ * goes to its tab as the call card (with the coach's other tab messages: the agent is looking)
+ * and into the history (when the coach's queue is idle); the
  * card's notes and messages come back through the coach (so they are recorded with the call);
  * reminders go to the softphone tabs, or to a desktop notification when no tab shows them.
  * Browser APIs come in as functions, so the wiring is tested with fakes.
@@ -17,8 +18,8 @@ export type ContentEnvelope<K extends keyof BackgroundToContent = keyof Backgrou
   : never;
 
 export interface ShiftWiringDeps {
-  /** Late-bound: the coach runner is created with this wiring's `recordsChanged`. */
-  coach(): Pick<CoachRunner, 'input' | 'records'>;
+  /** Late-bound: the coach runner is created with this wiring's `showCards` and `saveRecords`. */
+  coach(): Pick<CoachRunner, 'input' | 'record'>;
   /** Late-bound: the history service is created with this wiring's `remind`. */
   history(): HistoryService;
   loadConfig(): Promise<CoachConfig>;
@@ -33,8 +34,10 @@ export interface ShiftWiringDeps {
 
 export interface ShiftWiring {
   cardFor(record: CallRecord): Promise<CardCall>;
-  /** The coach runner's `saveRecords`: cards to their tabs, then the history. */
-  recordsChanged(records: readonly CallRecord[]): Promise<void>;
+  /** The coach runner's `showCards`: each record's card to its tab. */
+  showCards(records: readonly CallRecord[]): Promise<void>;
+  /** The coach runner's `saveRecords`: into the history. */
+  saveRecords(records: readonly CallRecord[]): Promise<void>;
   /** Send the card of a call the coach holds to its tab again (a message of it changed). */
   refreshCard(callKey: string): Promise<void>;
   remind(nudge: Nudge): Promise<void>;
@@ -59,13 +62,14 @@ export function createShiftWiring(deps: ShiftWiringDeps): ShiftWiring {
       return cardOf(record, config, messages);
     },
 
-    async recordsChanged(records) {
+    async showCards(records) {
       await Promise.all(records.map(async (record) => send(record.tabId, await wiring.cardFor(record))));
-      await deps.history().saveRecords(records);
     },
 
+    saveRecords: (records) => deps.history().saveRecords(records),
+
     async refreshCard(callKey) {
-      const record = (await deps.coach().records()).find((r) => r.callKey === callKey);
+      const record = await deps.coach().record(callKey);
       if (record) await send(record.tabId, await wiring.cardFor(record));
     },
 

@@ -96,7 +96,7 @@ function start(): void {
   const emit = (event: CallEvent) => {
     // A call starts: the UI loads while the coach decides (the ring counter comes first).
     if (event.type === 'ringing' || event.type === 'outbound-dialing' || event.type === 'answered') ui.preload();
-    void link.send('callEvent', { event, eventKey: `${pageRun}:${++eventCount}` });
+    void link.sendCallEvent(event, `${pageRun}:${++eventCount}`);
   };
   const page = connectPageBridge(signal);
   // The hook's greeting (protocol ≥ 2; a hook of protocol 1, left by the version before an update,

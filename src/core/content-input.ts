@@ -8,6 +8,7 @@ import * as v from 'valibot';
 import { EVIDENCE_ACTS, EVIDENCE_HOWS, type CallEvent, type MissedReason, type Observability } from './call-event';
 import type { AgentNote, GreetingPart, NudgeResponse } from './coach/types';
 import { cleanOptionalName, MAX_NAME_CHARS } from './names';
+import { MAX_CALL_EVENTS_PER_MESSAGE } from './messages';
 
 /** Longest call id, nudge key, message id or adapter id accepted from a page. */
 export const MAX_ID_CHARS = 512;
@@ -87,6 +88,23 @@ export function readCallEvent(raw: unknown): CallEvent | undefined {
   void _dropped;
   const remote = { ...(displayName ? { displayName } : {}), ...(number ? { number } : {}) };
   return (displayName || number ? { ...rest, remote } : rest) as CallEvent;
+}
+
+/**
+ * Call events sent together, in order, each with its retry key: each checked like one sent alone
+ * (a malformed one is dropped, the others kept in order); a payload that is no such list, or is
+ * longer than MAX_CALL_EVENTS_PER_MESSAGE, is dropped whole.
+ */
+export function readCallEvents(raw: unknown): { event: CallEvent; eventKey?: string }[] | undefined {
+  const list = (raw as { events?: unknown } | null | undefined)?.events;
+  if (!Array.isArray(list) || list.length > MAX_CALL_EVENTS_PER_MESSAGE) return undefined;
+  return list.flatMap((item: unknown) => {
+    if (typeof item !== 'object' || item === null) return [];
+    const { event: rawEvent, eventKey } = item as { event?: unknown; eventKey?: unknown };
+    const event = readCallEvent(rawEvent);
+    if (!event) return [];
+    return [typeof eventKey === 'string' && eventKey.length <= MAX_ID_CHARS ? { event, eventKey } : { event }];
+  });
 }
 
 const NudgeResponseSchema = v.variant('type', [

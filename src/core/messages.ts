@@ -11,6 +11,9 @@ import type { ImportMode } from './rule-pack';
 import type { KeyedConfigError } from './config-layers';
 import type { DayFigures, ShiftFigures } from './figures';
 
+/** Call events one `callEvents` message carries at most (a content script's link sends more as several). */
+export const MAX_CALL_EVENTS_PER_MESSAGE = 100;
+
 export interface ContentToBackground {
   /** An adapter saw something happen on a call in this tab. */
   /**
@@ -18,6 +21,12 @@ export interface ContentToBackground {
    * worker stop sends the same key, so the coach applies the event once.
    */
   callEvent: { payload: { event: CallEvent; eventKey?: string }; response: void };
+  /**
+   * Call events that queued up while the previous message was in flight, in order, each with its
+   * own retry key (at most MAX_CALL_EVENTS_PER_MESSAGE): stepped in order
+   * in one job, saved once, carried out once.
+   */
+  callEvents: { payload: { events: { event: CallEvent; eventKey?: string }[] }; response: void };
   /** A deadline this tab was asked to keep has come (see BackgroundToContent.wakeAt). */
   tick: { payload: Record<string, never>; response: void };
   nudgeResponse: { payload: { key: string; response: NudgeResponse; at: number }; response: void };

@@ -330,11 +330,12 @@ describe('the history', () => {
     await hangupAll(caller);
   });
   it('wipes what is on screen too: the card and nudges of a call on now go, and the call is not written back', async () => {
-    type SessionChrome = { storage: { session: { get(k: string): Promise<Record<string, { coach?: { calls?: object } } | undefined>> } } };
+    type SessionChrome = { storage: { session: { get(k: null): Promise<Record<string, unknown>> } } };
+    // The calls the coach's persisted state holds (the meta key lists them, core/coach/snapshot.ts).
     const coachCalls = () =>
       sw.evaluate(async () => {
-        const state = (await (globalThis as unknown as { chrome: SessionChrome }).chrome.storage.session.get('coach/v1'))['coach/v1'];
-        return Object.keys(state?.coach?.calls ?? {}).length;
+        const meta = (await (globalThis as unknown as { chrome: SessionChrome }).chrome.storage.session.get(null))['coach/v3/meta'] as { calls?: string[] } | undefined;
+        return meta?.calls?.length ?? 0;
       });
     await openAgentPhone();
     await ringAgent();

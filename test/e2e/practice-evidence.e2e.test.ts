@@ -105,10 +105,12 @@ async function reportOf(p: Page): Promise<CallRecord> {
   const callId = await byId(p, 'phone').getAttribute('data-call-id');
   const read = () =>
     sw.evaluate(async (id) => {
-      const chrome = (globalThis as unknown as { chrome: { storage: { session: { get(key: string): Promise<Record<string, unknown>> } } } }).chrome;
-      const stored = (await chrome.storage.session.get('coach/v1'))['coach/v1'] as { coach?: { calls?: Record<string, { record: unknown }> } } | undefined;
-      return Object.values(stored?.coach?.calls ?? {})
-        .map((c) => c.record as { callId: string; endedAt?: number })
+      const chrome = (globalThis as unknown as { chrome: { storage: { session: { get(key: null): Promise<Record<string, unknown>> } } } }).chrome;
+      // One key per call (core/coach/snapshot.ts).
+      const stored = await chrome.storage.session.get(null);
+      return Object.entries(stored)
+        .filter(([key]) => key.startsWith('coach/v3/call/'))
+        .map(([, c]) => (c as { record: { callId: string; endedAt?: number } }).record)
         .find((r) => r.callId === id && r.endedAt !== undefined);
     }, callId);
   await expect.poll(async () => (await read()) !== undefined, { timeout: 10_000 }).toBe(true);

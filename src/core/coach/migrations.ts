@@ -7,7 +7,7 @@
  */
 
 /** The snapshot version this build writes. */
-export const SNAPSHOT_VERSION = 2;
+export const SNAPSHOT_VERSION = 3;
 
 type Json = Record<string, unknown>;
 
@@ -16,6 +16,10 @@ export const SNAPSHOT_MIGRATIONS: readonly ((old: Json) => Json)[] = [
   // 1 → 2: every effect goes through the outbox (`effects`), retried events are recognised
   // (`eventKeys`), and the frame owners of calls are always there (optional in version 1).
   (old) => ({ ...old, version: 2, owners: old.owners ?? {}, effects: [], eventKeys: [] }),
+  // 2 → 3: the same content, stored apart (snapshot.ts, `readStoredCoach`): a meta key, the
+  // retired keys, and one key per call, so a step writes only what it changed. Versions 1 and 2
+  // were one object under `coach/v1` (and `coach/carry-over` in storage.local).
+  (old) => ({ ...old, version: 3 }),
 ];
 
 export type MigrationResult = { ok: true; value: Json; from: number } | { ok: false; reason: string };

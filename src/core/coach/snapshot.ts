@@ -6,7 +6,7 @@
  */
 import * as v from 'valibot';
 import type { CallRecord, Nudge, RingStatus } from './types';
-import type { CoachState } from './step';
+import type { CallState, CoachState } from './step';
 import { initialCoachState } from './step';
 import { migrateSnapshot, SNAPSHOT_VERSION } from './migrations';
 
@@ -146,4 +146,108 @@ export function readSnapshot(stored: unknown): SnapshotReading {
   }
   const snapshot = parsed.output as unknown as PersistedCoach;
   return migrated.from === SNAPSHOT_VERSION ? { kind: 'ok', snapshot } : { kind: 'ok', snapshot, migratedFrom: migrated.from };
+}
+
+// ─── the storage layout (version 3): one key per call ──────────────────────────────────────
+
+/**
+ * Versions 1 and 2 kept the whole snapshot under one key, so every step wrote every call the
+ * coach held (up to MAX_FINISHED_CALLS finished ones) again. Version 3 keeps it apart: a small
+ * meta key (outbox, effects, open nudges, rings, owners, tabs, event keys, next deadline, the
+ * calls' keys in order), the retired keys, and one key per call; a step writes only the keys
+ * whose content changed, and a call's key goes when the call leaves the coach.
+ */
+export const LEGACY_SNAPSHOT_KEY = 'coach/v1';
+export const META_KEY = 'coach/v3/meta';
+export const RETIRED_KEY = 'coach/v3/retired';
+export const CALL_KEY_PREFIX = 'coach/v3/call/';
+
+export const callStorageKey = (callKey: string): string => CALL_KEY_PREFIX + callKey;
+
+/** Keys this layout (or the one before it) may have stored; other keys are someone else's. */
+export const isCoachStateKey = (key: string): boolean =>
+  key === LEGACY_SNAPSHOT_KEY || key === META_KEY || key === RETIRED_KEY || key.startsWith(CALL_KEY_PREFIX);
+
+export interface StoredMeta extends Omit<PersistedCoach, 'coach'> {
+  /** The held calls' keys, in order of arrival (the coach's `calls` keeps that order). */
+  calls: string[];
+}
+
+/** The meta key's content: everything but the calls themselves and the retired keys. */
+export function metaOf(s: PersistedCoach): StoredMeta {
+  const { coach, ...rest } = s;
+  return { ...rest, calls: Object.keys(coach.calls) };
+}
+
+const StoredMetaSchema = v.object({
+  ...v.omit(PersistedCoachSchema, ['coach']).entries,
+  calls: v.array(v.string()),
+});
+
+export interface DamagedKey {
+  key: string;
+  reason: string;
+  value: unknown;
+}
+
+export type StoredCoachReading =
+  | { kind: 'none' }
+  | {
+      kind: 'ok';
+      snapshot: PersistedCoach;
+      /** The version it was migrated from (a single-key snapshot of version 1 or 2). */
+      migratedFrom?: number;
+      /** Calls whose key was damaged or missing: left out, to be set aside. */
+      damaged: DamagedKey[];
+      /** Keys to remove: the old single key once migrated, keys of calls no longer listed. */
+      stale: string[];
+    }
+  /** The meta key (or the old single key) damaged: set it aside and start clean. */
+  | { kind: 'damaged'; reason: string; value: unknown; stale: string[] };
+
+const issueText = (issues: readonly v.BaseIssue<unknown>[]): string => {
+  const issue = issues[0];
+  const path = issue?.path?.map((p) => String(p.key)).join(' › ') ?? '(root)';
+  return `${path}: ${issue?.message ?? 'invalid'}`;
+};
+
+/**
+ * The coach's snapshot from what storage holds (any keys; only the coach's are read): the
+ * version-3 keys assembled and validated, or an older single-key snapshot migrated. A damaged
+ * call key costs only that call; a damaged meta key, the whole snapshot.
+ */
+export function readStoredCoach(items: Readonly<Record<string, unknown>>): StoredCoachReading {
+  const meta = items[META_KEY];
+  const callKeys = Object.keys(items).filter((k) => k.startsWith(CALL_KEY_PREFIX));
+  if (meta === undefined || meta === null) {
+    const legacy = items[LEGACY_SNAPSHOT_KEY];
+    const stale = [...callKeys, ...(items[RETIRED_KEY] !== undefined ? [RETIRED_KEY] : [])];
+    const reading = readSnapshot(legacy);
+    if (reading.kind === 'none') return stale.length > 0 ? { kind: 'ok', snapshot: freshSnapshot(), damaged: [], stale } : { kind: 'none' };
+    if (reading.kind === 'damaged') return { kind: 'damaged', reason: reading.reason, value: legacy, stale: [LEGACY_SNAPSHOT_KEY, ...stale] };
+    return { kind: 'ok', snapshot: reading.snapshot, migratedFrom: reading.migratedFrom ?? SNAPSHOT_VERSION, damaged: [], stale: [LEGACY_SNAPSHOT_KEY, ...stale] };
+  }
+  const staleAll = [...callKeys, RETIRED_KEY, ...(items[LEGACY_SNAPSHOT_KEY] !== undefined ? [LEGACY_SNAPSHOT_KEY] : [])];
+  const parsedMeta = v.safeParse(StoredMetaSchema, meta);
+  if (!parsedMeta.success) return { kind: 'damaged', reason: `meta › ${issueText(parsedMeta.issues)}`, value: meta, stale: staleAll };
+  const parsedRetired = v.safeParse(v.array(v.string()), items[RETIRED_KEY] ?? []);
+  const damaged: DamagedKey[] = [];
+  if (!parsedRetired.success) damaged.push({ key: RETIRED_KEY, reason: `retired › ${issueText(parsedRetired.issues)}`, value: items[RETIRED_KEY] });
+  const { calls: listed, ...rest } = parsedMeta.output as unknown as StoredMeta;
+  const calls: Record<string, CallState> = {};
+  for (const callKey of listed) {
+    const key = callStorageKey(callKey);
+    const parsed = v.safeParse(CallStateSchema, items[key]);
+    if (!parsed.success) damaged.push({ key, reason: `call ${callKey} › ${issueText(parsed.issues)}`, value: items[key] });
+    else if (parsed.output.record.callKey !== callKey) damaged.push({ key, reason: `call ${callKey} › record.callKey: ${parsed.output.record.callKey}`, value: items[key] });
+    else calls[callKey] = parsed.output as unknown as CallState;
+  }
+  const held = new Set(listed.map(callStorageKey));
+  const stale = [
+    ...callKeys.filter((k) => !held.has(k)),
+    ...damaged.filter((d) => d.key !== RETIRED_KEY && d.value !== undefined).map((d) => d.key),
+    ...(items[LEGACY_SNAPSHOT_KEY] !== undefined ? [LEGACY_SNAPSHOT_KEY] : []),
+  ];
+  const retired = parsedRetired.success ? parsedRetired.output : [];
+  return { kind: 'ok', snapshot: { ...rest, coach: { version: 1, calls, retired } }, damaged, stale };
 }

@@ -93,6 +93,13 @@ export async function launchArms(probeUrl: string): Promise<{ arms: Record<ArmNa
   };
 }
 
+/** One browser with the extension only: for figures that are the extension's alone (the coach's latency). */
+export async function launchWithExtension(probeUrl: string): Promise<{ context: BrowserContext; worker: Worker; close(): Promise<void> }> {
+  const context = await launchPhoneBrowser({ extensionDir: benchDist(), args: EXTRA_ARGS });
+  await enableOnLoopback(context, probeUrl);
+  return { context, worker: await extensionWorker(context), close: () => context.close() };
+}
+
 /** ABBA: round 0 → with, without; round 1 → without, with; … */
 export function abOrder(round: number): ArmName[] {
   return round % 2 === 0 ? ['with', 'without'] : ['without', 'with'];

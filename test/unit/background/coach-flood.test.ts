@@ -4,7 +4,9 @@
  * exactly as it is alone. The persisted state stays under FLOOD_STATE_BOUND_CHARS throughout.
  */
 import { describe, expect, it } from 'vitest';
-import { createCoachRunner, MAX_SNAPSHOT_CHARS, SESSION_KEY, type TabMessage } from '../../../src/background/coach-runner';
+import { createCoachRunner, MAX_SNAPSHOT_CHARS, type TabMessage } from '../../../src/background/coach-runner';
+import { isCoachStateKey } from '../../../src/core/coach/snapshot';
+import { fakeStorage, storedCoach } from './fake-storage';
 import { DEFAULT_CONFIG, MAX_LIVE_CALLS_PER_TAB, MAX_RECORD_TRANSFERS, type CallRecord, type Nudge } from '../../../src/core/coach';
 import type { CallEvent } from '../../../src/core/call-event';
 import { expectedConsole } from '../console-capture';
@@ -18,7 +20,8 @@ const FLOOD_FRAME = 5;
 const HONEST_TAB = 2;
 
 function worker(clock: { now: number }, options: { refuseSaves?: boolean } = {}) {
-  const stored = new Map<string, string>();
+  const session = fakeStorage();
+  const stored = session.data;
   let largest = 0;
   let saves = 0;
   const shown: Nudge[] = [];
@@ -28,13 +31,13 @@ function worker(clock: { now: number }, options: { refuseSaves?: boolean } = {})
     now: () => clock.now,
     loadConfig: async () => DEFAULT_CONFIG,
     session: {
-      get: async (key) => (stored.has(key) ? JSON.parse(stored.get(key)!) : undefined),
-      set: async (key, value) => {
-        const json = JSON.stringify(value);
-        if (options.refuseSaves && key === SESSION_KEY) throw new Error('Session storage quota bytes exceeded');
+      ...session,
+      set: async (items) => {
+        if (options.refuseSaves && Object.keys(items).some(isCoachStateKey)) throw new Error('Session storage quota bytes exceeded');
         saves++;
-        if (key === SESSION_KEY) largest = Math.max(largest, json.length);
-        stored.set(key, json);
+        await session.set(items);
+        // The whole persisted state after this save: every key of the coach's.
+        largest = Math.max(largest, [...stored].filter(([key]) => isCoachStateKey(key)).reduce((sum, [, json]) => sum + json.length, 0));
       },
     },
     sendToTab: async (tabId, message) => {
@@ -106,6 +109,8 @@ async function run(flood: boolean, options: { refuseSaves?: boolean } = {}) {
     }
   }
   await advanceTo(at(120));
+  // The history is written when the coach's queue is idle.
+  await w.runner.settled();
   return w;
 }
 
@@ -130,7 +135,7 @@ describe('a flood in one tab', () => {
     const floodRecord = flooded.records.get(`${FLOOD_TAB}:flood`)!;
     expect(floodRecord.transfers).toHaveLength(MAX_RECORD_TRANSFERS);
     expect(floodRecord.dropped?.transfers).toBe(FLOODS - MAX_RECORD_TRANSFERS);
-    const persisted = JSON.parse(flooded.stored.get(SESSION_KEY)!);
+    const persisted = storedCoach(flooded.stored);
     const liveInFloodTab = Object.values(persisted.coach.calls as Record<string, { phase: string; record: CallRecord }>).filter(
       (c) => c.record.tabId === FLOOD_TAB && (c.phase === 'ringing' || c.phase === 'connected'),
     );

@@ -4,22 +4,17 @@ import { DEFAULT_CONFIG } from '../../../src/core/coach';
 import type { CallEvent } from '../../../src/core/call-event';
 import { SNAPSHOT_VERSION } from '../../../src/core/coach/migrations';
 import { expectedConsole } from '../console-capture';
+import { fakeStorage, storedCoach, type FakeStorage } from './fake-storage';
 
 const T0 = Date.UTC(2026, 10, 26, 9, 0, 0);
 const TAB = 7;
 
-/** storage.session as the browser keeps it: JSON in, JSON out, surviving worker restarts. */
-function fakeSession() {
-  const data = new Map<string, string>();
-  return {
-    data,
-    get: async (key: string) => (data.has(key) ? JSON.parse(data.get(key)!) : undefined),
-    set: async (key: string, value: unknown) => void data.set(key, JSON.stringify(value)),
-  };
-}
+const fakeSession = () => fakeStorage();
+/** The snapshot stored now, as a new worker would read it. */
+const stored = (session: FakeStorage) => storedCoach(session.data);
 
 /** One "worker": a runner over shared storage with a controllable clock and recorded effects. */
-function worker(session: ReturnType<typeof fakeSession>, clock: { now: number }, options: { tabAnswers?: boolean } = {}) {
+function worker(session: FakeStorage, clock: { now: number }, options: { tabAnswers?: boolean } = {}) {
   const sent: { tabId: number; message: TabMessage; outboxAtSend: unknown }[] = [];
   const alarms = new Map<string, { when: number; setAt: number }>();
   const timers: { at: number; callback: () => void; cancelled: boolean }[] = [];
@@ -28,7 +23,7 @@ function worker(session: ReturnType<typeof fakeSession>, clock: { now: number },
     loadConfig: async () => DEFAULT_CONFIG,
     session,
     sendToTab: async (tabId, message) => {
-      sent.push({ tabId, message, outboxAtSend: (await session.get(SESSION_KEY))?.outbox });
+      sent.push({ tabId, message, outboxAtSend: session.data.size > 0 ? stored(session).outbox : undefined });
       if (options.tabAnswers === false) throw new Error('Could not establish connection. Receiving end does not exist.');
       return message.type === 'showNudge' ? { shown: true } : undefined;
     },
@@ -98,7 +93,7 @@ describe('coach runner', () => {
     await w.runner.input({ kind: 'tick' });
     const send = w.sent.find((s) => s.message.type === 'showNudge')!;
     expect(send.outboxAtSend).toEqual([expect.objectContaining({ ruleId: 'answer-window' })]);
-    expect((await session.get(SESSION_KEY)).outbox).toEqual([]);
+    expect(stored(session).outbox).toEqual([]);
   });
 
   it('redelivers a nudge its tab did not take after the worker restarts, and the page resync returns it', async () => {
@@ -108,7 +103,7 @@ describe('coach runner', () => {
     await deaf.runner.input({ kind: 'call-event', tabId: TAB, event: ringing(T0) }, TAB);
     clock.now = T0 + 10_000;
     await deaf.runner.input({ kind: 'tick' });
-    expect((await session.get(SESSION_KEY)).outbox).toHaveLength(1);
+    expect(stored(session).outbox).toHaveLength(1);
 
     const next = worker(session, clock);
     await next.runner.resume();
@@ -118,12 +113,12 @@ describe('coach runner', () => {
 
   it('starts afresh, without throwing, from an unreadable snapshot', async () => {
     const session = fakeSession();
-    await session.set(SESSION_KEY, { version: 99, junk: true });
+    await session.set({ [SESSION_KEY]: { version: 99, junk: true } });
     const clock = { now: T0 };
     const w = worker(session, clock);
     const errors = expectedConsole('error');
     await w.runner.input({ kind: 'call-event', tabId: TAB, event: ringing(T0) }, TAB);
-    expect((await session.get(SESSION_KEY)).version).toBe(SNAPSHOT_VERSION);
+    expect(stored(session).version).toBe(SNAPSHOT_VERSION);
     expect(errors).toEqual([`[Second Ring] coach snapshot set aside (version 99 is newer than this build's ${SNAPSHOT_VERSION}); coaching starts clean`]);
   });
 
@@ -135,10 +130,10 @@ describe('coach runner', () => {
     clock.now = T0 + 10_000;
     await w.runner.input({ kind: 'tick' });
     await w.runner.input({ kind: 'tab-closed', tabId: TAB });
-    const stored = await session.get(SESSION_KEY);
-    expect(stored.outbox).toEqual([]);
-    expect(stored.open).toEqual({});
-    expect(stored.tabs).toEqual([]);
+    const after = stored(session);
+    expect(after.outbox).toEqual([]);
+    expect(after.open).toEqual({});
+    expect(after.tabs).toEqual([]);
   });
 });
 
@@ -152,11 +147,11 @@ describe('a softphone page that reloads mid-call', () => {
     await w.runner.input({ kind: 'call-event', tabId: TAB, event: { type: 'held', by: 'agent', callId: 'call-1', at: T0 + 1_000, source: 'sip-websocket' } }, TAB, 3);
     // Another frame of the same tab saying hello leaves the call alone…
     await w.runner.resync(TAB, 5);
-    expect((await session.get(SESSION_KEY)).wakeAt).not.toBeNull();
+    expect(stored(session).wakeAt).not.toBeNull();
     // …the frame that held it loading again closes it.
     clock.now = T0 + 5_000;
     await w.runner.resync(TAB, 3);
-    expect((await session.get(SESSION_KEY)).wakeAt).toBeNull();
+    expect(stored(session).wakeAt).toBeNull();
     clock.now = T0 + 120_000;
     await w.runner.input({ kind: 'tick' });
     expect(w.shown().filter((n) => n.ruleId === 'hold-check-back')).toEqual([]);

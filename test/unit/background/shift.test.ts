@@ -9,6 +9,7 @@ import { DEFAULT_CONFIG, type Nudge } from '../../../src/core/coach';
 import type { CallEvent } from '../../../src/core/call-event';
 import type { CardCall, MessageInput } from '../../../src/core/messages';
 import { expectedConsole } from '../console-capture';
+import { fakeStorage } from './fake-storage';
 
 const T0 = Date.parse('2026-03-04T12:00:00+02:00');
 const TAB = 7;
@@ -19,7 +20,6 @@ function worker(options: { tabs?: number[]; visible?: boolean } = {}) {
   const clock = { now: T0 };
   const sent: { tabId: number; message: ContentEnvelope }[] = [];
   const notified: Nudge[] = [];
-  const session = new Map<string, string>();
   const shift = createShiftWiring({
     coach: () => coach,
     history: () => history,
@@ -47,10 +47,11 @@ function worker(options: { tabs?: number[]; visible?: boolean } = {}) {
   const coach: CoachRunner = createCoachRunner({
     now: () => clock.now,
     loadConfig: async () => config,
-    session: { get: async (k) => (session.has(k) ? JSON.parse(session.get(k)!) : undefined), set: async (k, v) => void session.set(k, JSON.stringify(v)) },
+    session: fakeStorage(),
     sendToTab: async () => ({ shown: true }),
     setAlarm: async () => undefined,
-    saveRecords: (records) => shift.recordsChanged(records),
+    showCards: (records) => shift.showCards(records),
+    saveRecords: (records) => shift.saveRecords(records),
     setTimer: () => () => undefined,
   });
   const cards = () => sent.filter((s) => s.message.type === 'card').map((s) => (s.message as Extract<ContentEnvelope, { type: 'card' }>).payload.card);
@@ -74,6 +75,8 @@ describe('the shift wiring between the coach, the tabs and the history', () => {
     expect(w.lastCard()).toMatchObject({ state: 'connected', answeredAt: T0 + 6_000 });
     expect(w.lastCard()?.greeting?.items.map((i) => i.text)).toEqual(['Hello,', 'this is Anna', 'with Acme.', 'How can I help you today?']);
     expect(w.sent.every((s) => s.tabId === TAB)).toBe(true);
+    // The history is written once the coach's queue is idle.
+    await w.coach.settled();
     expect((await w.history.calls()).calls.map((r) => r.outcome)).toEqual(['answered']);
   });
 
@@ -86,6 +89,7 @@ describe('the shift wiring between the coach, the tabs and the history', () => {
     await w.shift.note(key, { type: 'greeting-part', part: 'ownName', checked: true }, T0, TAB);
     await w.shift.note(key, { type: 'caller-name', name: 'Forged' }, T0, TAB + 1); // another tab: ignored
     expect(w.lastCard()).toMatchObject({ callerName: 'Jānis Bērziņš', greeting: { checked: ['ownName'] } });
+    await w.coach.settled();
     const [record] = (await w.history.calls()).calls;
     expect(record).toMatchObject({ callerName: 'Jānis Bērziņš', greetingChecked: ['ownName'] });
   });
@@ -102,6 +106,7 @@ describe('the shift wiring between the coach, the tabs and the history', () => {
     // From another tab, a message is still kept, but not noted on this tab's call.
     const other = await w.shift.takeMessage(message, `${TAB}:c1`, TAB + 1);
     expect(other.ok && other.message.callKey).toBeUndefined();
+    await w.coach.settled();
     expect((await w.history.calls()).calls[0]?.messages).toEqual(['m1']);
   });
 
@@ -154,6 +159,7 @@ describe('the shift wiring between the coach, the tabs and the history', () => {
     await w.coach.input({ kind: 'tick' });
     expect(w.lastCard()?.state).toBe('ringing');
     expect((await w.coach.records()).map((r) => r.callKey)).toEqual([`${TAB}:c1`]);
+    await w.coach.settled();
     expect(errors.length).toBeGreaterThan(0);
     expect(errors.filter((line) => !/^\[Second Ring\] history: The call history cannot be opened in this browser right now\./.test(line))).toEqual([]);
   });

@@ -8,7 +8,9 @@
 import 'fake-indexeddb/auto';
 import { IDBFactory } from 'fake-indexeddb';
 import { describe, expect, it } from 'vitest';
-import { createCoachRunner, SESSION_KEY, WAKE_ALARM, type TabMessage } from '../../../src/background/coach-runner';
+import { createCoachRunner, WAKE_ALARM, type TabMessage } from '../../../src/background/coach-runner';
+import { isCoachStateKey } from '../../../src/core/coach/snapshot';
+import { fakeStorage } from './fake-storage';
 import { createHistoryStore } from '../../../src/background/history';
 import { createHistoryService, type HistoryService } from '../../../src/background/history-service';
 import { DEFAULT_CONFIG } from '../../../src/core/coach';
@@ -20,11 +22,8 @@ const CALLER = { displayName: 'Anna Bērziņa', number: '+37120000000' };
 
 function setup() {
   const clock = { now: T0 };
-  const session = new Map<string, string>();
-  const sessionApi = {
-    get: async (key: string) => (session.has(key) ? JSON.parse(session.get(key)!) : undefined),
-    set: async (key: string, value: unknown) => void session.set(key, JSON.stringify(value)),
-  };
+  const sessionApi = fakeStorage();
+  const session = sessionApi.data;
   const toTabs: { tabId: number; type: string }[] = [];
   const alarms = new Map<string, number>();
   const late: { history?: HistoryService } = {};
@@ -46,7 +45,7 @@ function setup() {
     now: () => clock.now,
     loadConfig: async () => DEFAULT_CONFIG,
     local: { get: async () => undefined, remove: async () => undefined },
-    session: sessionApi,
+    session: { get: async (key) => (await sessionApi.get(key))[key], set: (key, value) => sessionApi.set({ [key]: value }) },
     alarms: { get: async () => undefined, create: async () => undefined, clear: async () => undefined },
     remind: async () => undefined,
     // As the worker wires it (src/background/index.ts): the coach forgets, then the tabs are told.
@@ -57,6 +56,9 @@ function setup() {
   }));
   return { clock, session, coach, history, store, toTabs, alarms };
 }
+
+/** Every key of the coach's state in storage.session, as text. */
+const coachText = (session: Map<string, string>) => [...session].filter(([key]) => isCoachStateKey(key)).map(([, json]) => json).join('\n');
 
 const event = (at: number, rest: Partial<CallEvent> & Pick<CallEvent, 'type'>, callId = 'call-1'): CallEvent =>
   ({ callId, at, source: 'sip-websocket', ...rest }) as CallEvent;
@@ -70,14 +72,15 @@ describe('deleting the history', () => {
     clock.now = T0 + 60_000;
     await coach.input({ kind: 'call-event', tabId: TAB, event: event(clock.now, { type: 'ringing', direction: 'inbound', remote: CALLER }) }, TAB);
     await coach.input({ kind: 'call-event', tabId: TAB, event: event(clock.now + 2_000, { type: 'answered', direction: 'inbound', remote: CALLER }) }, TAB);
-    expect(session.get(SESSION_KEY)).toContain(CALLER.number);
+    expect(coachText(session)).toContain(CALLER.number);
+    await coach.settled();
     const before = await store.counts();
     expect(before.ok && before.value.calls).toBe(2);
     expect(before.ok && before.value.returnCalls).toBe(1);
 
     expect(await history.wipe()).toEqual({ ok: true });
 
-    const stored = session.get(SESSION_KEY)!;
+    const stored = coachText(session);
     expect(stored).not.toContain(CALLER.number);
     expect(stored).not.toContain(CALLER.displayName);
     expect(await coach.records()).toEqual([]);
@@ -92,11 +95,13 @@ describe('deleting the history', () => {
     await coach.input({ kind: 'tick' });
     await coach.input({ kind: 'call-event', tabId: TAB, event: event(clock.now, { type: 'ended', by: 'remote' }) }, TAB);
     await coach.input({ kind: 'tick' });
+    await coach.settled();
     expect(await store.counts()).toEqual({ ok: true, value: { calls: 0, messages: 0, returnCalls: 0 } });
-    expect(session.get(SESSION_KEY)).not.toContain(CALLER.number);
+    expect(coachText(session)).not.toContain(CALLER.number);
 
     // A new call after the wipe is recorded as usual.
     await coach.input({ kind: 'call-event', tabId: TAB, event: event(clock.now, { type: 'ringing', direction: 'inbound', remote: CALLER }, 'call-2') }, TAB);
+    await coach.settled();
     const after = await store.counts();
     expect(after.ok && after.value.calls).toBe(1);
   });

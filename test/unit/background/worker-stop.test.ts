@@ -21,7 +21,8 @@ import 'fake-indexeddb/auto';
 import { IDBFactory } from 'fake-indexeddb';
 import fc from 'fast-check';
 import { describe, expect, it, vi } from 'vitest';
-import { createCoachRunner, SESSION_KEY, type CoachRunner, type TabMessage } from '../../../src/background/coach-runner';
+import { createCoachRunner, type CallEventInput, type CoachRunner, type TabMessage } from '../../../src/background/coach-runner';
+import { META_KEY } from '../../../src/core/coach/snapshot';
 import { createHistoryStore, type HistoryStore } from '../../../src/background/history';
 import { createHistoryService, REMINDER_ALARM, type HistoryService } from '../../../src/background/history-service';
 import { createShiftWiring, type ContentEnvelope } from '../../../src/background/shift';
@@ -75,9 +76,22 @@ function worker(w: World, schedule: Schedule) {
       return result;
     };
 
+  const keysOf = (keys: string | string[] | null) => (keys === null ? [...w.session.keys()] : typeof keys === 'string' ? [keys] : keys);
   const session = {
-    get: point(async (key: string) => (w.session.has(key) ? JSON.parse(w.session.get(key)!) : undefined)),
-    set: point(async (key: string, value: unknown) => void w.session.set(key, JSON.stringify(value))),
+    get: point(async (keys: string | string[] | null) =>
+      Object.fromEntries(keysOf(keys).flatMap((key) => (w.session.has(key) ? [[key, JSON.parse(w.session.get(key)!) as unknown]] : []))),
+    ),
+    set: point(async (items: Record<string, unknown>) => {
+      for (const [key, value] of Object.entries(items)) w.session.set(key, JSON.stringify(value));
+    }),
+    remove: point(async (keys: string | string[]) => {
+      for (const key of typeof keys === 'string' ? [keys] : keys) w.session.delete(key);
+    }),
+  };
+  /** The history service's view of the same storage: one key at a time. */
+  const historySession = {
+    get: async (key: string) => (await session.get(key))[key],
+    set: (key: string, value: unknown) => session.set({ [key]: value }),
   };
   const toPage = (tabId: number, message: TabMessage | ContentEnvelope): unknown => {
     const p = w.pages.get(tabId);
@@ -132,7 +146,7 @@ function worker(w: World, schedule: Schedule) {
     now: () => w.clock.now,
     loadConfig,
     local: { get: point(async () => undefined), remove: point(async () => undefined) },
-    session,
+    session: historySession,
     alarms: {
       get: point(async (name: string) => (w.alarms.has(name) ? { scheduledTime: w.alarms.get(name)! } : undefined)),
       create: point(async (name: string, info: { when?: number }) => void w.alarms.set(name, info.when ?? w.clock.now)),
@@ -148,7 +162,8 @@ function worker(w: World, schedule: Schedule) {
     session,
     sendToTab: point(async (tabId: number, message: TabMessage) => toPage(tabId, message)),
     setAlarm: point(async () => undefined),
-    saveRecords: (records) => shift.recordsChanged(records),
+    showCards: (records) => shift.showCards(records),
+    saveRecords: (records) => shift.saveRecords(records),
     // The tabs' tick timers drive deadlines here (the script sends a tick every second).
     setTimer: () => () => undefined,
   });
@@ -157,6 +172,8 @@ function worker(w: World, schedule: Schedule) {
 
 type Step =
   | { at: number; kind: 'input'; input: CoachInput; tabId?: number; frameId?: number; eventKey?: string }
+  /** Call events a page sent together (they queued up while one was in flight): one message. */
+  | { at: number; kind: 'events'; events: CallEventInput[] }
   | { at: number; kind: 'message'; input: MessageInput; callKey: string; tabId: number }
   | { at: number; kind: 'reminder-alarm' };
 
@@ -169,6 +186,15 @@ const ev = (tabId: number, seconds: number, event: Partial<CallEvent> & { type: 
   tabId,
   frameId: 0,
   eventKey: `page-${tabId}:${++eventCount}`,
+});
+/** Events sent as one message when the last of them came. */
+const together = (seconds: number, steps: Step[]): Step => ({
+  at: s(seconds),
+  kind: 'events',
+  events: steps.map((step) => {
+    if (step.kind !== 'input' || step.input.kind !== 'call-event') throw new Error('not a call event');
+    return { tabId: step.input.tabId, frameId: step.frameId, event: step.input.event, eventKey: step.eventKey };
+  }),
 });
 const respond = (seconds: number, key: string, response: Extract<CoachInput, { kind: 'nudge-response' }>['response']): Step => ({
   at: s(seconds),
@@ -190,10 +216,7 @@ function script(): Step[] {
     ev(7, 75, { type: 'resumed', by: 'agent' }),
     ev(7, 80, { type: 'held', by: 'agent' }),
     ev(7, 81, { type: 'resumed', by: 'agent' }),
-    ev(7, 82, { type: 'held', by: 'agent' }),
-    ev(7, 83, { type: 'resumed', by: 'agent' }),
-    ev(7, 84, { type: 'held', by: 'agent' }),
-    ev(7, 85, { type: 'resumed', by: 'agent' }),
+    together(85, [ev(7, 82, { type: 'held', by: 'agent' }), ev(7, 83, { type: 'resumed', by: 'agent' }), ev(7, 84, { type: 'held', by: 'agent' }), ev(7, 85, { type: 'resumed', by: 'agent' })]),
     ev(7, 90, { type: 'transfer-started', by: 'agent', target: 'sip:200@lab' }),
     ev(7, 91, { type: 'transfer-failed', by: 'agent', status: 486 }),
     ev(7, 92, { type: 'held', by: 'agent' }),
@@ -239,7 +262,7 @@ async function run(schedule: Schedule) {
   /** The tabs' deadline timers: a tick at the persisted next deadline, up to `until`. */
   const ticksUntil = async (until: number) => {
     for (let guard = 0; guard < 100; guard++) {
-      const stored = w.session.get(SESSION_KEY);
+      const stored = w.session.get(META_KEY);
       const wakeAt = stored === undefined ? null : (JSON.parse(stored) as { wakeAt: number | null }).wakeAt;
       if (wakeAt === null || wakeAt > until) return;
       w.clock.now = Math.max(w.clock.now, wakeAt);
@@ -250,11 +273,18 @@ async function run(schedule: Schedule) {
   for (const step of script()) {
     await ticksUntil(step.at);
     w.clock.now = step.at;
-    if (step.kind === 'input') await deliver((wk) => wk.coach.input(step.input, step.tabId, step.frameId, step.eventKey));
+    // Call events go as index.ts passes them on: through `callEvents`, one message at a time.
+    if (step.kind === 'input' && step.input.kind === 'call-event') {
+      const { tabId, event } = step.input;
+      await deliver((wk) => wk.coach.callEvents([{ tabId, frameId: step.frameId, event, eventKey: step.eventKey }]));
+    } else if (step.kind === 'input') await deliver((wk) => wk.coach.input(step.input, step.tabId, step.frameId, step.eventKey));
+    else if (step.kind === 'events') await deliver((wk) => wk.coach.callEvents(step.events));
     // takeMessage creates a message with a new id: a retried one is another message (not this issue's), so it is sent once.
     else if (step.kind === 'message') await deliver(async (wk) => void (await wk.shift.takeMessage(step.input, step.callKey, step.tabId)).ok);
   }
   await ticksUntil(s(3600));
+  // The history is written when the queue is idle: let it be (a new worker's resume does it after a stop).
+  await deliver((wk) => wk.coach.settled());
   // Reminders at their alarms: the message's, then the return calls' prompts (over the next days).
   for (let fired = 0; fired < 12; fired++) {
     const when = w.alarms.get(REMINDER_ALARM);

@@ -4,9 +4,9 @@
  */
 import { describe, expect, it } from 'vitest';
 import { createCoachRunner, DAMAGED_KEY, SESSION_KEY, SET_ASIDE_KEY, type CoachRunnerDeps } from '../../../src/background/coach-runner';
-import { DEFAULT_CONFIG, type initialCoachState, type Nudge } from '../../../src/core/coach';
+import { DEFAULT_CONFIG, type Nudge } from '../../../src/core/coach';
 import { migrateSnapshot, SNAPSHOT_MIGRATIONS, SNAPSHOT_VERSION } from '../../../src/core/coach/migrations';
-import { freshSnapshot, readSnapshot } from '../../../src/core/coach/snapshot';
+import { callStorageKey, freshSnapshot, META_KEY, readSnapshot, readStoredCoach } from '../../../src/core/coach/snapshot';
 import type { CallEvent } from '../../../src/core/call-event';
 import { expectedConsole } from '../console-capture';
 
@@ -48,7 +48,16 @@ function runnerOver(stored: Map<string, unknown>, clock: { now: number }) {
   const deps: CoachRunnerDeps = {
     now: () => clock.now,
     loadConfig: async () => DEFAULT_CONFIG,
-    session: { get: async (key) => structuredClone(stored.get(key)), set: async (key, value) => void stored.set(key, structuredClone(value)) },
+    session: {
+      get: async (keys) =>
+        Object.fromEntries((keys === null ? [...stored.keys()] : typeof keys === 'string' ? [keys] : keys).flatMap((k) => (stored.has(k) ? [[k, structuredClone(stored.get(k))]] : []))),
+      set: async (items) => {
+        for (const [key, value] of Object.entries(items)) stored.set(key, structuredClone(value));
+      },
+      remove: async (keys) => {
+        for (const key of typeof keys === 'string' ? [keys] : keys) stored.delete(key);
+      },
+    },
     sendToTab: async (_tabId, message) => {
       if (message.type === 'showNudge') shown.push(message.payload.nudge);
       return { shown: true };
@@ -81,7 +90,10 @@ describe('the snapshot migration chain', () => {
     await runner.resume();
     await runner.input({ kind: 'tick' });
     expect(shown.map((n) => n.key)).toEqual(['7:c1|answer-window|1']);
-    expect(stored.get(SESSION_KEY)).toMatchObject({ version: SNAPSHOT_VERSION });
+    // Stored again by call, and the old single key gone.
+    expect(stored.has(SESSION_KEY)).toBe(false);
+    expect(stored.get(META_KEY)).toMatchObject({ version: SNAPSHOT_VERSION, calls: ['7:c1'] });
+    expect(stored.get(callStorageKey('7:c1'))).toMatchObject({ phase: 'ringing', record: { callKey: '7:c1' } });
   });
 
   it('refuses a version newer than this build, or none', () => {
@@ -126,8 +138,10 @@ describe('a damaged snapshot', () => {
     clock.now = T0 + 30_000;
     await runner.input({ kind: 'tick' });
     expect(shown.map((n) => n.key)).toEqual(['8:next|answer-window|1']);
-    expect(readSnapshot(stored.get(SESSION_KEY)).kind).toBe('ok');
-    expect(Object.keys((stored.get(SESSION_KEY) as { coach: ReturnType<typeof initialCoachState> }).coach.calls)).toEqual(['8:next']);
+    const after = readStoredCoach(Object.fromEntries(stored));
+    expect(after.kind).toBe('ok');
+    expect(after.kind === 'ok' && Object.keys(after.snapshot.coach.calls)).toEqual(['8:next']);
+    expect(stored.has(SESSION_KEY)).toBe(false);
     // Set aside (kept for a bug report), counted, and in the status the popup shows.
     expect(stored.get(DAMAGED_KEY)).toEqual(damaged);
     expect(stored.get(SET_ASIDE_KEY)).toMatchObject({ count: 1 });
@@ -141,11 +155,13 @@ describe('a damaged snapshot', () => {
     const stored = new Map<string, unknown>();
     const errors = expectedConsole('error');
     for (let i = 0; i < 3; i++) {
-      stored.set(SESSION_KEY, { version: 2, coach: 'damaged' });
+      // The previous build's single key first, then this build's meta key.
+      if (i === 0) stored.set(SESSION_KEY, { version: 2, coach: 'damaged' });
+      else stored.set(META_KEY, { version: SNAPSHOT_VERSION, calls: 'damaged' });
       const { runner } = runnerOver(stored, { now: T0 });
       await runner.input({ kind: 'tick' });
     }
-    expect(stored.get(SET_ASIDE_KEY)).toMatchObject({ count: 3, reason: expect.stringContaining('coach') });
+    expect(stored.get(SET_ASIDE_KEY)).toMatchObject({ count: 3, reason: expect.stringContaining('meta') });
     expect(errors).toHaveLength(3);
   });
 });
