@@ -98,3 +98,21 @@ function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted.length === 0 ? 0 : sorted[Math.floor(sorted.length / 2)]!;
 }
+
+/** The mean of several profiles (per function, per script, per bucket). */
+export function mergeProfiles(profiles: readonly ProfileSummary[]): ProfileSummary {
+  const n = Math.max(1, profiles.length);
+  const functions = new Map<string, SelfTime>();
+  const scripts: Record<string, number> = {};
+  const other: Record<string, number> = {};
+  for (const p of profiles) {
+    for (const f of p.functions) {
+      const entry = functions.get(f.where) ?? { ...f, ms: 0 };
+      entry.ms += f.ms / n;
+      functions.set(f.where, entry);
+    }
+    for (const [k, v] of Object.entries(p.scripts)) scripts[k] = (scripts[k] ?? 0) + v / n;
+    for (const [k, v] of Object.entries(p.other)) other[k] = (other[k] ?? 0) + v / n;
+  }
+  return { functions: [...functions.values()].sort((a, b) => b.ms - a.ms), scripts, other };
+}
