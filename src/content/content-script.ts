@@ -35,11 +35,13 @@ function cardEvidence(
 
 const world = globalThis as { [CONTENT_RUNNING_KEY]?: string };
 if (world[CONTENT_RUNNING_KEY] === undefined) {
-  world[CONTENT_RUNNING_KEY] = contentRuntime.version();
-  start();
+  // Read once: getManifest() builds the whole manifest as an object on every call.
+  const version = contentRuntime.version();
+  world[CONTENT_RUNNING_KEY] = version;
+  start(version);
 }
 
-function start(): void {
+function start(version: string): void {
   // Registered scripts start while the document loads; an injected one finds it loaded.
   // (Our own practice page loads this code itself: its reloads are page loads.)
   const openPage = document.readyState !== 'loading' && !location.href.startsWith(contentRuntime.url(''));
@@ -51,7 +53,7 @@ function start(): void {
   // The UI (nudges, card, Preact) is loaded when a call first needs it, not at page start.
   let language: Language | undefined;
   const ui = createUiLoader({
-    version: contentRuntime.version(),
+    version,
     inject: () => link.sendNow('loadUi', {}),
     create: ({ createNudgeView, positionStore }) => {
       const view = createNudgeView({

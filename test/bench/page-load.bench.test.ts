@@ -16,6 +16,7 @@ import { startBenchServer, type BenchServer } from './lib/bench-server';
 import { figure, scaled, writePart, type Figure } from './lib/results';
 import { bootstrapMedianDiff, median, round, summary } from './lib/stats';
 import { traceScriptTime, type ScriptTimeBySource } from './lib/trace';
+import { mergeProfiles, profileScript, type ProfileSummary } from './lib/cpu-profile';
 
 const LOADS = scaled(15);
 const WARMUP = 1;
@@ -141,6 +142,25 @@ describe('page load A/B', () => {
       }
     }
 
+    // And per function: the sampling profiler over a few more loads (also slowed, also not in the A/B).
+    const profiled: ProfileSummary[] = [];
+    for (let t = 0; t < TRACED; t++) {
+      const page = await arms.with.context.newPage();
+      try {
+        const cdp = await arms.with.context.newCDPSession(page);
+        profiled.push(
+          await profileScript(cdp, async () => {
+            await page.goto(phoneUrl(), { waitUntil: 'load' });
+            await page.waitForFunction(() => document.body.dataset.ready === 'true', undefined, { timeout: 15_000, polling: 50 });
+            await sleep(300);
+          }),
+        );
+      } finally {
+        await page.close();
+      }
+    }
+    const profile = mergeProfiles(profiled);
+
     const script = (s: LoadSample) => s.scriptMs;
     const task = (s: LoadSample) => s.taskMs;
     const load = (s: LoadSample) => s.loadEventStart;
@@ -214,6 +234,10 @@ describe('page load A/B', () => {
         `First load in each fresh browser (warm-up, not in the medians): script ${round(coldWith?.scriptMs ?? Number.NaN, 1)} ms with, ${round(coldWithout?.scriptMs ?? Number.NaN, 1)} ms without; long tasks ${coldWith?.longTasks.length ?? '?'} with, ${coldWithout?.longTasks.length ?? '?'} without.`,
         'ScriptDuration/TaskDuration: CDP Performance.getMetrics of the page target, cumulative from navigation until the renderer is idle after load; they cover scripts of every world in the page (the MAIN-world hook and the ISOLATED-world content script included).',
         'loadEventStart/domContentLoadedEventStart: Navigation Timing, ms from navigation start. Long tasks: PerformanceObserver("longtask") from an init script.',
+        `Extension functions by self time (CPU profile of ${TRACED} loads, mean per load; native calls count to their caller): ${profile.functions
+          .slice(0, 6)
+          .map((f) => `${f.where} ${round(f.ms, 2)} ms`)
+          .join('; ')}.`,
       ],
       details: {
         summaries: Object.fromEntries(
@@ -223,6 +247,7 @@ describe('page load A/B', () => {
           ]),
         ),
         traced,
+        profile: { ...profile, functions: profile.functions.slice(0, 40) },
         samples,
       },
     });

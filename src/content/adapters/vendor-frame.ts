@@ -14,6 +14,8 @@ export const shortText = (v: unknown): string | undefined =>
 
 /** Whether `origin` is HTTPS on a host `accepts` (the port is the vendor's as much as the host). */
 export function httpsHost(origin: string, accepts: (host: string) => boolean): boolean {
+  // Most messages on a page are not a vendor frame's: no URL parse for them.
+  if (!origin.startsWith('https://')) return false;
   try {
     const url = new URL(origin);
     return url.protocol === 'https:' && accepts(url.hostname);

@@ -1,0 +1,118 @@
+/**
+ * Where the extension's script time goes, per function: a V8 CPU profile (CDP Profiler) of the
+ * page target, which samples every world of the page (the MAIN-world hook and the ISOLATED-world
+ * content script share the page's isolate). Self time is summed per function and per script
+ * URL. Profiling slows scripts down: only the split is meant, never an A/B figure.
+ */
+import type { CDPSession } from 'playwright-core';
+
+interface ProfileNode {
+  id: number;
+  callFrame: { functionName: string; url: string; lineNumber: number; columnNumber: number };
+  children?: number[];
+}
+
+interface Profile {
+  nodes: ProfileNode[];
+  samples?: number[];
+  timeDeltas?: number[];
+}
+
+export interface SelfTime {
+  /** `function (script file:line)`. */
+  where: string;
+  url: string;
+  ms: number;
+}
+
+export interface ProfileSummary {
+  /** Self time per function of extension scripts, largest first. */
+  functions: SelfTime[];
+  /** Self time per extension script URL (path only). */
+  scripts: Record<string, number>;
+  /** Self time of V8's own buckets (garbage collector, program, idle) and of page scripts. */
+  other: Record<string, number>;
+}
+
+/** Runs `run` under the sampling profiler (`intervalUs` between samples). */
+export async function profileScript(cdp: CDPSession, run: () => Promise<void>, intervalUs = 50): Promise<ProfileSummary> {
+  await cdp.send('Profiler.enable');
+  await cdp.send('Profiler.setSamplingInterval', { interval: intervalUs });
+  await cdp.send('Profiler.start');
+  let profile: Profile;
+  try {
+    await run();
+  } finally {
+    ({ profile } = (await cdp.send('Profiler.stop')) as unknown as { profile: Profile });
+    await cdp.send('Profiler.disable');
+  }
+  return summarise(profile);
+}
+
+export function summarise(profile: Profile): ProfileSummary {
+  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+  const selfMs = new Map<number, number>();
+  const samples = profile.samples ?? [];
+  const deltas = profile.timeDeltas ?? [];
+  // timeDeltas[i] is the time before sample i; the sample's own time is the next delta, capped
+  // at a few intervals: a gap in sampling (the sampler thread held up) is no function's time.
+  const interval = median(deltas.slice(1));
+  for (let i = 0; i < samples.length; i++) {
+    const ms = Math.min(deltas[i + 1] ?? 0, 4 * interval) / 1000;
+    selfMs.set(samples[i]!, (selfMs.get(samples[i]!) ?? 0) + ms);
+  }
+  // A native callee (postMessage, a constructor, an API binding) has no URL: its time is its
+  // nearest scripted caller's.
+  const parent = new Map<number, number>();
+  for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
+  const scripted = (id: number): ProfileNode => {
+    const node = byId.get(id)!;
+    for (let up = parent.get(id); !node.callFrame.url && up !== undefined; up = parent.get(up)) {
+      const p = byId.get(up)!;
+      if (p.callFrame.url) return p;
+    }
+    return node;
+  };
+  const functions = new Map<string, SelfTime>();
+  const scripts: Record<string, number> = {};
+  const other: Record<string, number> = {};
+  for (const [id, ms] of selfMs) {
+    const { callFrame } = scripted(id);
+    const url = callFrame.url;
+    if (!url.startsWith('chrome-extension://')) {
+      const key = url ? 'page scripts' : `(${callFrame.functionName.replace(/[()]/g, '') || 'anonymous'})`;
+      other[key] = (other[key] ?? 0) + ms;
+      continue;
+    }
+    const file = new URL(url).pathname.slice(1);
+    scripts[file] = (scripts[file] ?? 0) + ms;
+    const where = `${callFrame.functionName || '(anonymous)'} (${file}:${callFrame.lineNumber + 1})`;
+    const entry = functions.get(where) ?? { where, url: file, ms: 0 };
+    entry.ms += ms;
+    functions.set(where, entry);
+  }
+  return { functions: [...functions.values()].sort((a, b) => b.ms - a.ms), scripts, other };
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted.length === 0 ? 0 : sorted[Math.floor(sorted.length / 2)]!;
+}
+
+/** The mean of several profiles (per function, per script, per bucket). */
+export function mergeProfiles(profiles: readonly ProfileSummary[]): ProfileSummary {
+  const n = Math.max(1, profiles.length);
+  const functions = new Map<string, SelfTime>();
+  const scripts: Record<string, number> = {};
+  const other: Record<string, number> = {};
+  for (const p of profiles) {
+    for (const f of p.functions) {
+      const entry = functions.get(f.where) ?? { ...f, ms: 0 };
+      entry.ms += f.ms / n;
+      functions.set(f.where, entry);
+    }
+    for (const [k, v] of Object.entries(p.scripts)) scripts[k] = (scripts[k] ?? 0) + v / n;
+    for (const [k, v] of Object.entries(p.other)) other[k] = (other[k] ?? 0) + v / n;
+  }
+  return { functions: [...functions.values()].sort((a, b) => b.ms - a.ms), scripts, other };
+}
