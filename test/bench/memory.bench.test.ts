@@ -35,7 +35,7 @@ import { startBenchServer, type BenchServer } from './lib/bench-server';
 import { addedSince, takeHeapSnapshot, totalsOf, type HeapSnapshot } from './lib/heap-snapshot';
 import { figure, scaled, writePart } from './lib/results';
 import { bootstrapInterval, median, quantile as quantileOf, round, slopeInterval } from './lib/stats';
-import { shiftSessions, type ShiftSession } from './lib/shift-session';
+import { openShiftPage, shiftSessions, type ShiftSession } from './lib/shift-session';
 import { callIdOf } from './lib/sip-traffic';
 
 const CALLS = scaled(2_000, 40);
@@ -82,40 +82,9 @@ beforeAll(async () => {
     if (!(await page.evaluate(() => crossOriginIsolated))) throw new Error('bench page is not cross-origin isolated');
     if ((await hookInstalled(page)) !== (name === 'with')) throw new Error(`arm ${name}: page hook ${name === 'with' ? 'missing' : 'present'}`);
     const id = `${name}-${Date.now()}`;
-    // The page side of the shift: count what arrives on the "sip" socket, send what the
-    // control socket says once everything before it arrived. Nothing is kept.
-    await page.evaluate(
-      async ({ sipUrl, ctlUrl }) => {
-        const sip = new WebSocket(sipUrl, 'sip');
-        const ctl = new WebSocket(ctlUrl);
-        let received = 0;
-        const pending: { after: number; text: string }[] = [];
-        const drain = () => {
-          while (pending.length > 0 && pending[0]!.after <= received) sip.send(pending.shift()!.text);
-        };
-        sip.onmessage = () => {
-          received++;
-          drain();
-        };
-        ctl.onmessage = (event: MessageEvent) => {
-          pending.push(JSON.parse(event.data as string) as { after: number; text: string });
-          drain();
-        };
-        await Promise.all(
-          [sip, ctl].map(
-            (ws) =>
-              new Promise((resolve, reject) => {
-                ws.onopen = resolve;
-                ws.onerror = () => reject(new Error('socket error'));
-              }),
-          ),
-        );
-        (window as unknown as { __shift: unknown }).__shift = { sip, ctl };
-      },
-      { sipUrl: `${server.wsOrigin}/ws/shift?session=${id}`, ctlUrl: `${server.wsOrigin}/ws/control?session=${id}` },
-    );
+    // The page side of the shift: count what arrives on the "sip" socket, send what the control socket says. Nothing is kept.
     const s = session(id);
-    await s.ready();
+    await openShiftPage(page, server, s, id);
     pages[name] = { page, cdp, session: s };
   }
 });

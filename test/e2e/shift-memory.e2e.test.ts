@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchPhoneBrowser } from './sip-lab/browsers';
 import { assertBuilt, extensionWorker, setConfig } from './extension';
 import { startBenchServer, type BenchServer } from '../bench/lib/bench-server';
-import { shiftSessions, type ShiftSession } from '../bench/lib/shift-session';
+import { openShiftPage, shiftSessions, type ShiftSession } from '../bench/lib/shift-session';
 import { callIdOf } from '../bench/lib/sip-traffic';
 import { SHOWN_NUDGES_KEPT } from '../../src/content/nudges/layout';
 
@@ -40,33 +40,8 @@ beforeAll(async () => {
   if (!(await page.evaluate(() => Symbol.for('second-ring.page-hook') in window))) throw new Error('the page hook is not on the page');
   cdp = await browser.newCDPSession(page);
   const id = `shift-${Date.now()}`;
-  // The page side: send what the control socket says once everything before it arrived; keep nothing.
-  await page.evaluate(
-    async ({ sipUrl, ctlUrl }) => {
-      const sip = new WebSocket(sipUrl, 'sip');
-      const ctl = new WebSocket(ctlUrl);
-      let received = 0;
-      const pending: { after: number; text: string }[] = [];
-      const drain = () => {
-        while (pending.length > 0 && pending[0]!.after <= received) sip.send(pending.shift()!.text);
-      };
-      sip.onmessage = () => {
-        received++;
-        drain();
-      };
-      ctl.onmessage = (event: MessageEvent) => {
-        pending.push(JSON.parse(event.data as string) as { after: number; text: string });
-        drain();
-      };
-      await Promise.all(
-        [sip, ctl].map((ws) => new Promise((resolve, reject) => ((ws.onopen = resolve), (ws.onerror = () => reject(new Error('socket error')))))),
-      );
-      (window as unknown as { __shift: unknown }).__shift = { sip, ctl };
-    },
-    { sipUrl: `${server.wsOrigin}/ws/shift?session=${id}`, ctlUrl: `${server.wsOrigin}/ws/control?session=${id}` },
-  );
   shift = session(id);
-  await shift.ready();
+  await openShiftPage(page, server, shift, id);
 });
 
 afterAll(async () => {

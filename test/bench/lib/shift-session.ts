@@ -7,6 +7,7 @@
  * before it, and the server pushes the next frame only after the page's frames arrived.
  * The page keeps no frames: its heap stays flat unless something else keeps them.
  */
+import type { Page } from 'playwright-core';
 import type { BenchServer } from './bench-server';
 import { callFrames } from './sip-traffic';
 import type { WsConnection } from './ws-server';
@@ -90,4 +91,36 @@ export function shiftSessions(server: BenchServer): (id: string) => ShiftSession
   server.onSocket('shift', (ws) => get(ws.query.get('session') ?? '').attachSip(ws));
   server.onSocket('control', (ws) => get(ws.query.get('session') ?? '').attachControl(ws));
   return get;
+}
+
+/**
+ * The page side of a shift, in `page`: a "sip" socket that sends what the control socket says
+ * once everything before it arrived, and keeps nothing. Resolves when the server has both sockets.
+ */
+export async function openShiftPage(page: Page, server: BenchServer, session: ShiftSession, id: string): Promise<void> {
+  await page.evaluate(
+    async ({ sipUrl, ctlUrl }) => {
+      const sip = new WebSocket(sipUrl, 'sip');
+      const ctl = new WebSocket(ctlUrl);
+      let received = 0;
+      const pending: { after: number; text: string }[] = [];
+      const drain = () => {
+        while (pending.length > 0 && pending[0]!.after <= received) sip.send(pending.shift()!.text);
+      };
+      sip.onmessage = () => {
+        received++;
+        drain();
+      };
+      ctl.onmessage = (event: MessageEvent) => {
+        pending.push(JSON.parse(event.data as string) as { after: number; text: string });
+        drain();
+      };
+      await Promise.all(
+        [sip, ctl].map((ws) => new Promise((resolve, reject) => ((ws.onopen = resolve), (ws.onerror = () => reject(new Error('socket error')))))),
+      );
+      (window as unknown as { __shift: unknown }).__shift = { sip, ctl };
+    },
+    { sipUrl: `${server.wsOrigin}/ws/shift?session=${id}`, ctlUrl: `${server.wsOrigin}/ws/control?session=${id}` },
+  );
+  await session.ready();
 }
