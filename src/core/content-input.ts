@@ -27,7 +27,8 @@ const Text = v.pipe(v.string(), v.maxLength(MAX_TEXT_CHARS));
 const Name = v.pipe(v.string(), v.maxLength(4 * MAX_NAME_CHARS));
 const Remote = v.object({ displayName: v.optional(Name), number: v.optional(Name) });
 
-const Observes = v.strictObject({
+/** What a call's source can observe (call-event.ts `Observability`): also the timeline format's. */
+export const ObservabilitySchema = v.strictObject({
   holdIntent: v.boolean(),
   hold: v.boolean(),
   transferIntent: v.boolean(),
@@ -40,7 +41,7 @@ const base = {
   callId: Id,
   at: Time,
   source: v.pipe(v.string(), v.minLength(1), v.maxLength(100)),
-  observes: v.optional(Observes),
+  observes: v.optional(ObservabilitySchema),
 };
 const event = <T extends CallEvent['type'], E extends v.ObjectEntries>(type: T, entries: E) =>
   v.object({ type: v.literal(type), ...base, ...entries });

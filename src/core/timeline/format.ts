@@ -31,7 +31,9 @@
  */
 import { isTimeZone } from '../coach/config';
 import * as v from 'valibot';
-import { EVIDENCE_ACTS, EVIDENCE_HOWS, type CallEvent, type CallEventType, type MissedReason, type Observability } from '../call-event';
+import { EVIDENCE_ACTS, EVIDENCE_HOWS, type CallEvent, type CallEventType, type MissedReason } from '../call-event';
+// What a source can observe: one schema for the timeline and the content script's events (absent: SIP).
+import { ObservabilitySchema } from '../content-input';
 
 export const TIMELINE_FORMAT = 'second-ring/call-timeline';
 export const TIMELINE_VERSION = 1;
@@ -124,18 +126,9 @@ const RemoteSchema = v.strictObject({
   number: v.optional(v.pipe(v.string(), v.maxLength(200))),
 });
 
-/** What the call's source can observe (call-event.ts `Observability`); absent: SIP. */
-const ObservesSchema = v.strictObject({
-  holdIntent: v.boolean(),
-  hold: v.boolean(),
-  transferIntent: v.boolean(),
-  transferOutcome: v.boolean(),
-  hangupIntent: v.boolean(),
-  endedBy: v.boolean(),
-}) satisfies v.GenericSchema<unknown, Observability>;
 
 const event = <T extends CallEventType, E extends v.ObjectEntries>(type: T, entries: E) =>
-  v.strictObject({ type: v.literal(type), at: AtSchema, observes: v.optional(ObservesSchema), ...entries });
+  v.strictObject({ type: v.literal(type), at: AtSchema, observes: v.optional(ObservabilitySchema), ...entries });
 
 /** One event of a call: a CallEvent without callId and source, `at` as an ISO 8601 string. */
 export const TimelineEventSchema = v.variant('type', [
