@@ -223,8 +223,8 @@ export function createCoachRunner(deps: CoachRunnerDeps): CoachRunner {
       fromSession = false;
     }
     const reading = readStoredCoach(items);
-    if (reading.kind === 'damaged') await setAside(reading.value, reading.reason);
-    if (reading.kind === 'ok') for (const damaged of reading.damaged) await setAside(damaged.value, damaged.reason);
+    if (reading.kind === 'damaged') await setAside(reading.value, reading.reason, 'coaching starts clean');
+    if (reading.kind === 'ok') for (const damaged of reading.damaged) await setAside(damaged.value, damaged.reason, 'coaching goes on without it');
     snapshot = reading.kind === 'ok' ? reading.snapshot : freshSnapshot();
     staleKeys = reading.kind === 'none' ? [] : [...reading.stale];
     if (reading.kind === 'ok' && reading.damaged.length > 0) pruneWithCalls(snapshot);
@@ -253,8 +253,8 @@ export function createCoachRunner(deps: CoachRunnerDeps): CoachRunner {
   }
 
   /** A damaged snapshot (or one call of it): counted, kept when small, and coaching goes on without it. */
-  async function setAside(stored: unknown, reason: string): Promise<void> {
-    console.error(`[Second Ring] coach snapshot set aside (${reason}); coaching starts clean`);
+  async function setAside(stored: unknown, reason: string, then: string): Promise<void> {
+    console.error(`[Second Ring] coach snapshot set aside (${reason}); ${then}`);
     const before = (await deps.session.get(SET_ASIDE_KEY).catch((): Record<string, unknown> => ({})))[SET_ASIDE_KEY] as CoachStatus['setAside'] | undefined;
     const count = (typeof before?.count === 'number' ? before.count : 0) + 1;
     await deps.session.set({ [SET_ASIDE_KEY]: { count, at: deps.now(), reason } }).catch(() => undefined);

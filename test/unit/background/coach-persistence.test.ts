@@ -205,6 +205,7 @@ describe('the coach state persisted per call', () => {
     expect(JSON.parse(session.data.get(DAMAGED_KEY)!)).toEqual(damaged);
     expect(JSON.parse(session.data.get(SET_ASIDE_KEY)!)).toMatchObject({ count: 1, reason: expect.stringContaining('call 2:bad') });
     expect(errors).toEqual([expect.stringContaining('coach snapshot set aside (call 2:bad')]);
+    expect(errors[0]).toMatch(/coaching goes on without it$/);
   });
 
   it('bounds the sum of every key’s size, goes on from memory beyond it, and saves again once under', async () => {
