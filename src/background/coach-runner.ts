@@ -337,7 +337,7 @@ export function createCoachRunner(deps: CoachRunnerDeps): CoachRunner {
    * our awaits. A write, once asked for, is carried out by the browser whatever the worker does
    * next, and writes are asked for in order; so the copy is at most the step the worker is in
    * behind, and that step's event is sent again by its page, whose content script reads the
-   * hook's history again after the update (index.ts: `callEvent`, already applied or not).
+   * hook's history again after the update (`callEvents`: an event already applied is recognised).
    */
   function carry(s: PersistedCoach, json: Map<string, string>): void {
     const copy = deps.carryOver;

@@ -17,7 +17,7 @@ import { createUiHandlers } from './ui-handlers';
 import { createHistoryStore } from './history';
 import { createHistoryService, REMINDER_ALARM, RETENTION_ALARM } from './history-service';
 import { createShiftWiring } from './shift';
-import { readAgentNote, readCallEvent, readCallEvents, readHookAttached, readMessageId, readNudgeResponse, readRequestId, tabMayAnswer } from '../core/content-input';
+import { readAgentNote, readCallEvents, readHookAttached, readMessageId, readNudgeResponse, readRequestId, tabMayAnswer } from '../core/content-input';
 
 /** The shift page, where a reminder's notification leads. */
 const FIGURES_PAGE = 'src/ui/figures/index.html';
@@ -181,11 +181,6 @@ handleMessages<ContentToBackground, ContentSender>(
     // Every field is checked for shape and length first (core/content-input.ts); names cleaned.
     // An event the coach already recorded (a content script that took over a page replays the
     // hook's history) is skipped by the coach itself, as is a retried event key.
-    callEvent: async ({ event: raw, eventKey }, { tabId, frameId }) => {
-      const event = readCallEvent(raw);
-      if (!event) return;
-      await coach.callEvents([{ tabId, frameId, event, ...(typeof eventKey === 'string' ? { eventKey } : {}) }]);
-    },
     callEvents: async (payload, { tabId, frameId }) => {
       const events = readCallEvents(payload);
       if (!events || events.length === 0) return;

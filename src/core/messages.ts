@@ -15,16 +15,11 @@ import type { DayFigures, ShiftFigures } from './figures';
 export const MAX_CALL_EVENTS_PER_MESSAGE = 100;
 
 export interface ContentToBackground {
-  /** An adapter saw something happen on a call in this tab. */
   /**
-   * `eventKey`: unique per event of this page (the page's run id and a counter); a retry after a
-   * worker stop sends the same key, so the coach applies the event once.
-   */
-  callEvent: { payload: { event: CallEvent; eventKey?: string }; response: void };
-  /**
-   * Call events that queued up while the previous message was in flight, in order, each with its
-   * own retry key (at most MAX_CALL_EVENTS_PER_MESSAGE): stepped in order
-   * in one job, saved once, carried out once.
+   * What adapters saw happen on calls in this tab, in order: one event, or those that queued up
+   * while the previous message was in flight (at most MAX_CALL_EVENTS_PER_MESSAGE); stepped in
+   * order in one job, saved once, carried out once. `eventKey`: unique per event of this page (its
+   * run id and a counter); a retry after a worker stop sends the same key, applied once.
    */
   callEvents: { payload: { events: { event: CallEvent; eventKey?: string }[] }; response: void };
   /** A deadline this tab was asked to keep has come (see BackgroundToContent.wakeAt). */
