@@ -229,6 +229,8 @@ describe('the call card on a coached SIP call', () => {
     await new Promise((r) => setTimeout(r, 1_200));
     await caller.evaluate(() => window.phone.hangup()); // CANCEL: the caller gave up
     await expect.poll(() => card().getAttribute('data-state'), { timeout: 5_000 }).toBe('missed');
+    // The history is written after the card (when the coach's queue is idle): wait for the missed call's record there.
+    await expect.poll(async () => (await recordOf(callId))?.endedAt).toBeDefined();
     const record = (await recordOf(callId))!;
     await expect.poll(async () => ((await historyStore(sw, 'returnCalls')) as ReturnCall[]).some((e) => e.callKey === record.callKey)).toBe(true);
     const entry = ((await historyStore(sw, 'returnCalls')) as ReturnCall[]).find((e) => e.callKey === record.callKey)!;
