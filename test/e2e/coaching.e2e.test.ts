@@ -238,7 +238,10 @@ describe.each<PhoneKind>(['jssip', 'sipjs'])('coaching a %s softphone', (kind) =
     await control.stop();
     await nudgeFor(agent, 'hold-check-back').waitFor({ timeout: 6_000 });
     await sleep(1_000);
-    expect(await shownCount('hold-check-back')).toBe(1);
-    expect(await shownCount('hold-permission')).toBe(1);
+    // Failed once (2026-12, under load, not reproduced in 12 runs): on failure, print every nudge's key and times.
+    const log = await nudgeLog(agent);
+    const keysOf = (rule: string) => log.filter((n) => n.rule === rule).map((n) => n.key);
+    expect(keysOf('hold-check-back'), JSON.stringify(log)).toHaveLength(1);
+    expect(keysOf('hold-permission'), JSON.stringify(log)).toHaveLength(1);
   });
 });
