@@ -334,7 +334,7 @@ describe('practice scenarios played badly: every nudge the rules call for', () =
     expect([...new Set(rulesOf(report))].sort()).toEqual([...expected].sort());
     if (scenario === 'closing') {
       const closing = report.nudges.find((n) => n.ruleId === 'closing');
-      expect(closing?.text).toMatch(/Before you hang up/);
+      expect(closing?.text).toMatch(/Closing the call — tick what you did/);
     }
     const card = await scoreCard(p);
     expectCardFromReports(card, report);

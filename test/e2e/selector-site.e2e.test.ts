@@ -83,6 +83,6 @@ describe('an in-house softphone watched through selectors', () => {
     await page.click('[data-action="hangup"]');
     const closing = nudgeFor(page, 'closing');
     await closing.waitFor({ timeout: 5_000 });
-    expect(await closing.textContent()).toMatch(/Before you hang up/);
+    expect(await closing.textContent()).toMatch(/Closing the call — tick what you did/);
   });
 });

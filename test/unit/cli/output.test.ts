@@ -3,7 +3,7 @@ import { render } from '../../../src/cli/output';
 import type { ReplayNudge, ReplayResult } from '../../../src/core/timeline';
 
 const nudge = (over: Partial<ReplayNudge>): ReplayNudge =>
-  ({ callId: 'c1', ruleId: 'closing', atMs: 1_000, severity: 'nudge', kind: 'checklist', occurrence: 1, text: 'Before you hang up:', ...over }) as ReplayNudge;
+  ({ callId: 'c1', ruleId: 'closing', atMs: 1_000, severity: 'nudge', kind: 'checklist', occurrence: 1, text: 'Closing the call — tick what you did:', ...over }) as ReplayNudge;
 
 const result = (nudges: ReplayNudge[], calls: number): ReplayResult => {
   const summary: Record<string, number> = {};
@@ -29,7 +29,7 @@ describe('the replay table', () => {
     const [, first, second] = table(result([greeting, closing], 1));
     expect(first).toMatch(/Greet the caller: Hello, this is \(your name\) with \(your organization\)\. How can I help you today\?$/);
     expect(first).not.toMatch(/[,.?];/);
-    expect(second).toMatch(/Before you hang up: Recap; Thank the caller$/);
+    expect(second).toMatch(/Closing the call — tick what you did: Recap; Thank the caller$/);
   });
 
   it('speaks the configuration’s language in the summary line, with Latvian number agreement', () => {

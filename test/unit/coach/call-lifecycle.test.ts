@@ -51,7 +51,7 @@ describe('closing', () => {
     h.event(ev.hangupRequested('c1', t(58.5)));
     h.event(ev.ended('c1', t(60), 'agent'));
     expect(h.shown('closing')).toEqual([
-      expect.objectContaining({ key: '1:c1|closing|1', text: 'Before you hang up:', firedAt: t(58) }),
+      expect.objectContaining({ key: '1:c1|closing|1', text: 'Closing the call — tick what you did:', firedAt: t(58) }),
     ]);
     expect(h.withdrawn()).not.toContain('1:c1|closing|1');
   });

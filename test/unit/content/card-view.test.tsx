@@ -283,7 +283,7 @@ describe('one place for each thing on screen', () => {
 
   it('lets the closing checklist live in the open card only, and in the nudge while the card is folded or closed', () => {
     const { v, root } = view();
-    const closing: Nudge = { ...greetingNudge(), key: '7:c1|closing|1', ruleId: 'closing', text: 'Before you hang up:', items: [{ id: 'recap', text: 'Recap' }] };
+    const closing: Nudge = { ...greetingNudge(), key: '7:c1|closing|1', ruleId: 'closing', text: 'Closing the call — tick what you did:', items: [{ id: 'recap', text: 'Recap' }] };
     const ended = card({ state: 'ended', endedAt: T0, closing: { key: closing.key, items: closing.items!.slice(), checked: [] } });
     v.setCard(ended);
     v.show(closing);

@@ -93,7 +93,7 @@ describe('the practice page', () => {
     const startedAt = Number(screen.getByTestId('phone').dataset.startedAt);
     // What the coach reported: this call's record, first still without its end (the history
     // catches up a moment later), and a record of another call, whose nudges are not this call's.
-    const closingNudge = { key: `5:${callId}|closing|1`, ruleId: 'closing', kind: 'checklist', text: 'Pirms beidzat zvanu:', firedAt: clickAt } as const;
+    const closingNudge = { key: `5:${callId}|closing|1`, ruleId: 'closing', kind: 'checklist', text: 'Beidzot zvanu — atzīmējiet, ko izdarījāt:', firedAt: clickAt } as const;
     actions.state.shift.records = [
       recordOf('other-call', startedAt, [{ ...closingNudge, key: '5:other-call|closing|1', text: 'x' }], startedAt + 1),
       recordOf(callId, startedAt, [closingNudge]),
