@@ -11,5 +11,16 @@ import { positionStore } from './nudges/position-store';
 import { CONTENT_UI_KEY, type ContentUi } from './ui-loader';
 import { contentRuntime } from '../platform/content-runtime';
 
-const ui: ContentUi = { version: contentRuntime.version(), createNudgeView, positionStore };
+/**
+ * A coach step's card, ring counter and dismissals come as messages a few ms apart: drawn as one
+ * render within this long (a new nudge is drawn at once). Under a frame at 60 Hz: nothing the
+ * agent could see later.
+ */
+const COALESCE_MS = 12;
+
+const ui: ContentUi = {
+  version: contentRuntime.version(),
+  createNudgeView: (options) => createNudgeView({ coalesceMs: COALESCE_MS, ...options }),
+  positionStore,
+};
 (globalThis as { [CONTENT_UI_KEY]?: ContentUi })[CONTENT_UI_KEY] = ui;

@@ -108,6 +108,8 @@ export interface NudgeView {
   clear(): void;
 }
 
+const sameList = (a: readonly string[], b: readonly string[]): boolean => a.length === b.length && a.every((x, i) => x === b[i]);
+
 /** The card to show: the newest live call's, else the newest finished call's not closed and not expired. */
 export function currentCard(cards: Iterable<CardCall>, closed: ReadonlySet<string>, now: number): CardCall | undefined {
   let live: CardCall | undefined;
@@ -132,6 +134,13 @@ export function createNudgeView(options: {
   shadowMode?: ShadowRootMode;
   /** Where the agent put the overlay on this site (none: it is placed automatically, not remembered). */
   positions?: PositionStore;
+  /**
+   * Updates that are not a new nudge (cards, ring counters, dismissals, the language) are drawn
+   * together within this long: a coach step sends its card, ring counter and nudges as separate
+   * messages a few ms apart, one render for them all. A new nudge is drawn at once, with whatever
+   * waits. Default 0: each update at once (content-ui.ts sets it for softphone pages).
+   */
+  coalesceMs?: number;
 }): NudgeView {
   const { signal, onResponse, cardActions } = options;
   const trusted = options.trusted ?? ((event: Event) => event.isTrusted);
@@ -364,7 +373,19 @@ export function createNudgeView(options: {
     return result;
   }
 
+  let pendingRedraw: ReturnType<typeof setTimeout> | undefined;
+  /** A redraw within `coalesceMs` (see there), or at once. */
+  function redrawSoon(): void {
+    const wait = options.coalesceMs ?? 0;
+    if (wait <= 0) return redraw();
+    pendingRedraw ??= setTimeout(redraw, wait);
+  }
+
   function redraw(): void {
+    if (pendingRedraw !== undefined) {
+      clearTimeout(pendingRedraw);
+      pendingRedraw = undefined;
+    }
     if (signal.aborted) return;
     const now = Date.now();
     nextExpiry = Infinity;
@@ -450,12 +471,16 @@ export function createNudgeView(options: {
   /** The page's controls (those out of view or not rendered cover nothing the column could). */
   const pageControls = (): Rect[] => [...document.querySelectorAll(PAGE_CONTROLS)].map((el) => el.getBoundingClientRect());
 
+  /** Writes only what changed: placed again each second, an unchanged place must not touch the page's style. */
   function applyAnchor(column: HTMLElement, anchor: Anchor): void {
     const { style } = column;
-    style.left = anchor.h === 'left' ? `${anchor.x}px` : 'auto';
-    style.right = anchor.h === 'right' ? `${anchor.x}px` : 'auto';
-    style.top = anchor.v === 'top' ? `${anchor.y}px` : 'auto';
-    style.bottom = anchor.v === 'bottom' ? `${anchor.y}px` : 'auto';
+    const set = (property: 'left' | 'right' | 'top' | 'bottom', value: string) => {
+      if (style[property] !== value) style[property] = value;
+    };
+    set('left', anchor.h === 'left' ? `${anchor.x}px` : 'auto');
+    set('right', anchor.h === 'right' ? `${anchor.x}px` : 'auto');
+    set('top', anchor.v === 'top' ? `${anchor.y}px` : 'auto');
+    set('bottom', anchor.v === 'bottom' ? `${anchor.y}px` : 'auto');
   }
 
   /**
@@ -574,6 +599,7 @@ export function createNudgeView(options: {
 
   signal.addEventListener('abort', () => {
     if (clockTimer !== undefined) clearInterval(clockTimer);
+    if (pendingRedraw !== undefined) clearTimeout(pendingRedraw);
     resizes?.disconnect();
     for (const timer of timers.values()) clearTimeout(timer);
   });
@@ -617,26 +643,28 @@ export function createNudgeView(options: {
   return {
     setLanguage(next) {
       language = next;
-      redraw();
+      redrawSoon();
     },
     show,
     setCard(card) {
       cards.set(card.callKey, card);
       // One list with the checklist nudges of the call: ticks on the card show there too.
+      // Unchanged ticks keep the nudge's object, so it is not rendered again.
+      const withChecked = (s: ShownNudge, checked: readonly string[]) => (sameList(s.checked, checked) ? s : { ...s, checked });
       shown = shown.map((s) => {
         if (s.nudge.callKey !== card.callKey || s.nudge.kind !== 'checklist') return s;
-        if (s.nudge.ruleId === 'greeting' && card.greeting) return { ...s, checked: card.greeting.checked };
-        if (card.closing && s.nudge.key === card.closing.key) return { ...s, checked: card.closing.checked };
+        if (s.nudge.ruleId === 'greeting' && card.greeting) return withChecked(s, card.greeting.checked);
+        if (card.closing && s.nudge.key === card.closing.key) return withChecked(s, card.closing.checked);
         return s;
       });
-      redraw();
+      redrawSoon();
     },
     remind(nudge) {
       return { shown: show(nudge), visible: document.visibilityState === 'visible' };
     },
     dismiss(key) {
       remove(key);
-      redraw();
+      redrawSoon();
     },
     clear() {
       for (const key of [...timers.keys()]) remove(key);
@@ -651,7 +679,7 @@ export function createNudgeView(options: {
     setRing(callKey, ring) {
       if (ring) rings.set(callKey, ring);
       else rings.delete(callKey);
-      redraw();
+      redrawSoon();
     },
   };
 }
