@@ -178,7 +178,7 @@ const TABLE = [
   ['Renderer heap added after 150 calls; growth per call', ['memory.steadyAddedRenderer', 'memory.steadyGrowthRenderer', 'memory.steadyProjectedRenderer']],
   ['Call’s last frame → closing checklist on screen (same in hour 8 as in minute 1)', ['memory.coachP95First', 'memory.coachP95Last', 'shift.closingP95First', 'shift.closingP95Last', 'shift.closingGrowth']],
   ['Event nudge, frame → visible, worker running', ['memory.eventNudgeP95', 'nudge.eventP95']],
-  ['Extension script on the page’s main thread per SIP frame (hook + content script)', ['memory.scriptPerFrame']],
+  ['Extension script on the page’s main thread per SIP frame (hook + content script)', ['memory.scriptPerFrame', 'memory.uiScriptPerCall']],
   ['Time added before the page’s own `onmessage`', ['frame.receiveAdded']],
   ['SIP parse per real frame; against JsSIP’s and SIP.js’s parsers and a bare scan', ['parser.recordedUsPerFrame', 'parser.vsJssip', 'parser.vsSipjs', 'parser.vsScan']],
 ];

@@ -10,9 +10,14 @@ import type { FrameData, PageSignal } from '../core/page-signal';
 export const HISTORY_MAX_SIGNALS = 256;
 /**
  * And at most this much frame text: the history lives in the page's own heap (quality bar:
- * ≤ 2 MB added), and 256 SIP frames with SDP bodies came to about 0.7 MB (npm run bench).
+ * ≤ 0.5 MB added to the renderer), and 256 SIP frames with SDP bodies came to about 0.7 MB.
+ * It is there for a content script that connects late (an update, a tab open before the
+ * install) to pick up the calls in progress: their INVITE, answer and re-INVITEs, about 6 kB a
+ * call with SDP (test/unit/page/signal-history.test.ts). 32 k characters keep two live calls and
+ * the frames of the calls just before them; at 96 k they were most of the strings the hook
+ * kept over a shift (heap snapshots, npm run bench).
  */
-export const HISTORY_MAX_CHARS = 96 * 1024;
+export const HISTORY_MAX_CHARS = 32 * 1024;
 
 /** A frame's size in chars or bytes. The page hook passes one built on captured natives (bridge.ts). */
 export type FrameSize = (data: FrameData) => number;

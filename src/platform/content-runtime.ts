@@ -4,7 +4,7 @@
  * budget. Firefox's own `browser` is promise-based already; on Chromium, MV3's
  * `chrome.runtime.sendMessage` returns a promise, and a listener's promise is answered through
  * `sendResponse` exactly as the polyfill does (a rejection in its reject envelope, which the
- * background's polyfill turns back into an error). The coaching UI, loaded later, keeps the polyfill.
+ * background's polyfill turns back into an error). The coaching UI, loaded later, uses it too (and content-storage.ts).
  */
 import type { Runtime } from './browser';
 import { isEnvelope, type Handlers, type MessageMap } from '../core/messages';

@@ -160,6 +160,11 @@ describe('the call card on a coached SIP call', () => {
     // Back on the page the card folds again, and the greeting checklist nudge is the same list.
     await expect.poll(() => card().getAttribute('class')).toContain('card--folded');
     await expect.poll(() => nudgeFor(agent, 'greeting').locator('input[data-item="ownName"]').isChecked()).toBe(true);
+    // The talk time counts on by itself (the overlay's clock rewrites the timer's text, card/ticking.tsx).
+    const timer = card().locator('[data-timer]');
+    const before = await timer.textContent();
+    await expect.poll(() => timer.textContent(), { timeout: 5_000 }).not.toBe(before);
+    expect(await timer.textContent()).toMatch(/^\d+:\d\d$/);
   });
 
   it('shows the closing checklist on the card once the call ends, and records its ticks', async () => {

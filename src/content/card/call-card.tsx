@@ -22,6 +22,7 @@ import type { Language } from '../../core/coach/types';
 import type { CardCall, MessageInput, TakeMessageResult } from '../../core/messages';
 import { MessageForm } from './message-form';
 import { cardString } from './strings';
+import { Ticking, useStoppedClock, type Clock } from './ticking';
 
 export interface CardActions {
   callerName(callKey: string, name: string): void;
@@ -35,7 +36,10 @@ export interface CardActions {
 export interface CallCardProps {
   card: CardCall;
   language: Language;
-  now: number;
+  /** The time its timers show (a host that redraws it with the time: the popup). */
+  now?: number;
+  /** Or a clock its timers follow by themselves, without a redraw of the card (the page's overlay). */
+  clock?: Clock;
   actions: CardActions;
   /** The page's card folds to one line (state, timer, caller); the popup's never does. */
   collapsed?: boolean;
@@ -154,7 +158,9 @@ function Checklist(props: {
 }
 
 export function CallCard(props: CallCardProps) {
-  const { card, language: lang, now, actions } = props;
+  const { card, language: lang, actions } = props;
+  const stopped = useStoppedClock(props.now ?? 0);
+  const clock = props.clock ?? stopped;
   const trusted = props.trusted ?? isTrusted;
   const [name, setName] = useState(card.callerName ?? '');
   const [form, setForm] = useState(false);
@@ -209,13 +215,11 @@ export function CallCard(props: CallCardProps) {
           <span class="card__state" role="status">
             {cardString(lang, card.state)}
           </span>{' '}
-          <span class="card__timer" data-timer>
-            {formatDuration(timerOf(card, now))}
-          </span>
+          <Ticking class="card__timer" data-timer clock={clock} text={(now) => formatDuration(timerOf(card, now))} />
           {card.holdSince !== undefined && (
             <span class="card__hold" data-hold>
               {' · '}
-              {cardString(lang, 'holdFor', { time: formatDuration(now - card.holdSince) })}
+              <Ticking clock={clock} text={(now) => cardString(lang, 'holdFor', { time: formatDuration(now - (card.holdSince ?? now)) })} />
             </span>
           )}
           {collapsed && (

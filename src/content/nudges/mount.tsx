@@ -23,16 +23,18 @@ import { render } from 'preact';
 import type { Language, Nudge, NudgeResponse, RingStatus } from '../../core/coach/types';
 import type { CardCall } from '../../core/messages';
 import { CallCard, type CardActions } from '../card/call-card';
+import type { Clock } from '../card/ticking';
+import { memo } from './memo';
 import { matchesShortcut } from '../card/keyboard';
 import { CARD_CSS } from '../card/styles';
 import { cardString } from '../card/strings';
 import { layoutNudges, SHOWN_NUDGES_KEPT, withCardItems } from './layout';
 import { createAnnouncer, type Announcer } from './announcer';
-import { NudgeStack, type ShownNudge } from './nudge-stack';
+import { NudgeStack, ringNumber, type ShownNudge } from './nudge-stack';
 import { anchorOfRect, clampAnchor, clearPlace, DEFAULT_ANCHOR, type Anchor, type Rect, type Size } from './placement';
 import type { PositionStore } from './position-store';
 import { NUDGE_CSS } from './styles';
-import { extensionId } from '../../platform/messaging';
+import { extensionId } from '../../platform/content-runtime';
 
 /** Plain toasts get out of the way by themselves; questions, checklists and urgent ones stay. */
 const AUTO_HIDE_MS = { info: 10_000, nudge: 20_000 } as const;
@@ -69,10 +71,15 @@ const onOwnExtensionPage = (): boolean => /^(?:chrome|moz)-extension:$/.test(loc
 /** See the module comment. */
 export const defaultShadowMode = (): ShadowRootMode => (__TEST_BUILD__ || onOwnExtensionPage() ? 'open' : 'closed');
 
-/** How often a visible ring counter is redrawn. */
-const RING_REDRAW_MS = 250;
-/** How often a call card's timers are redrawn. */
-const CARD_REDRAW_MS = 1_000;
+/**
+ * How often the overlay's clock ticks while a ring counter is up (a ring is seconds long), and
+ * while only a card is shown (its timers count seconds). A tick rewrites the timers' text and
+ * redraws only when a ring number changed or something expired; see tick().
+ */
+const RING_TICK_MS = 250;
+const CARD_TICK_MS = 1_000;
+/** How often the column's place is looked at again while shown (the page's layout may change under it). */
+const PLACE_CHECK_MS = 1_000;
 /** A finished call's card stays this long (as long as the coach takes notes for it). */
 export const CARD_KEEP_MS = 15 * 60_000;
 /** Finished calls' cards kept beyond the one shown (see pruneCards). */
@@ -82,6 +89,9 @@ const MOVE_STEP_PX = 16;
 /** The page's own controls, which the overlay must not cover. */
 const PAGE_CONTROLS =
   'a[href],button,input,select,textarea,[role=button],[role=link],[tabindex]:not([tabindex="-1"])';
+
+/** The page's card: rendered again only when its call, the language or its folding changed (its timers tick by themselves). */
+const PageCard = memo(CallCard);
 
 
 export interface NudgeView {
@@ -97,6 +107,8 @@ export interface NudgeView {
   /** The history was deleted: every card, nudge and ring counter goes (they name callers). */
   clear(): void;
 }
+
+const sameList = (a: readonly string[], b: readonly string[]): boolean => a.length === b.length && a.every((x, i) => x === b[i]);
 
 /** The card to show: the newest live call's, else the newest finished call's not closed and not expired. */
 export function currentCard(cards: Iterable<CardCall>, closed: ReadonlySet<string>, now: number): CardCall | undefined {
@@ -122,6 +134,13 @@ export function createNudgeView(options: {
   shadowMode?: ShadowRootMode;
   /** Where the agent put the overlay on this site (none: it is placed automatically, not remembered). */
   positions?: PositionStore;
+  /**
+   * Updates that are not a new nudge (cards, ring counters, dismissals, the language) are drawn
+   * together within this long: a coach step sends its card, ring counter and nudges as separate
+   * messages a few ms apart, one render for them all. A new nudge is drawn at once, with whatever
+   * waits. Default 0: each update at once (content-ui.ts sets it for softphone pages).
+   */
+  coalesceMs?: number;
 }): NudgeView {
   const { signal, onResponse, cardActions } = options;
   const trusted = options.trusted ?? ((event: Event) => event.isTrusted);
@@ -130,7 +149,24 @@ export function createNudgeView(options: {
   const seen = new Set<string>();
   const rings = new Map<string, RingStatus>();
   const timers = new Map<string, ReturnType<typeof setTimeout>>();
-  let ringTimer: ReturnType<typeof setInterval> | undefined;
+  /** The overlay's clock: runs while a ring counter or a card is kept (see syncClock). */
+  let clockTimer: ReturnType<typeof setInterval> | undefined;
+  let clockPeriod = 0;
+  const tickListeners = new Set<() => void>();
+  const clock: Clock = {
+    now: () => Date.now(),
+    subscribe(onTick) {
+      tickListeners.add(onTick);
+      return () => void tickListeners.delete(onTick);
+    },
+  };
+  /** The ring numbers on screen, by call: a tick redraws when one of them would change. */
+  const shownRingNumbers = new Map<string, number>();
+  /** When the next kept card or ring counter expires (see pruneCards, pruneRings). */
+  let nextExpiry = Infinity;
+  let lastPlaced = 0;
+  /** The call whose card is shown now: the card's stable handlers act on it. */
+  let shownCardKey: string | undefined;
   let container: HTMLElement | undefined;
   let host: HTMLElement | undefined;
   /** Kept here: with a closed root, `host.shadowRoot` is null to us too. */
@@ -147,7 +183,6 @@ export function createNudgeView(options: {
   let agentAnchor: Anchor | undefined;
   let autoAnchor: Anchor = DEFAULT_ANCHOR;
   let drag: { pointerId: number; x: number; y: number; rect: Rect } | undefined;
-  let cardTimer: ReturnType<typeof setInterval> | undefined;
   /** Where the focus was when the agent went to the card: Escape goes back there. */
   let returnFocus: HTMLElement | undefined;
   let announcer: Announcer | undefined;
@@ -240,12 +275,24 @@ export function createNudgeView(options: {
     { capture: true, signal },
   );
 
-  function syncCardTimer(): void {
-    if (cards.size > 0 && cardTimer === undefined) cardTimer = setInterval(redraw, CARD_REDRAW_MS);
-    if (cards.size === 0 && cardTimer !== undefined) {
-      clearInterval(cardTimer);
-      cardTimer = undefined;
-    }
+  /** The clock ticks fast while a ring counter is up, slowly while only cards are kept, not at all otherwise. */
+  function syncClock(): void {
+    const period = rings.size > 0 ? RING_TICK_MS : cards.size > 0 ? CARD_TICK_MS : 0;
+    if (period === clockPeriod) return;
+    if (clockTimer !== undefined) clearInterval(clockTimer);
+    clockTimer = period > 0 ? setInterval(tick, period) : undefined;
+    clockPeriod = period;
+  }
+
+  /** One tick: the timers rewrite their text; a redraw only when a ring number changed or something expired. */
+  function tick(): void {
+    if (signal.aborted) return;
+    const now = Date.now();
+    for (const onTick of tickListeners) onTick();
+    let changed = now >= nextExpiry;
+    for (const [callKey, ring] of rings) if (shownRingNumbers.get(callKey) !== ringNumber(ring, now)) changed = true;
+    if (changed) redraw();
+    if (now - lastPlaced >= PLACE_CHECK_MS) placeBeforePaint();
   }
 
   /**
@@ -254,6 +301,18 @@ export function createNudgeView(options: {
    * unless a nudge of that call is still on screen and reads its checklist from the card.
    */
   function pruneCards(now: number): void {
+    // Most redraws have nothing to prune: no array, no sort for them (this runs on every call event).
+    let finishedCount = 0;
+    let soonest = Infinity;
+    for (const card of cards.values()) {
+      if (card.endedAt === undefined) continue;
+      finishedCount++;
+      soonest = Math.min(soonest, card.endedAt + CARD_KEEP_MS);
+    }
+    if (finishedCount <= FINISHED_CARDS_KEPT && soonest > now) {
+      nextExpiry = Math.min(nextExpiry, soonest);
+      return;
+    }
     const finished = [...cards.values()].filter((card) => card.endedAt !== undefined).sort((a, b) => b.startedAt - a.startedAt);
     const onScreen = new Set(shown.map((s) => s.nudge.callKey));
     for (const [i, card] of finished.entries()) {
@@ -262,23 +321,81 @@ export function createNudgeView(options: {
         cards.delete(card.callKey);
         closedCards.delete(card.callKey);
         openCards.delete(card.callKey);
+      } else {
+        nextExpiry = Math.min(nextExpiry, (card.endedAt ?? now) + CARD_KEEP_MS);
       }
     }
   }
 
   /** Ring counters the coach never cleared go after RING_KEEP_MS (see there). */
   function pruneRings(now: number): void {
-    for (const [callKey, ring] of rings) if (now - ring.startedAt >= RING_KEEP_MS) rings.delete(callKey);
-    syncRingTimer();
+    for (const [callKey, ring] of rings) {
+      if (now - ring.startedAt >= RING_KEEP_MS) rings.delete(callKey);
+      else nextExpiry = Math.min(nextExpiry, ring.startedAt + RING_KEEP_MS);
+    }
+  }
+
+  // The card's handlers, the same functions on every redraw (so an unchanged card is not rendered again).
+  function toggleCard(): void {
+    const key = shownCardKey;
+    if (key === undefined) return;
+    if (openCards.has(key)) openCards.delete(key);
+    else openCards.add(key);
+    openedByShortcut = undefined;
+    redraw();
+  }
+
+  function closeCard(): void {
+    if (shownCardKey === undefined) return;
+    closedCards.add(shownCardKey);
+    leaveCard();
+    redraw();
+  }
+
+  // The stack's handlers, likewise the same functions on every redraw.
+  const dismissNudge = (key: string) => respond(key, { type: 'dismissed' }, true);
+  const answerNudge = (key: string, answer: 'yes' | 'no') => respond(key, { type: 'answered', answer }, true);
+  function checkNudgeItem(key: string, itemId: string, checked: boolean): void {
+    shown = shown.map((s) =>
+      s.nudge.key !== key ? s : { ...s, checked: checked ? [...s.checked, itemId] : s.checked.filter((id) => id !== itemId) },
+    );
+    respond(key, { type: 'checked', itemId, checked }, false);
+  }
+
+  /** withCardItems, the same object while neither the nudge nor its card's greeting changed (see NudgeStack's memo). */
+  const withItemsMemo = new WeakMap<ShownNudge, { greeting: unknown; result: ShownNudge }>();
+  function withItems(s: ShownNudge): ShownNudge {
+    const greeting = cards.get(s.nudge.callKey)?.greeting;
+    const memoized = withItemsMemo.get(s);
+    if (memoized && memoized.greeting === greeting) return memoized.result;
+    const result = withCardItems(s, cards);
+    withItemsMemo.set(s, { greeting, result });
+    return result;
+  }
+
+  let pendingRedraw: ReturnType<typeof setTimeout> | undefined;
+  /** A redraw within `coalesceMs` (see there), or at once. */
+  function redrawSoon(): void {
+    const wait = options.coalesceMs ?? 0;
+    if (wait <= 0) return redraw();
+    pendingRedraw ??= setTimeout(redraw, wait);
   }
 
   function redraw(): void {
+    if (pendingRedraw !== undefined) {
+      clearTimeout(pendingRedraw);
+      pendingRedraw = undefined;
+    }
     if (signal.aborted) return;
     const now = Date.now();
+    nextExpiry = Infinity;
     pruneCards(now);
     pruneRings(now);
-    syncCardTimer();
+    syncClock();
     const card = currentCard(cards.values(), closedCards, now);
+    shownCardKey = card?.callKey;
+    shownRingNumbers.clear();
+    for (const [callKey, ring] of rings) shownRingNumbers.set(callKey, ringNumber(ring, now));
     if (!container && shown.length === 0 && rings.size === 0 && !card) return;
     const open = card !== undefined && openCards.has(card.callKey);
     const layout = layoutNudges(shown, open ? card : undefined, showOlder);
@@ -303,50 +420,34 @@ export function createNudgeView(options: {
           </button>
         )}
         {card && (
-          <CallCard
+          <PageCard
             key={card.callKey}
             card={card}
             language={language}
-            now={now}
+            clock={clock}
             actions={cardActions}
             collapsed={!open}
             hint
             trusted={trusted}
-            onToggle={() => {
-              if (openCards.has(card.callKey)) openCards.delete(card.callKey);
-              else openCards.add(card.callKey);
-              openedByShortcut = undefined;
-              redraw();
-            }}
-            onClose={() => {
-              closedCards.add(card.callKey);
-              leaveCard();
-              redraw();
-            }}
+            onToggle={toggleCard}
+            onClose={closeCard}
             onEscape={leaveCard}
           />
         )}
         <NudgeStack
           language={language}
-          nudges={layout.visible.map((s) => withCardItems(s, cards))}
+          nudges={layout.visible.map(withItems)}
           rings={[...rings.values()]}
           now={now}
-          onDismiss={(key) => respond(key, { type: 'dismissed' }, true)}
-          onAnswer={(key, answer) => respond(key, { type: 'answered', answer }, true)}
-          onCheck={(key, itemId, checked) => {
-            shown = shown.map((s) =>
-              s.nudge.key !== key
-                ? s
-                : { ...s, checked: checked ? [...s.checked, itemId] : s.checked.filter((id) => id !== itemId) },
-            );
-            respond(key, { type: 'checked', itemId, checked }, false);
-          }}
+          onDismiss={dismissNudge}
+          onAnswer={answerNudge}
+          onCheck={checkNudgeItem}
           {...(older ? { older } : {})}
         />
       </div>,
       ensureContainer(),
     );
-    placeBeforePaint();
+    watchColumnSize();
   }
 
   function toggleOlder(event: Event): void {
@@ -360,19 +461,26 @@ export function createNudgeView(options: {
   /** The window without its vertical scroll bar: what `right` is measured from. */
   const viewport = (): Size => ({ width: document.documentElement.clientWidth, height: window.innerHeight });
 
+  let column: HTMLElement | null = null;
+  /** The column Preact rendered (the same element for the overlay's life; looked up again only if it was replaced). */
   function columnElement(): HTMLElement | null {
-    return container?.querySelector<HTMLElement>('.column') ?? null;
+    if (!column || column.parentNode !== container) column = container?.querySelector<HTMLElement>('.column') ?? null;
+    return column;
   }
 
   /** The page's controls (those out of view or not rendered cover nothing the column could). */
   const pageControls = (): Rect[] => [...document.querySelectorAll(PAGE_CONTROLS)].map((el) => el.getBoundingClientRect());
 
+  /** Writes only what changed: placed again each second, an unchanged place must not touch the page's style. */
   function applyAnchor(column: HTMLElement, anchor: Anchor): void {
     const { style } = column;
-    style.left = anchor.h === 'left' ? `${anchor.x}px` : 'auto';
-    style.right = anchor.h === 'right' ? `${anchor.x}px` : 'auto';
-    style.top = anchor.v === 'top' ? `${anchor.y}px` : 'auto';
-    style.bottom = anchor.v === 'bottom' ? `${anchor.y}px` : 'auto';
+    const set = (property: 'left' | 'right' | 'top' | 'bottom', value: string) => {
+      if (style[property] !== value) style[property] = value;
+    };
+    set('left', anchor.h === 'left' ? `${anchor.x}px` : 'auto');
+    set('right', anchor.h === 'right' ? `${anchor.x}px` : 'auto');
+    set('top', anchor.v === 'top' ? `${anchor.y}px` : 'auto');
+    set('bottom', anchor.v === 'bottom' ? `${anchor.y}px` : 'auto');
   }
 
   /**
@@ -382,6 +490,7 @@ export function createNudgeView(options: {
   function place(): void {
     const column = columnElement();
     if (!column) return;
+    lastPlaced = Date.now();
     const box = column.getBoundingClientRect();
     const view = viewport();
     const size = { width: box.width, height: box.height };
@@ -403,6 +512,27 @@ export function createNudgeView(options: {
       placing = false;
       if (!signal.aborted) place();
     });
+  }
+
+  let resizes: ResizeObserver | undefined;
+  let watched: HTMLElement | undefined;
+  /**
+   * The column is placed again when its size changed (a nudge came or went, the card opened),
+   * told by a ResizeObserver after the browser's own layout, and each PLACE_CHECK_MS while a
+   * card or ring counter is up (tick()); not after every redraw: a call's events redraw it a
+   * dozen times, mostly without changing its size, and each place() reads the page's layout.
+   * Without ResizeObserver: once per frame of redraws.
+   */
+  function watchColumnSize(): void {
+    if (typeof ResizeObserver !== 'function') return placeBeforePaint();
+    const column = columnElement();
+    if (!column || column === watched) return;
+    resizes ??= new ResizeObserver(() => {
+      if (!signal.aborted) place();
+    });
+    if (watched) resizes.unobserve(watched);
+    resizes.observe(column);
+    watched = column;
   }
 
   /** The agent put the column at `rect`: kept there (nearest corner), and remembered for this site. */
@@ -467,16 +597,10 @@ export function createNudgeView(options: {
     () => undefined,
   );
 
-  function syncRingTimer(): void {
-    if (rings.size > 0 && ringTimer === undefined) ringTimer = setInterval(redraw, RING_REDRAW_MS);
-    if (rings.size === 0 && ringTimer !== undefined) {
-      clearInterval(ringTimer);
-      ringTimer = undefined;
-    }
-  }
   signal.addEventListener('abort', () => {
-    if (ringTimer !== undefined) clearInterval(ringTimer);
-    if (cardTimer !== undefined) clearInterval(cardTimer);
+    if (clockTimer !== undefined) clearInterval(clockTimer);
+    if (pendingRedraw !== undefined) clearTimeout(pendingRedraw);
+    resizes?.disconnect();
     for (const timer of timers.values()) clearTimeout(timer);
   });
 
@@ -519,26 +643,28 @@ export function createNudgeView(options: {
   return {
     setLanguage(next) {
       language = next;
-      redraw();
+      redrawSoon();
     },
     show,
     setCard(card) {
       cards.set(card.callKey, card);
       // One list with the checklist nudges of the call: ticks on the card show there too.
+      // Unchanged ticks keep the nudge's object, so it is not rendered again.
+      const withChecked = (s: ShownNudge, checked: readonly string[]) => (sameList(s.checked, checked) ? s : { ...s, checked });
       shown = shown.map((s) => {
         if (s.nudge.callKey !== card.callKey || s.nudge.kind !== 'checklist') return s;
-        if (s.nudge.ruleId === 'greeting' && card.greeting) return { ...s, checked: card.greeting.checked };
-        if (card.closing && s.nudge.key === card.closing.key) return { ...s, checked: card.closing.checked };
+        if (s.nudge.ruleId === 'greeting' && card.greeting) return withChecked(s, card.greeting.checked);
+        if (card.closing && s.nudge.key === card.closing.key) return withChecked(s, card.closing.checked);
         return s;
       });
-      redraw();
+      redrawSoon();
     },
     remind(nudge) {
       return { shown: show(nudge), visible: document.visibilityState === 'visible' };
     },
     dismiss(key) {
       remove(key);
-      redraw();
+      redrawSoon();
     },
     clear() {
       for (const key of [...timers.keys()]) remove(key);
@@ -548,15 +674,12 @@ export function createNudgeView(options: {
       closedCards.clear();
       openCards.clear();
       openedByShortcut = undefined;
-      syncRingTimer();
-      syncCardTimer();
       redraw();
     },
     setRing(callKey, ring) {
       if (ring) rings.set(callKey, ring);
       else rings.delete(callKey);
-      syncRingTimer();
-      redraw();
+      redrawSoon();
     },
   };
 }

@@ -6,6 +6,7 @@
 import type { Language, Nudge, RingStatus } from '../../core/coach/types';
 import { uiString } from '../../core/ui-strings';
 import { cardString } from '../card/strings';
+import { memo } from './memo';
 
 export interface ShownNudge {
   nudge: Nudge;
@@ -38,7 +39,17 @@ export function ringNumber(ring: RingStatus, now: number): number {
 // Synthetic events from page scripts must not answer for the agent.
 const trusted = (event: Event): boolean => event.isTrusted;
 
-function NudgeCard({ shown, props }: { shown: ShownNudge; props: NudgeStackProps }) {
+interface NudgeCardProps {
+  shown: ShownNudge;
+  language: Language;
+  onDismiss: NudgeStackProps['onDismiss'];
+  onAnswer: NudgeStackProps['onAnswer'];
+  onCheck: NudgeStackProps['onCheck'];
+}
+
+/** One nudge; rendered again only when its own props change (a host passes the same callbacks each time). */
+const NudgeCard = memo(function NudgeCard(props: NudgeCardProps) {
+  const { shown } = props;
   const { nudge } = shown;
   const t = (id: Parameters<typeof uiString>[1]) => uiString(props.language, id);
   return (
@@ -98,7 +109,7 @@ function NudgeCard({ shown, props }: { shown: ShownNudge; props: NudgeStackProps
       </button>
     </div>
   );
-}
+});
 
 export function NudgeStack(props: NudgeStackProps) {
   const rings = props.rings
@@ -124,7 +135,14 @@ export function NudgeStack(props: NudgeStackProps) {
         </button>
       )}
       {props.nudges.map((shown) => (
-        <NudgeCard key={shown.nudge.key} shown={shown} props={props} />
+        <NudgeCard
+          key={shown.nudge.key}
+          shown={shown}
+          language={props.language}
+          onDismiss={props.onDismiss}
+          onAnswer={props.onAnswer}
+          onCheck={props.onCheck}
+        />
       ))}
     </section>
   );

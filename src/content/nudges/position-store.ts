@@ -2,7 +2,7 @@
  * Where the agent put the overlay, per site (origin), in the extension's own storage: never in
  * the page's storage, which the page could read and which would change what the page sees.
  */
-import { browser } from '../../platform/browser';
+import { localStorageArea, type LocalStorageArea } from '../../platform/content-storage';
 import { readAnchor, type Anchor } from './placement';
 
 const KEY = 'overlayPositions';
@@ -13,12 +13,16 @@ export interface PositionStore {
   save(anchor: Anchor | undefined): void;
 }
 
-async function all(): Promise<Record<string, unknown>> {
-  const stored = (await browser.storage.local.get(KEY))[KEY];
-  return typeof stored === 'object' && stored !== null ? { ...(stored as Record<string, unknown>) } : {};
-}
-
-export function positionStore(site: string): PositionStore {
+/** `area`: the extension's storage.local (tests pass their own). */
+export function positionStore(site: string, area: LocalStorageArea | undefined = localStorageArea()): PositionStore {
+  const storage = (): LocalStorageArea => {
+    if (!area) throw new Error('no extension storage here');
+    return area;
+  };
+  const all = async (): Promise<Record<string, unknown>> => {
+    const stored = (await storage().get(KEY))[KEY];
+    return typeof stored === 'object' && stored !== null ? { ...(stored as Record<string, unknown>) } : {};
+  };
   return {
     load: async () => readAnchor((await all())[site]),
     save(anchor) {
@@ -26,7 +30,7 @@ export function positionStore(site: string): PositionStore {
         .then((positions) => {
           if (anchor) positions[site] = anchor;
           else delete positions[site];
-          return browser.storage.local.set({ [KEY]: positions });
+          return storage().set({ [KEY]: positions });
         })
         // Not saved (storage full, extension reloaded): the overlay stays where it is for now.
         .catch(() => undefined);

@@ -8,7 +8,7 @@ import type { CDPSession } from 'playwright-core';
 
 interface ProfileNode {
   id: number;
-  callFrame: { functionName: string; url: string; lineNumber: number; columnNumber: number };
+  callFrame: { functionName: string; url: string; lineNumber: number; columnNumber: number; scriptId?: string };
   children?: number[];
 }
 
@@ -61,15 +61,19 @@ export function summarise(profile: Profile): ProfileSummary {
     const ms = Math.min(deltas[i + 1] ?? 0, 4 * interval) / 1000;
     selfMs.set(samples[i]!, (selfMs.get(samples[i]!) ?? 0) + ms);
   }
-  // A native callee (postMessage, a constructor, an API binding) has no URL: its time is its
-  // nearest scripted caller's.
+  // A native callee (postMessage, a constructor, an API binding: script id 0, no URL) has its
+  // time counted to its nearest scripted caller. A page function without a URL (one evaluated
+  // by the bench) is script of its own, not its caller's: the page's onmessage called through
+  // the hook's wrapper is the page's time, not the hook's.
   const parent = new Map<number, number>();
   for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
+  const isNative = (n: ProfileNode) => !n.callFrame.url && (n.callFrame.scriptId === undefined || n.callFrame.scriptId === '0');
   const scripted = (id: number): ProfileNode => {
     const node = byId.get(id)!;
-    for (let up = parent.get(id); !node.callFrame.url && up !== undefined; up = parent.get(up)) {
+    if (!isNative(node)) return node;
+    for (let up = parent.get(id); up !== undefined; up = parent.get(up)) {
       const p = byId.get(up)!;
-      if (p.callFrame.url) return p;
+      if (!isNative(p)) return p;
     }
     return node;
   };

@@ -9,15 +9,17 @@ import type { CDPSession } from 'playwright-core';
 
 export interface HeapSnapshot {
   ids: Set<number>;
-  /** Per node: id, self size and kind, for the nodes of the V8 heap. */
-  nodes: { id: number; size: number; kind: HeapKind }[];
+  /** Per node: id, self size and kind, for the nodes of the V8 heap; for compiled code, the script it was compiled from (its URL's path). */
+  nodes: { id: number; size: number; kind: HeapKind; script?: string }[];
 }
 
 export type HeapKind = 'code' | 'strings' | 'objects' | 'shapes';
 
 interface RawSnapshot {
-  snapshot: { meta: { node_fields: string[]; node_types: [string[]] } };
+  snapshot: { meta: { node_fields: string[]; node_types: [string[]]; edge_fields: string[]; edge_types: [string[]] } };
   nodes: number[];
+  edges: number[];
+  strings: string[];
 }
 
 function kindOf(type: string): HeapKind | undefined {
@@ -42,15 +44,85 @@ export async function takeHeapSnapshot(cdp: CDPSession): Promise<HeapSnapshot> {
   const fields = raw.snapshot.meta.node_fields;
   const types = raw.snapshot.meta.node_types[0];
   const [iType, iId, iSize] = ['type', 'id', 'self_size'].map((f) => fields.indexOf(f)) as [number, number, number];
+  const scripts = codeScripts(raw);
   const nodes: HeapSnapshot['nodes'] = [];
   const ids = new Set<number>();
-  for (let i = 0; i < raw.nodes.length; i += fields.length) {
+  for (let i = 0, k = 0; i < raw.nodes.length; i += fields.length, k++) {
     const kind = kindOf(types[raw.nodes[i + iType]!] ?? '');
     if (!kind) continue;
     ids.add(raw.nodes[i + iId]!);
-    nodes.push({ id: raw.nodes[i + iId]!, size: raw.nodes[i + iSize]!, kind });
+    const script = kind === 'code' ? scripts[k] : undefined;
+    nodes.push({ id: raw.nodes[i + iId]!, size: raw.nodes[i + iSize]!, kind, ...(script !== undefined ? { script } : {}) });
   }
   return { ids, nodes };
+}
+
+/**
+ * For each node (by index), the script its compiled code belongs to: a SharedFunctionInfo names
+ * its script (edge `script` → Script, edge `name` → the URL); its function's closures, bytecode,
+ * baseline and optimized code, feedback and their parts are reached from it through edges to
+ * nodes of type `code`, followed a few levels down.
+ */
+function codeScripts(raw: RawSnapshot): (string | undefined)[] {
+  const nf = raw.snapshot.meta.node_fields;
+  const ef = raw.snapshot.meta.edge_fields;
+  const nodeTypes = raw.snapshot.meta.node_types[0];
+  const edgeTypes = raw.snapshot.meta.edge_types[0];
+  const [iType, iName, iEdges] = ['type', 'name', 'edge_count'].map((f) => nf.indexOf(f)) as [number, number, number];
+  const [eType, eName, eTo] = ['type', 'name_or_index', 'to_node'].map((f) => ef.indexOf(f)) as [number, number, number];
+  const count = raw.nodes.length / nf.length;
+  const first = new Int32Array(count + 1);
+  for (let k = 0, e = 0; k < count; k++) {
+    first[k] = e;
+    e += raw.nodes[k * nf.length + iEdges]! * ef.length;
+    first[k + 1] = e;
+  }
+  const typeOf = (k: number) => nodeTypes[raw.nodes[k * nf.length + iType]!] ?? '';
+  const nameOf = (k: number) => raw.strings[raw.nodes[k * nf.length + iName]!] ?? '';
+  const edgeName = (e: number) => {
+    const t = edgeTypes[raw.edges[e + eType]!];
+    return t === 'element' || t === 'hidden' ? '' : (raw.strings[raw.edges[e + eName]!] ?? '');
+  };
+  const target = (e: number) => raw.edges[e + eTo]! / nf.length;
+  const owner: (string | undefined)[] = new Array(count);
+  const isSfi = (k: number) => nameOf(k).startsWith('system / SharedFunctionInfo');
+  for (let k = 0; k < count; k++) {
+    if (!isSfi(k)) continue;
+    for (let e = first[k]!; e < first[k + 1]!; e += ef.length) {
+      if (edgeName(e) !== 'script') continue;
+      const script = target(e);
+      for (let e2 = first[script]!; e2 < first[script + 1]!; e2 += ef.length) {
+        if (edgeName(e2) !== 'name') continue;
+        const url = nameOf(target(e2));
+        owner[k] = /^[a-z-]+:\/\//.test(url) ? new URL(url).pathname.slice(1) : url || '(no URL)';
+      }
+    }
+  }
+  for (let k = 0; k < count; k++) {
+    if (typeOf(k) !== 'closure') continue;
+    for (let e = first[k]!; e < first[k + 1]!; e += ef.length) if (edgeName(e) === 'shared') owner[k] = owner[target(e)];
+  }
+  for (let level = 0; level < 4; level++) {
+    for (let k = 0; k < count; k++) {
+      if (owner[k] === undefined) continue;
+      for (let e = first[k]!; e < first[k + 1]!; e += ef.length) {
+        const c = target(e);
+        if (owner[c] === undefined && typeOf(c) === 'code' && !isSfi(c) && !nameOf(c).startsWith('system / Script')) owner[c] = owner[k];
+      }
+    }
+  }
+  return owner;
+}
+
+/** Bytes of compiled code in `after` that was not in `before`, by script (largest first; unattributed as "(other)"). */
+export function addedCodeByScript(before: HeapSnapshot, after: HeapSnapshot): [string, number][] {
+  const sums = new Map<string, number>();
+  for (const node of after.nodes) {
+    if (node.kind !== 'code' || before.ids.has(node.id)) continue;
+    const script = node.script ?? '(other)';
+    sums.set(script, (sums.get(script) ?? 0) + node.size);
+  }
+  return [...sums.entries()].sort((a, b) => b[1] - a[1]);
 }
 
 /** Bytes of the objects in `after` that were not in `before`, by kind. */

@@ -48,7 +48,7 @@ const noActions: CardActions = {
   delivered: () => undefined,
 };
 
-function view(positions?: PositionStore) {
+function view(positions?: PositionStore, coalesceMs?: number) {
   controller = new AbortController();
   const responses: unknown[] = [];
   const v = createNudgeView({
@@ -57,6 +57,7 @@ function view(positions?: PositionStore) {
     cardActions: noActions,
     trusted: () => true,
     ...(positions ? { positions } : {}),
+    ...(coalesceMs !== undefined ? { coalesceMs } : {}),
   });
   const root = () => document.querySelector('second-ring-coach')?.shadowRoot;
   return { v, root, responses };
@@ -458,6 +459,71 @@ describe('what the page keeps over a shift (bounded by count and by time)', () =
       vi.advanceTimersByTime(2_000);
       expect(root()?.querySelector('.ring')).toBeNull();
       expect(vi.getTimerCount()).toBe(0);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+});
+
+describe('what the overlay draws per update (its cost on the page over a shift)', () => {
+  /** Which elements Preact or a timer touched since the last call, as `tag.class` of the changed node or its parent. */
+  function watch(root: ShadowRoot) {
+    const observer = new MutationObserver(() => undefined);
+    observer.observe(root, { subtree: true, childList: true, characterData: true, attributes: true });
+    const where = (node: Node) => {
+      const el = node instanceof Element ? node : node.parentElement;
+      return el ? `${el.tagName.toLowerCase()}.${el.className || '-'}` : '?';
+    };
+    return () => [...new Set(observer.takeRecords().map((r) => where(r.target)))].sort();
+  }
+
+  it('redraws a nudge or the card only when it changed, and a clock tick rewrites only the timers', () => {
+    vi.useFakeTimers({ now: T0 });
+    try {
+      const { v, root } = view();
+      v.setCard(card());
+      v.show(greetingNudge());
+      // The announcer's line for the nudge (nudges/announcer.ts) and the column's first place (happy-dom has no layout to observe).
+      vi.advanceTimersByTime(1_200);
+      const changed = watch(root()!);
+      // The same card again (the coach resends it with every step): nothing on screen changes.
+      v.setCard(card());
+      expect(changed()).toEqual([]);
+      // A second passes: the card's timer text, nothing else.
+      vi.advanceTimersByTime(1_000);
+      expect(changed()).toEqual(['span.card__timer']);
+      expect(root()?.querySelector('[data-timer]')?.textContent).toBe('0:07');
+      // A tick on the card shows on its greeting nudge too; the card's state line does not change.
+      v.setCard(card({ greeting: { items: [{ id: 'greeting', text: 'Hello,' }, { id: 'ownName', text: 'this is Anna' }], checked: ['greeting'] } }));
+      expect(changed().every((where) => !where.startsWith('span.card__'))).toBe(true);
+      expect((root()?.querySelector('.nudge[data-rule="greeting"] input[data-item="greeting"]') as HTMLInputElement).checked).toBe(true);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it("draws a coach step's card and ring counter updates together, and a new nudge at once with whatever waits", () => {
+    vi.useFakeTimers({ now: T0 });
+    try {
+      const { v, root } = view(undefined, 12);
+      v.setRing('7:c1', { callKey: '7:c1', startedAt: T0, onMs: 2_000, offMs: 4_000, answerNowFromRing: 1 });
+      v.setCard(card({ state: 'ringing', answeredAt: undefined }));
+      expect(root()?.querySelector('.card')).toBeFalsy();
+      vi.advanceTimersByTime(12);
+      expect(root()?.querySelector('.card')?.getAttribute('data-state')).toBe('ringing');
+      expect(root()?.querySelector('.ring[data-call="7:c1"]')).not.toBeNull();
+      // Answered: the ring counter goes, the card changes, then the greeting nudge comes, all drawn with the nudge.
+      v.setRing('7:c1', null);
+      v.setCard(card());
+      expect(root()?.querySelector('.card')?.getAttribute('data-state')).toBe('ringing');
+      v.show(greetingNudge());
+      expect(root()?.querySelector('.card')?.getAttribute('data-state')).toBe('connected');
+      expect(root()?.querySelector('.ring')).toBeNull();
+      expect(root()?.querySelector('.nudge[data-rule="greeting"]')).not.toBeNull();
+      // Nothing left waiting: no render timer once it is drawn.
+      v.dismiss(greetingNudge().key);
+      vi.advanceTimersByTime(12);
+      expect(root()?.querySelector('.nudge[data-rule="greeting"]')).toBeNull();
     } finally {
       vi.useRealTimers();
     }
