@@ -16,7 +16,7 @@ import type { CallEvent, CallEventOf } from '../core/call-event';
 import type { SoftphoneSite } from '../core/coach/config';
 import type { Language } from '../core/coach/types';
 import type { PageSignal } from '../core/page-signal';
-import { contentRuntime } from '../platform/content-runtime';
+import { version as BUILT_VERSION } from '../../manifest.json';
 
 /** The source of the evidence the call card sends (it is no adapter: the call's own source stays in its record). */
 const CARD_SOURCE = 'call-card';
@@ -32,7 +32,8 @@ function cardEvidence(
   emit({ type: 'evidence', ...evidence, callId: callKey.slice(colon + 1), at: Date.now(), source: CARD_SOURCE });
 }
 
-const entry: ContentCoaching = { version: contentRuntime.version(), start };
+// The manifest's version, as the starter's (content-script.ts): a part of another build is not used.
+const entry: ContentCoaching = { version: BUILT_VERSION, start };
 (globalThis as { [CONTENT_COACHING_KEY]?: ContentCoaching })[CONTENT_COACHING_KEY] = entry;
 
 /** One listener list fed by the starter's hand-over: kept items first, in order, then live ones. */

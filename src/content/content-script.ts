@@ -30,16 +30,17 @@ import type { Language } from '../core/coach/types';
 import type { SoftphoneSite } from '../core/coach/config';
 import { contentRuntime, extensionId, handleMessages } from '../platform/content-runtime';
 import { CONTENT_RUNNING_KEY, PAGE_PROTOCOL, type PageSignal } from '../core/page-signal';
+// The version this script was built with, which is the manifest's: runtime.getManifest() would
+// build the whole manifest as an object in the page's time, at every page start.
+import { version as BUILT_VERSION } from '../../manifest.json';
 
 /** No greeting from a hook by then (none in this frame, or one of protocol 1 on a quiet page): hello without it. */
 const HELLO_WITHOUT_HOOK_MS = 2_000;
 
 const world = globalThis as { [CONTENT_RUNNING_KEY]?: string };
 if (world[CONTENT_RUNNING_KEY] === undefined) {
-  // Read once: getManifest() builds the whole manifest as an object on every call.
-  const version = contentRuntime.version();
-  world[CONTENT_RUNNING_KEY] = version;
-  start(version);
+  world[CONTENT_RUNNING_KEY] = BUILT_VERSION;
+  start(BUILT_VERSION);
 }
 
 function start(version: string): void {
@@ -52,7 +53,7 @@ function start(version: string): void {
   const ownId = extensionId();
   const link = createBackgroundLink(signal);
 
-  const decoder = new TextDecoder('utf-8', { fatal: false });
+  let decoder: TextDecoder | undefined; // only for a frame sent as bytes
   const pageSignals = createHandoverQueue<PageSignal>(MAX_KEPT_SIGNALS, MAX_KEPT_CHARS, signalSize);
   const vendorMessages = createHandoverQueue<KeptWindowMessage>(MAX_KEPT_VENDOR_MESSAGES);
   let coaching: Promise<Handlers<BackgroundToContent, true> | undefined> | undefined;
@@ -86,7 +87,7 @@ function start(version: string): void {
     // REGISTER, OPTIONS, keep-alives and their answers cannot, and go (the tracker skips them too).
     if (coaching) pageSignals.push(s);
     else if (s.t !== 'ws-frame') pageSignals.push(s);
-    else if (signalMayChangeCall(s, (bytes) => decoder.decode(bytes))) {
+    else if (signalMayChangeCall(s, (bytes) => (decoder ??= new TextDecoder('utf-8', { fatal: false })).decode(bytes))) {
       pageSignals.push(s);
       void loadCoaching();
     }
