@@ -5,7 +5,13 @@
  * coached, also when the service worker was stopped before it rang. Which parts are in a frame
  * is read from the extension's own isolated world (the marks each part leaves there, which the
  * page never sees), through scripting.executeScript from the worker.
+ *
+ * What the first call costs: the page's own `incoming` event (JsSIP, as the INVITE arrives) →
+ * the call card on screen at ringing, for a fresh page's first call (the coaching part and the
+ * UI are injected on the way), the same page's next call, and a fresh page's first call with the
+ * worker stopped; written to test-results/page-start-first-call.json (figures, not asserted).
  */
+import fs from 'node:fs';
 import type { BrowserContext, Page, Worker } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hangupAll, launchPhoneBrowser, openPhone, phoneEventMark, waitForPhoneEvent } from './sip-lab/browsers';
@@ -30,7 +36,12 @@ beforeAll(async () => {
   await setConfig(sw, { version: 1 });
 });
 
+const firstCall: { case: string; incomingToCardMs: number }[] = [];
+
 afterAll(async () => {
+  fs.mkdirSync('test-results', { recursive: true });
+  fs.writeFileSync('test-results/page-start-first-call.json', JSON.stringify(firstCall, null, 2));
+  console.log('incoming → call card at ringing (ms):', JSON.stringify(firstCall));
   await Promise.allSettled([agentBrowser?.close(), callerBrowser?.close()]);
   await lab?.stop();
 });
@@ -73,10 +84,27 @@ describe('what a softphone page gets at page start', () => {
     caller = await openPhone(callerBrowser, 'jssip', lab.phoneParams('caller-page-start'));
   });
 
-  async function ring(agent: Page, user: string): Promise<string> {
+  /** Rings the agent; `measure` names a case whose incoming → card at ringing is recorded. */
+  async function ring(agent: Page, user: string, measure?: string): Promise<string> {
     const mark = await phoneEventMark(agent);
+    // The page notes when the card first shows ringing (its shadow root is open in the test build).
+    await agent.evaluate(() => {
+      const w = window as unknown as { __cardAt?: number };
+      delete w.__cardAt;
+      const poll = setInterval(() => {
+        if (document.querySelector('second-ring-coach')?.shadowRoot?.querySelector('.card[data-state="ringing"]')) {
+          w.__cardAt = Date.now();
+          clearInterval(poll);
+        }
+      }, 2);
+    });
     await caller.evaluate((target) => window.phone.call(target), `sip:${user}@${lab.sip.domain}`);
     const incoming = await waitForPhoneEvent(agent, 'incoming', 10_000, { since: mark });
+    if (measure) {
+      await agent.waitForFunction(() => (window as unknown as { __cardAt?: number }).__cardAt !== undefined, undefined, { timeout: 10_000 });
+      const cardAt = await agent.evaluate(() => (window as unknown as { __cardAt: number }).__cardAt);
+      firstCall.push({ case: measure, incomingToCardMs: cardAt - incoming.at });
+    }
     const call = (await agent.evaluate(() => window.phone.state().calls)).find((c) => c.id === incoming.callId);
     if (!call) throw new Error('no incoming call on the agent phone');
     return call.sipCallId;
@@ -93,13 +121,17 @@ describe('what a softphone page gets at page start', () => {
     await sleep(500);
     expect((await partsIn(agent)).coaching).toBe(false);
 
-    const sipCallId = await ring(agent, user);
+    const sipCallId = await ring(agent, user, 'first call of a fresh page (coaching part and UI injected)');
     await expect.poll(async () => (await partsIn(agent)).coaching, { timeout: 5_000 }).toBe(true);
     // The first call is coached from its first frame: its record starts ringing, the ring counter comes at ring 2.
     await expect.poll(async () => ((await callLog(sw)) as CallRecord[]).some((r) => r.callId === sipCallId), { timeout: 5_000 }).toBe(true);
     await ringCounter(agent).waitFor({ timeout: 8_000 });
     expect(await ringCounter(agent).getAttribute('data-ring')).toBe('2');
     expect(await partsIn(agent)).toEqual({ starter: true, coaching: true, ui: true });
+    await Promise.allSettled([hangupAll(agent), hangupAll(caller)]);
+    // The same page's next call: everything already loaded (the steady path).
+    await sleep(500);
+    await ring(agent, user, 'next call of the same page');
     await Promise.allSettled([hangupAll(agent), hangupAll(caller)]);
     await agent.close();
   });
@@ -112,7 +144,7 @@ describe('what a softphone page gets at page start', () => {
     const control = await serviceWorkerControl(agentBrowser, agent, extensionScope(sw));
     await control.stop();
     // Woken by the starter's request for the coaching part (never evaluate the worker while stopped).
-    await ring(agent, user);
+    await ring(agent, user, 'first call of a fresh page, service worker stopped before it');
     await ringCounter(agent).waitFor({ timeout: 10_000 });
     expect(await ringCounter(agent).getAttribute('data-ring')).toBe('2');
     await control.waitStatus('running');
