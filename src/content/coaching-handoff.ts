@@ -33,8 +33,11 @@ export interface CoachingHandoff {
   attachWindowMessages(listener: (message: KeptWindowMessage) => void): void;
   /** The background's answer to this page's hello (undefined when it could not be had). */
   hello: Promise<HelloState | undefined>;
-  /** The language and site in force, the latest of the hello's and of `settings` since. */
-  settings(): { language?: Language; site?: SoftphoneSite | null };
+  /**
+   * The latest of the hello's and of the background's messages since: the language and site in
+   * force, and the coach's next deadline (kept by the tabs with a call; the starter only notes it).
+   */
+  latest(): { language?: Language; site?: SoftphoneSite | null; wakeAt: number | null };
   /** Injected into a page that was already open (install, update, a site added). */
   openPage: boolean;
 }

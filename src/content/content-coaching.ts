@@ -148,9 +148,9 @@ function start(handoff: CoachingHandoff): Handlers<BackgroundToContent, true> {
       for (const ring of state.rings) void ui.withView((view) => view.setRing(ring.callKey, ring));
       for (const card of state.cards) void ui.withView((view) => view.setCard(card));
       for (const nudge of state.nudges) void ui.withView((view) => view.show(nudge));
-      keepDeadline(state.wakeAt);
     }
-    const { language: next, site } = handoff.settings();
+    const { language: next, site, wakeAt } = handoff.latest();
+    keepDeadline(wakeAt);
     if (next !== undefined) handlers.settings({ language: next, ...(site !== undefined ? { site } : {}) }, true);
   });
 

@@ -105,10 +105,10 @@ function start(version: string): void {
     { signal },
   );
 
-  let settings: { language?: Language; site?: SoftphoneSite | null } = {};
+  let latest: { language?: Language; site?: SoftphoneSite | null; wakeAt: number | null } = { wakeAt: null };
   void hello.then((state) => {
     if (!state) return;
-    settings = { language: state.language, site: state.site };
+    latest = { language: state.language, site: state.site, wakeAt: state.wakeAt };
     if (stillOpen(state) || state.site?.adapter === 'selectors') void loadCoaching();
   });
 
@@ -119,7 +119,7 @@ function start(version: string): void {
     attachPage: (listener) => pageSignals.attach(listener),
     attachWindowMessages: (listener) => vendorMessages.attach(listener),
     hello,
-    settings: () => settings,
+    latest: () => latest,
     openPage,
   };
   const found = () => {
@@ -145,9 +145,10 @@ function start(version: string): void {
   }
   if (ownPage) void loadCoaching();
 
-  // The background speaks to this tab only about its calls, reminders and settings. Settings are
-  // kept for the coaching part (a site watched by selectors needs it now); what clears the screen
-  // has nothing to clear before it; anything else needs the coaching part.
+  // The background speaks to this tab about its calls, reminders and settings. Settings and the
+  // coach's next deadline (sent to every tab; those with a call keep it) are kept for the coaching
+  // part (a site watched by selectors needs it now); what clears the screen has nothing to clear
+  // before it; anything else needs the coaching part.
   const forward =
     <K extends keyof BackgroundToContent>(type: K) =>
     async (payload: BackgroundToContent[K]['payload']): Promise<BackgroundToContent[K]['response']> => {
@@ -159,7 +160,10 @@ function start(version: string): void {
     {
       showNudge: forward('showNudge'),
       ringStatus: forward('ringStatus'),
-      wakeAt: forward('wakeAt'),
+      wakeAt: (payload) => {
+        if (started) return started.wakeAt(payload, true);
+        latest = { ...latest, wakeAt: payload.at };
+      },
       card: forward('card'),
       // A tab that cannot show it says so (the background then notifies the desktop).
       reminder: (payload) =>
@@ -167,7 +171,7 @@ function start(version: string): void {
       dismissNudge: (payload) => void started?.dismissNudge(payload, true),
       wiped: (payload) => void started?.wiped(payload, true),
       settings: (payload) => {
-        settings = { language: payload.language, site: payload.site === undefined ? settings.site : payload.site };
+        latest = { ...latest, language: payload.language, site: payload.site === undefined ? latest.site : payload.site };
         if (started) return started.settings(payload, true);
         if (payload.site?.adapter === 'selectors') void loadCoaching();
       },
@@ -186,7 +190,10 @@ function start(version: string): void {
   }, 5_000);
 }
 
-/** Whether the coach still holds something for this tab (a page reloaded mid-call, or one injected while open). */
+/**
+ * Whether the coach still holds something for this tab (a page reloaded mid-call, or one injected
+ * while open). Not the next deadline alone: it is the coach's, for whichever tab has a call.
+ */
 function stillOpen(state: HelloState): boolean {
-  return state.rings.length > 0 || state.cards.length > 0 || state.nudges.length > 0 || state.wakeAt !== null;
+  return state.rings.length > 0 || state.cards.length > 0 || state.nudges.length > 0;
 }
