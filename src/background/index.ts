@@ -214,7 +214,7 @@ handleMessages<ContentToBackground, ContentSender>(
       return id === undefined ? { ok: false, message: 'not a message id' } : shift.markDelivered(id, tabId);
     },
     loadUi: (_payload, { tabId, frameId }) => injectContentUi(tabId, frameId),
-    loadCoaching: (_payload, { tabId, frameId }) => injectContentCoaching(tabId, frameId),
+    loadCoaching: (payload, { tabId, frameId }) => injectContentCoaching(tabId, frameId, payload?.withUi === true),
   },
   // A tab speaks for itself only through our own scripts in it (or our own page open in it).
   (sender) =>

@@ -183,9 +183,9 @@ export async function injectOpenTabs(patterns: readonly string[], sites: readonl
  * beside the content script that asked (executeScript needs no web-accessible file). False when
  * the frame is gone.
  */
-async function injectIntoFrame(tabId: number, frameId: number, file: string, what: string): Promise<boolean> {
+async function injectIntoFrame(tabId: number, frameId: number, files: string[], what: string): Promise<boolean> {
   try {
-    await browser.scripting.executeScript({ target: { tabId, frameIds: [frameId] }, files: [file], injectImmediately: true });
+    await browser.scripting.executeScript({ target: { tabId, frameIds: [frameId] }, files, injectImmediately: true });
     return true;
   } catch (error) {
     console.warn(`[Second Ring] ${what} not loaded into tab ${tabId}:`, error);
@@ -194,11 +194,14 @@ async function injectIntoFrame(tabId: number, frameId: number, file: string, wha
 }
 
 /** The coaching UI (nudges, card, Preact), when a call first needs it. */
-export const injectContentUi = (tabId: number, frameId: number): Promise<boolean> => injectIntoFrame(tabId, frameId, contentUiFile, 'coaching UI');
+export const injectContentUi = (tabId: number, frameId: number): Promise<boolean> => injectIntoFrame(tabId, frameId, [contentUiFile], 'coaching UI');
 
-/** The coaching part (parser, tracker, adapters), on the first evidence of a call in that frame. */
-export const injectContentCoaching = (tabId: number, frameId: number): Promise<boolean> =>
-  injectIntoFrame(tabId, frameId, contentCoachingFile, 'coaching part');
+/**
+ * The coaching part (parser, tracker, adapters), on the first evidence of a call in that frame;
+ * `withUi`: a call is starting, and the UI comes in the same injection (run in order, one round trip).
+ */
+export const injectContentCoaching = (tabId: number, frameId: number, withUi = false): Promise<boolean> =>
+  injectIntoFrame(tabId, frameId, withUi ? [contentCoachingFile, contentUiFile] : [contentCoachingFile], 'coaching part');
 
 /** Chrome's own matcher is not exposed; this one covers the patterns SITE_PATTERN accepts. */
 export function patternMatches(pattern: string, url: string): boolean {

@@ -89,7 +89,7 @@ function start(version: string): void {
     else if (s.t !== 'ws-frame') pageSignals.push(s);
     else if (signalMayChangeCall(s, (bytes) => (decoder ??= new TextDecoder('utf-8', { fatal: false })).decode(bytes))) {
       pageSignals.push(s);
-      void loadCoaching();
+      void loadCoaching(startsCall(s));
     }
   }, signal);
   // Cloud softphones post from their vendor's frame: one cheap listener keeps those that may be
@@ -100,7 +100,7 @@ function start(version: string): void {
       if (!isVendorOrigin(event.origin)) return;
       if (!coaching && !vendorMessageMayStartCall(event.data)) return;
       vendorMessages.push({ event, at: Date.now() });
-      void loadCoaching();
+      void loadCoaching(true);
     },
     { signal },
   );
@@ -109,7 +109,8 @@ function start(version: string): void {
   void hello.then((state) => {
     if (!state) return;
     latest = { language: state.language, site: state.site, wakeAt: state.wakeAt };
-    if (stillOpen(state) || state.site?.adapter === 'selectors') void loadCoaching();
+    if (stillOpen(state)) void loadCoaching(true);
+    else if (state.site?.adapter === 'selectors') void loadCoaching();
   });
 
   const handoff: CoachingHandoff = {
@@ -126,13 +127,14 @@ function start(version: string): void {
     const entry = (globalThis as { [CONTENT_COACHING_KEY]?: ContentCoaching })[CONTENT_COACHING_KEY];
     return entry?.version === version ? entry : undefined;
   };
-  function loadCoaching(): Promise<Handlers<BackgroundToContent, true> | undefined> {
+  /** `withUi`: a call is starting; the UI comes in the same injection (else when a call first needs it). */
+  function loadCoaching(withUi = false): Promise<Handlers<BackgroundToContent, true> | undefined> {
     // The hello goes first, also when no hook greeted (yet).
     sayHello();
     coaching ??= (async () => {
       // Our own practice page imports it; a softphone frame asks the background to inject it.
       let entry = found();
-      if (!entry && (await link.sendNow('loadCoaching', {}).catch(() => false))) entry = found();
+      if (!entry && (await link.sendNow('loadCoaching', withUi ? { withUi } : {}).catch(() => false))) entry = found();
       if (!entry || signal.aborted) {
         if (!signal.aborted) console.warn('[Second Ring] coaching could not be loaded');
         coaching = undefined; // the next evidence tries again
@@ -152,7 +154,8 @@ function start(version: string): void {
   const forward =
     <K extends keyof BackgroundToContent>(type: K) =>
     async (payload: BackgroundToContent[K]['payload']): Promise<BackgroundToContent[K]['response']> => {
-      const handlers = started ?? (await loadCoaching());
+      // All of these show something: the UI comes along.
+      const handlers = started ?? (await loadCoaching(true));
       if (!handlers) throw new Error('coaching not loaded');
       return (handlers[type] as (p: typeof payload, ctx: true) => BackgroundToContent[K]['response'])(payload, true);
     };
@@ -188,6 +191,11 @@ function start(version: string): void {
       controller.abort();
     }
   }, 5_000);
+}
+
+/** A frame that starts a call (an INVITE request, after any keep-alive line breaks): the UI will be needed at once. */
+function startsCall(signal: PageSignal): boolean {
+  return signal.t === 'ws-frame' && typeof signal.data === 'string' && signal.data.trimStart().startsWith('INVITE ');
 }
 
 /**

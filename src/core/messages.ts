@@ -59,9 +59,11 @@ export interface ContentToBackground {
   markMessageDelivered: { payload: { id: string }; response: HistoryActionResult };
   /**
    * The starter saw evidence of a call (content-script.ts): inject the coaching part
-   * (content-coaching.ts) into this frame; true once it ran.
+   * (content-coaching.ts) into this frame; true once it ran. `withUi`: a call is starting (an
+   * INVITE, a vendor's call, something on screen for this tab): the coaching UI comes in the same
+   * injection, so the first call does not wait for a second round trip.
    */
-  loadCoaching: { payload: Record<string, never>; response: boolean };
+  loadCoaching: { payload: { withUi?: boolean }; response: boolean };
   /** The content script needs the coaching UI (a call started): inject it into this frame; true once it ran. */
   loadUi: { payload: Record<string, never>; response: boolean };
 }

@@ -152,6 +152,13 @@ describe('the coaching UI on demand', () => {
     });
     expect(await injectContentCoaching(5, 2)).toBe(true);
     expect(calls).toEqual([{ target: { tabId: 5, frameIds: [2] }, files: ['src/content/content-coaching.js'], injectImmediately: true }]);
+    // A call starting: the UI in the same injection, after the coaching part.
+    expect(await injectContentCoaching(5, 2, true)).toBe(true);
+    expect(calls.at(-1)).toEqual({
+      target: { tabId: 5, frameIds: [2] },
+      files: ['src/content/content-coaching.js', 'src/content/content-ui.js'],
+      injectImmediately: true,
+    });
     vi.spyOn(console, 'warn').mockImplementation(() => undefined);
     expect(await injectContentCoaching(9, 0)).toBe(false);
   });
