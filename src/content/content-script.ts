@@ -73,7 +73,7 @@ function start(version: string): void {
     clearTimeout(helloTimer);
     answerHello(link.send('hello', { openPage, ...(hook ? { hook } : {}) }));
   };
-  const helloTimer = setTimeout(sayHello, ownPage ? 0 : HELLO_WITHOUT_HOOK_MS);
+  const helloTimer = setTimeout(() => sayHello(), ownPage ? 0 : HELLO_WITHOUT_HOOK_MS);
   signal.addEventListener('abort', () => clearTimeout(helloTimer));
 
   const page = connectPageBridge(signal);
