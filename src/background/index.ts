@@ -11,7 +11,7 @@ import type { Nudge } from '../core/coach';
 import { createCoachRunner, SESSION_KEY, WAKE_ALARM, type TabMessage } from './coach-runner';
 import { META_KEY } from '../core/coach/snapshot';
 import { AGENT_KEY, CONFIG_KEY, forgetSettings, loadConfig, loadSettings, onSettingsStale, policyPending } from './settings';
-import { injectContentUi, injectOpenTabs, siteFor, syncRegistrations } from './sites';
+import { injectContentCoaching, injectContentUi, injectOpenTabs, siteFor, syncRegistrations } from './sites';
 import { ATTACH_GRACE_MS, createCoverage } from './coverage';
 import { createUiHandlers } from './ui-handlers';
 import { createHistoryStore } from './history';
@@ -193,7 +193,10 @@ handleMessages<ContentToBackground, ContentSender>(
       if (!answer || !tabMayAnswer(answer.key, tabId)) return;
       return coach.input({ kind: 'nudge-response', ...answer });
     },
-    hello: async ({ openPage }, { tabId, frameId, url }) => {
+    hello: async ({ openPage, hook: greeting }, { tabId, frameId, url }) => {
+      // The hook's greeting came with it: the background learns this tab is coached.
+      const hook = readHookAttached(greeting);
+      if (hook) void coverage.attached(tabId, frameId, url, hook).then(showCoverage).catch((error: unknown) => console.warn('[Second Ring] coverage not noted:', error));
       // A page that loaded again lost its calls; one injected into while open still holds them.
       const [{ records, ...state }, settings] = await Promise.all([coach.resync(tabId, openPage === true ? undefined : frameId), loadSettings()]);
       const cards = await Promise.all(records.map((r) => shift.cardFor(r)));
@@ -210,13 +213,8 @@ handleMessages<ContentToBackground, ContentSender>(
       const id = readMessageId(payload);
       return id === undefined ? { ok: false, message: 'not a message id' } : shift.markDelivered(id, tabId);
     },
-    hookAttached: async (payload, { tabId, frameId, url }) => {
-      const hook = readHookAttached(payload);
-      if (!hook) return;
-      await coverage.attached(tabId, frameId, url, hook);
-      await showCoverage();
-    },
     loadUi: (_payload, { tabId, frameId }) => injectContentUi(tabId, frameId),
+    loadCoaching: (payload, { tabId, frameId }) => injectContentCoaching(tabId, frameId, payload?.withUi === true),
   },
   // A tab speaks for itself only through our own scripts in it (or our own page open in it).
   (sender) =>

@@ -12,7 +12,10 @@ import { browser } from '../platform/browser';
 import pageHookFile from '../page/page-hook.ts?script&iife';
 // eslint-disable-next-line no-restricted-imports
 import contentScriptFile from '../content/content-script.ts?script&iife';
-// The coaching UI, injected when a call first needs it (content/ui-loader.ts), never at page start.
+// The content script's coaching part, injected on the first evidence of a call (content/content-script.ts),
+// and the coaching UI, injected when a call first needs it (content/ui-loader.ts): never at page start.
+// eslint-disable-next-line no-restricted-imports
+import contentCoachingFile from '../content/content-coaching.ts?script&iife';
 // eslint-disable-next-line no-restricted-imports
 import contentUiFile from '../content/content-ui.ts?script&iife';
 import type { SoftphoneSite } from '../core/coach/config';
@@ -176,18 +179,29 @@ export async function injectOpenTabs(patterns: readonly string[], sites: readonl
 }
 
 /**
- * Load the coaching UI into one frame of a tab, in its isolated world beside the content script
- * that asked (executeScript needs no web-accessible file). False when the frame is gone.
+ * Load one of the content script's on-demand parts into one frame of a tab, in its isolated world
+ * beside the content script that asked (executeScript needs no web-accessible file). False when
+ * the frame is gone.
  */
-export async function injectContentUi(tabId: number, frameId: number): Promise<boolean> {
+async function injectIntoFrame(tabId: number, frameId: number, files: string[], what: string): Promise<boolean> {
   try {
-    await browser.scripting.executeScript({ target: { tabId, frameIds: [frameId] }, files: [contentUiFile], injectImmediately: true });
+    await browser.scripting.executeScript({ target: { tabId, frameIds: [frameId] }, files, injectImmediately: true });
     return true;
   } catch (error) {
-    console.warn(`[Second Ring] coaching UI not loaded into tab ${tabId}:`, error);
+    console.warn(`[Second Ring] ${what} not loaded into tab ${tabId}:`, error);
     return false;
   }
 }
+
+/** The coaching UI (nudges, card, Preact), when a call first needs it. */
+export const injectContentUi = (tabId: number, frameId: number): Promise<boolean> => injectIntoFrame(tabId, frameId, [contentUiFile], 'coaching UI');
+
+/**
+ * The coaching part (parser, tracker, adapters), on the first evidence of a call in that frame;
+ * `withUi`: a call is starting, and the UI comes in the same injection (run in order, one round trip).
+ */
+export const injectContentCoaching = (tabId: number, frameId: number, withUi = false): Promise<boolean> =>
+  injectIntoFrame(tabId, frameId, withUi ? [contentCoachingFile, contentUiFile] : [contentCoachingFile], 'coaching part');
 
 /** Chrome's own matcher is not exposed; this one covers the patterns SITE_PATTERN accepts. */
 export function patternMatches(pattern: string, url: string): boolean {

@@ -1,166 +1,188 @@
 /**
- * Content script (ISOLATED world) on a softphone page: connects to the page hook, starts the
- * adapters that match, forwards their call events to the coach, and shows what the coach
- * sends back. Everything hangs off one AbortController, aborted when the extension goes away
- * (update, reload) so an orphaned script stops touching the page.
+ * The content script's starter: all that runs in the ISOLATED world at document_start on a
+ * softphone page. It takes the page hook's port, keeps the cloud vendors' messages, says hello to
+ * the background once (with the hook's greeting) and listens for the background's messages. The
+ * coaching part (SIP parser, dialog tracker, adapters, UI loader: content-coaching.ts) is asked
+ * of the background only on evidence of a call: a SIP frame that can change one, a vendor's call
+ * message, something still open for this tab, a site watched by selectors, or a message about a
+ * call. Until then what may matter is kept in order, bounded (page-start.ts), and handed over once.
  *
  * It runs once per frame and version: registered at document_start, or injected by the
  * background into a tab that was already open (background/sites.ts). The mark it leaves in its
  * own isolated world (invisible to the page; a fresh world after an update) stops a second copy.
+ * Our own practice page imports the coaching part itself (browsers never inject into it).
  */
-import { startAdapters } from './adapters';
 import { createBackgroundLink } from './background-link';
 import { connectPageBridge } from './page-bridge';
-import { createUiLoader } from './ui-loader';
-import type { BackgroundToContent } from '../core/messages';
-import type { CallEvent, CallEventOf } from '../core/call-event';
-import type { SoftphoneSite } from '../core/coach/config';
+import { CONTENT_COACHING_KEY, type CoachingHandoff, type ContentCoaching, type HelloState, type KeptWindowMessage } from './coaching-handoff';
+import {
+  createHandoverQueue,
+  isVendorOrigin,
+  MAX_KEPT_CHARS,
+  MAX_KEPT_SIGNALS,
+  MAX_KEPT_VENDOR_MESSAGES,
+  signalMayChangeCall,
+  signalSize,
+  vendorMessageMayStartCall,
+} from './page-start';
+import type { BackgroundToContent, Handlers } from '../core/messages';
 import type { Language } from '../core/coach/types';
+import type { SoftphoneSite } from '../core/coach/config';
 import { contentRuntime, extensionId, handleMessages } from '../platform/content-runtime';
-import { CONTENT_RUNNING_KEY, PAGE_PROTOCOL } from '../core/page-signal';
+import { CONTENT_RUNNING_KEY, PAGE_PROTOCOL, type PageSignal } from '../core/page-signal';
+// The version this script was built with, which is the manifest's: runtime.getManifest() would
+// build the whole manifest as an object in the page's time, at every page start.
+import { version as BUILT_VERSION } from '../../manifest.json';
 
-/** The source of the evidence the call card sends (it is no adapter: the call's own source stays in its record). */
-const CARD_SOURCE = 'call-card';
-
-/** Evidence from the card, for the call `${tabId}:${callId}` (the background puts the tab back from the sender). */
-function cardEvidence(
-  emit: (event: CallEvent) => void,
-  callKey: string,
-  evidence: Omit<CallEventOf<'evidence'>, 'type' | 'callId' | 'at' | 'source'>,
-): void {
-  const colon = callKey.indexOf(':');
-  if (colon < 0) return;
-  emit({ type: 'evidence', ...evidence, callId: callKey.slice(colon + 1), at: Date.now(), source: CARD_SOURCE });
-}
+/** No greeting from a hook by then (none in this frame, or one of protocol 1 on a quiet page): hello without it. */
+const HELLO_WITHOUT_HOOK_MS = 2_000;
 
 const world = globalThis as { [CONTENT_RUNNING_KEY]?: string };
 if (world[CONTENT_RUNNING_KEY] === undefined) {
-  // Read once: getManifest() builds the whole manifest as an object on every call.
-  const version = contentRuntime.version();
-  world[CONTENT_RUNNING_KEY] = version;
-  start(version);
+  world[CONTENT_RUNNING_KEY] = BUILT_VERSION;
+  start(BUILT_VERSION);
 }
 
 function start(version: string): void {
+  const ownPage = location.href.startsWith(contentRuntime.url(''));
   // Registered scripts start while the document loads; an injected one finds it loaded.
   // (Our own practice page loads this code itself: its reloads are page loads.)
-  const openPage = document.readyState !== 'loading' && !location.href.startsWith(contentRuntime.url(''));
+  const openPage = document.readyState !== 'loading' && !ownPage;
   const controller = new AbortController();
   const { signal } = controller;
   const ownId = extensionId();
-
   const link = createBackgroundLink(signal);
-  // The UI (nudges, card, Preact) is loaded when a call first needs it, not at page start.
-  let language: Language | undefined;
-  const ui = createUiLoader({
-    version,
-    inject: () => link.sendNow('loadUi', {}),
-    create: ({ createNudgeView, positionStore }) => {
-      const view = createNudgeView({
-        signal,
-        onResponse: (key, response) => void link.send('nudgeResponse', { key, response, at: Date.now() }),
-        // The card's notes and ticks are evidence of what the agent did: call events, decided on by the coach.
-        cardActions: {
-          callerName: (callKey, name) => cardEvidence(emit, callKey, { act: 'caller-name', how: 'noted', name }),
-          greeting: (callKey, part, checked) =>
-            cardEvidence(emit, callKey, { act: 'greeting-part', how: 'ticked', item: part, ...(checked ? {} : { undone: true }) }),
-          closing: (callKey, itemId, checked) =>
-            cardEvidence(emit, callKey, { act: 'closing-item', how: 'ticked', item: itemId, ...(checked ? {} : { undone: true }) }),
-          // One id per save, kept by the link's retries: a save retried after a worker stop is taken once.
-          saveMessage: (callKey, input) => link.send('takeMessage', { input, callKey, requestId: `${pageRun}:m${++saveCount}` }),
-          delivered: (id) => void link.send('markMessageDelivered', { id }),
-        },
-        // Where the agent moved the overlay is remembered per site.
-        positions: positionStore(location.origin),
-      });
-      if (language !== undefined) view.setLanguage(language);
-      return view;
-    },
-  });
-  /** Applies to the UI only if it is there or on its way: nothing to undo on a page that has none. */
-  const ifLoaded = (apply: Parameters<typeof ui.withView>[0]) => (ui.requested ? ui.withView(apply) : undefined);
 
-  let currentSite: SoftphoneSite | null = null;
-  let wakeTimer: ReturnType<typeof setTimeout> | undefined;
-  function keepDeadline(at: number | null): void {
-    if (wakeTimer !== undefined) clearTimeout(wakeTimer);
-    wakeTimer = undefined;
-    if (at === null) return;
-    wakeTimer = setTimeout(() => void link.send('tick', {}), Math.max(0, at - Date.now()));
-  }
-  signal.addEventListener('abort', () => keepDeadline(null));
+  let decoder: TextDecoder | undefined; // only for a frame sent as bytes
+  const pageSignals = createHandoverQueue<PageSignal>(MAX_KEPT_SIGNALS, MAX_KEPT_CHARS, signalSize);
+  const vendorMessages = createHandoverQueue<KeptWindowMessage>(MAX_KEPT_VENDOR_MESSAGES);
+  let coaching: Promise<Handlers<BackgroundToContent, true> | undefined> | undefined;
+  let started: Handlers<BackgroundToContent, true> | undefined;
 
-  /** Event keys: this page run's id and a counter, so a retried event is recognised as the same one. */
-  // getRandomValues, not randomUUID: a softphone on plain http is no secure context.
-  const pageRun = Array.from(crypto.getRandomValues(new Uint32Array(2)), (n) => n.toString(36)).join('');
-  let eventCount = 0;
-  let saveCount = 0;
-  const emit = (event: CallEvent) => {
-    // A call starts: the UI loads while the coach decides (the ring counter comes first).
-    if (event.type === 'ringing' || event.type === 'outbound-dialing' || event.type === 'answered') ui.preload();
-    void link.sendCallEvent(event, `${pageRun}:${++eventCount}`);
-  };
-  const page = connectPageBridge(signal);
   // The hook's greeting (protocol ≥ 2; a hook of protocol 1, left by the version before an update,
-  // sends none and its frames read the same): the background learns this tab is coached.
-  // A protocol-1 hook shows itself by the history it replays (its first signal).
-  let greeted = false;
+  // sends none, and shows itself by its first signal) goes with the hello: one message at page start.
+  // A page (re)loaded mid-call gets back what is still open for its tab; a page this script was
+  // injected into while open (install, update, a site added) keeps its calls. Sent first of all
+  // on the line, so everything the coaching part sends comes after it.
+  let answerHello: (answer: Promise<HelloState | undefined>) => void = () => undefined;
+  const hello = new Promise<HelloState | undefined>((resolve) => (answerHello = resolve));
+  let helloSent = false;
+  const sayHello = (hook?: { v: number; since: number; late: boolean; at: number }) => {
+    if (helloSent) return;
+    helloSent = true;
+    clearTimeout(helloTimer);
+    answerHello(link.send('hello', { openPage, ...(hook ? { hook } : {}) }));
+  };
+  const helloTimer = setTimeout(() => sayHello(), ownPage ? 0 : HELLO_WITHOUT_HOOK_MS);
+  signal.addEventListener('abort', () => clearTimeout(helloTimer));
+
+  const page = connectPageBridge(signal);
   page.subscribe((s) => {
-    if (greeted) return;
-    greeted = true;
-    const hook = s.t === 'hook' ? s : { v: 1, since: 0, late: false };
-    if (hook.v < PAGE_PROTOCOL - 1) console.warn(`[Second Ring] page hook protocol ${hook.v} is too old; frames may be missed`);
-    void link.send('hookAttached', { v: hook.v, since: hook.since, late: hook.late, at: Date.now() });
+    if (!helloSent) {
+      const hook = s.t === 'hook' ? s : { v: 1, since: 0, late: false };
+      if (hook.v < PAGE_PROTOCOL - 1) console.warn(`[Second Ring] page hook protocol ${hook.v} is too old; frames may be missed`);
+      sayHello({ v: hook.v, since: hook.since, late: hook.late, at: Date.now() });
+    }
+    // Before the coaching part is asked for, only what may start a call is kept (and asks for it);
+    // REGISTER, OPTIONS, keep-alives and their answers cannot, and go (the tracker skips them too).
+    if (coaching) pageSignals.push(s);
+    else if (s.t !== 'ws-frame') pageSignals.push(s);
+    else if (signalMayChangeCall(s, (bytes) => (decoder ??= new TextDecoder('utf-8', { fatal: false })).decode(bytes))) {
+      pageSignals.push(s);
+      void loadCoaching(startsCall(s));
+    }
   }, signal);
+  // Cloud softphones post from their vendor's frame: one cheap listener keeps those that may be
+  // about a call (the adapters check the sender when they read them).
+  window.addEventListener(
+    'message',
+    (event) => {
+      if (!isVendorOrigin(event.origin)) return;
+      if (!coaching && !vendorMessageMayStartCall(event.data)) return;
+      vendorMessages.push({ event, at: Date.now() });
+      void loadCoaching(true);
+    },
+    { signal },
+  );
 
-  // The registry starts every adapter that matches this page at once (the page may open its
-  // socket any moment); those that follow the site's settings (selectors) restart when a team
-  // lead edits them.
-  const adapters = startAdapters({ signal, page, emit, location, isTop: window === window.top });
-  const applySite = (site: SoftphoneSite | null) => adapters.applySite(site);
+  let latest: { language?: Language; site?: SoftphoneSite | null; wakeAt: number | null } = { wakeAt: null };
+  void hello.then((state) => {
+    if (!state) return;
+    latest = { language: state.language, site: state.site, wakeAt: state.wakeAt };
+    if (stillOpen(state)) void loadCoaching(true);
+    else if (state.site?.adapter === 'selectors') void loadCoaching();
+  });
 
+  const handoff: CoachingHandoff = {
+    version,
+    signal,
+    link,
+    attachPage: (listener) => pageSignals.attach(listener),
+    attachWindowMessages: (listener) => vendorMessages.attach(listener),
+    hello,
+    latest: () => latest,
+    openPage,
+  };
+  const found = () => {
+    const entry = (globalThis as { [CONTENT_COACHING_KEY]?: ContentCoaching })[CONTENT_COACHING_KEY];
+    return entry?.version === version ? entry : undefined;
+  };
+  /** `withUi`: a call is starting; the UI comes in the same injection (else when a call first needs it). */
+  function loadCoaching(withUi = false): Promise<Handlers<BackgroundToContent, true> | undefined> {
+    // The hello goes first, also when no hook greeted (yet).
+    sayHello();
+    coaching ??= (async () => {
+      // Our own practice page imports it; a softphone frame asks the background to inject it.
+      let entry = found();
+      if (!entry && (await link.sendNow('loadCoaching', withUi ? { withUi } : {}).catch(() => false))) entry = found();
+      if (!entry || signal.aborted) {
+        if (!signal.aborted) console.warn('[Second Ring] coaching could not be loaded');
+        coaching = undefined; // the next evidence tries again
+        return undefined;
+      }
+      started = entry.start(handoff);
+      return started;
+    })();
+    return coaching;
+  }
+  if (ownPage) void loadCoaching();
+
+  // The background speaks to this tab about its calls, reminders and settings. Settings and the
+  // coach's next deadline (sent to every tab; those with a call keep it) are kept for the coaching
+  // part (a site watched by selectors needs it now); what clears the screen has nothing to clear
+  // before it; anything else needs the coaching part.
+  const forward =
+    <K extends keyof BackgroundToContent>(type: K) =>
+    async (payload: BackgroundToContent[K]['payload']): Promise<BackgroundToContent[K]['response']> => {
+      // All of these show something: the UI comes along.
+      const handlers = started ?? (await loadCoaching(true));
+      if (!handlers) throw new Error('coaching not loaded');
+      return (handlers[type] as (p: typeof payload, ctx: true) => BackgroundToContent[K]['response'])(payload, true);
+    };
   const stopHandling = handleMessages<BackgroundToContent, true>(
     {
-      // Not acknowledged while the UI could not load: the nudge stays in the coach's outbox.
-      showNudge: async ({ nudge }) => {
-        const shown = await ui.withView((view) => view.show(nudge));
-        if (shown === undefined) throw new Error('coaching UI not loaded');
-        return { shown };
+      showNudge: forward('showNudge'),
+      ringStatus: forward('ringStatus'),
+      wakeAt: (payload) => {
+        if (started) return started.wakeAt(payload, true);
+        latest = { ...latest, wakeAt: payload.at };
       },
-      dismissNudge: ({ key }) => void ifLoaded((view) => view.dismiss(key)),
-      ringStatus: ({ callKey, ring }) => void (ring === null ? ifLoaded((view) => view.setRing(callKey, null)) : ui.withView((view) => view.setRing(callKey, ring))),
-      wakeAt: ({ at }) => keepDeadline(at),
-      card: ({ card }) => void ui.withView((view) => view.setCard(card)),
-      reminder: async ({ nudge }) => (await ui.withView((view) => view.remind(nudge))) ?? { shown: false, visible: document.visibilityState === 'visible' },
-      wiped: () => void ifLoaded((view) => view.clear()),
-      settings: ({ language: next, site }) => {
-        language = next;
-        void ifLoaded((view) => view.setLanguage(next));
-        if (site !== undefined && JSON.stringify(site) !== JSON.stringify(currentSite)) {
-          currentSite = site;
-          applySite(site);
-        }
+      card: forward('card'),
+      // A tab that cannot show it says so (the background then notifies the desktop).
+      reminder: (payload) =>
+        forward('reminder')(payload).catch(() => ({ shown: false, visible: document.visibilityState === 'visible' })),
+      dismissNudge: (payload) => void started?.dismissNudge(payload, true),
+      wiped: (payload) => void started?.wiped(payload, true),
+      settings: (payload) => {
+        latest = { ...latest, language: payload.language, site: payload.site === undefined ? latest.site : payload.site };
+        if (started) return started.settings(payload, true);
+        if (payload.site?.adapter === 'selectors') void loadCoaching();
       },
     },
-    // Only our own background (which sends without a tab) may drive this page's UI.
+    // Only our own background (which sends without a tab) may drive this page.
     (sender) => (sender.id === ownId && !sender.tab ? true : undefined),
   );
   signal.addEventListener('abort', stopHandling);
-
-  // A page (re)loaded mid-call gets back what is still open for its tab; a page this script was
-  // injected into while open (install, update, a site added) keeps its calls.
-  void link.send('hello', { openPage }).then((state) => {
-    if (!state) return;
-    language = state.language;
-    void ifLoaded((view) => view.setLanguage(state.language));
-    currentSite = state.site;
-    applySite(state.site);
-    // The UI loads only when there is something to show.
-    for (const ring of state.rings) void ui.withView((view) => view.setRing(ring.callKey, ring));
-    for (const card of state.cards) void ui.withView((view) => view.setCard(card));
-    for (const nudge of state.nudges) void ui.withView((view) => view.show(nudge));
-    keepDeadline(state.wakeAt);
-  });
 
   // The extension was updated or removed: this script is orphaned and must let go of the page.
   const orphanCheck = setInterval(() => {
@@ -169,4 +191,17 @@ function start(version: string): void {
       controller.abort();
     }
   }, 5_000);
+}
+
+/** A frame that starts a call (an INVITE request, after any keep-alive line breaks): the UI will be needed at once. */
+function startsCall(signal: PageSignal): boolean {
+  return signal.t === 'ws-frame' && typeof signal.data === 'string' && signal.data.trimStart().startsWith('INVITE ');
+}
+
+/**
+ * Whether the coach still holds something for this tab (a page reloaded mid-call, or one injected
+ * while open). Not the next deadline alone: it is the coach's, for whichever tab has a call.
+ */
+function stillOpen(state: HelloState): boolean {
+  return state.rings.length > 0 || state.cards.length > 0 || state.nudges.length > 0;
 }

@@ -25,13 +25,19 @@ export interface ContentToBackground {
   /** A deadline this tab was asked to keep has come (see BackgroundToContent.wakeAt). */
   tick: { payload: Record<string, never>; response: void };
   nudgeResponse: { payload: { key: string; response: NudgeResponse; at: number }; response: void };
-  /** A (re)loaded page asks what it should show now: open nudges, ring counters, deadline, call cards. */
+  /**
+   * A (re)loaded page asks what it should show now: open nudges, ring counters, deadline, call
+   * cards. Sent once, at page start, by the content script's starter.
+   */
   hello: {
     /**
      * `openPage`: this script was injected into a page that was already open (install, update,
      * a site added), not started by a page load: the tab's calls live on.
+     * `hook`: the page hook greeted the content script (protocol ≥ 2; a protocol-1 hook shows
+     * itself by its first signal): its protocol version, when it was installed, whether it came
+     * after the page (late attachment), and when the greeting arrived. Absent: no hook spoke.
      */
-    payload: { openPage?: boolean };
+    payload: { openPage?: boolean; hook?: { v: number; since: number; late: boolean; at: number } };
     response: {
       language: Language;
       /** The configured site this page belongs to (which adapter, which selectors), if any. */
@@ -52,10 +58,12 @@ export interface ContentToBackground {
   takeMessage: { payload: { input: MessageInput; callKey?: string; requestId?: string }; response: TakeMessageResult };
   markMessageDelivered: { payload: { id: string }; response: HistoryActionResult };
   /**
-   * The page hook greeted this content script (protocol ≥ 2): its protocol version, when it was
-   * installed, whether it came after the page (late attachment), and when the greeting arrived.
+   * The starter saw evidence of a call (content-script.ts): inject the coaching part
+   * (content-coaching.ts) into this frame; true once it ran. `withUi`: a call is starting (an
+   * INVITE, a vendor's call, something on screen for this tab): the coaching UI comes in the same
+   * injection, so the first call does not wait for a second round trip.
    */
-  hookAttached: { payload: { v: number; since: number; late: boolean; at: number }; response: void };
+  loadCoaching: { payload: { withUi?: boolean }; response: boolean };
   /** The content script needs the coaching UI (a call started): inject it into this frame; true once it ran. */
   loadUi: { payload: Record<string, never>; response: boolean };
 }

@@ -8,11 +8,21 @@ import type { CallEvent, Observability } from '../../core/call-event';
 import type { SoftphoneSite } from '../../core/coach/config';
 import type { PageSignalSource } from '../page-bridge';
 
+export interface WindowMessageSource {
+  /** `at`: when the message reached this frame. */
+  subscribe(listener: (message: { event: MessageEvent; at: number }) => void, signal: AbortSignal): void;
+}
+
 export interface AdapterContext {
   signal: AbortSignal;
   emit(event: CallEvent): void;
   /** Raw signals from the page hook (WebSocket frames, …). */
-  page: PageSignalSource;
+  page: Pick<PageSignalSource, 'subscribe'>;
+  /**
+   * Window messages from cloud vendors' origins (content-script.ts keeps those that come before
+   * the coaching part is loaded): the sender is still to be checked.
+   */
+  windowMessages: WindowMessageSource;
   /** The configured site this page belongs to (settings of adapters that need them). */
   site?: SoftphoneSite | null;
 }

@@ -96,19 +96,18 @@ export const aircallAdapter: SoftphoneAdapter = {
   preset: { origins: ['https://workspace.aircall.io/*'] },
   // Any page may embed the workspace; the listener stays silent until it posts.
   matches: () => true,
-  start({ signal, emit }) {
+  start({ signal, emit, windowMessages }) {
     let state = noAircallCalls();
-    window.addEventListener(
-      'message',
-      (event) => {
+    windowMessages.subscribe(
+      ({ event, at }) => {
         if (!fromWorkspace(event, window)) return;
         const next = applyAircallEvent(state, event.data);
         if (!next) return;
-        const events = diffCallSnapshots(state.calls, next.calls, { at: Date.now(), source: AIRCALL_ID, observes: AIRCALL_OBSERVES });
+        const events = diffCallSnapshots(state.calls, next.calls, { at, source: AIRCALL_ID, observes: AIRCALL_OBSERVES });
         state = next;
         for (const callEvent of events) emit(callEvent);
       },
-      { signal },
+      signal,
     );
   },
 };

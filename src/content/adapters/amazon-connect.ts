@@ -117,21 +117,20 @@ export const amazonConnectAdapter: SoftphoneAdapter = {
   preset: { origins: ['https://*.my.connect.aws/*', 'https://*.awsapps.com/*'] },
   // Any page may embed a CCP; the listener stays silent until one posts.
   matches: () => true,
-  start({ signal, emit }) {
+  start({ signal, emit, windowMessages }) {
     let previous: SnapshotCall[] | undefined;
-    window.addEventListener(
-      'message',
-      (event) => {
+    windowMessages.subscribe(
+      ({ event, at }) => {
         if (!fromCcp(event, window)) return;
         const message = obj(event.data);
         if (message?.event !== 'agent::update') return;
         const calls = connectSnapshotCalls(obj(message.data)?.snapshot);
         if (!calls) return;
-        const events = diffCallSnapshots(previous, calls, { at: Date.now(), source: AMAZON_CONNECT_ID, observes: AMAZON_CONNECT_OBSERVES });
+        const events = diffCallSnapshots(previous, calls, { at, source: AMAZON_CONNECT_ID, observes: AMAZON_CONNECT_OBSERVES });
         previous = calls;
         for (const callEvent of events) emit(callEvent);
       },
-      { signal },
+      signal,
     );
   },
 };

@@ -35,10 +35,10 @@ export function startAdapters(
   context: Omit<AdapterContext, 'site' | 'emit'> & { emit(event: CallEvent): void; location: Location; isTop: boolean },
   adapters: readonly SoftphoneAdapter[] = ADAPTERS,
 ): StartedAdapters {
-  const { signal, page, location, isTop } = context;
+  const { signal, page, windowMessages, location, isTop } = context;
   const emit = createCallMerger(adapters, context.emit);
   const here = adapters.filter((a) => (a.frames === 'all' || isTop) && a.matches(location));
-  for (const adapter of here) if (!adapter.needsSite) adapter.start({ signal, page, emit, site: null });
+  for (const adapter of here) if (!adapter.needsSite) adapter.start({ signal, page, windowMessages, emit, site: null });
   const withSite = here.filter((a) => a.needsSite);
   let run: AbortController | undefined;
   return {
@@ -50,7 +50,7 @@ export function startAdapters(
       const current = new AbortController();
       run = current;
       signal.addEventListener('abort', () => current.abort(), { once: true });
-      for (const adapter of wanted) adapter.start({ signal: current.signal, page, emit, site });
+      for (const adapter of wanted) adapter.start({ signal: current.signal, page, windowMessages, emit, site });
     },
   };
 }

@@ -16,8 +16,10 @@
  * `data-focus`), `score-well`, `score-improve`, `score-tip`, `score-nudge` (`data-rule`),
  * `practice-again`. A `?scenario=<id>` parameter preselects a scenario.
  */
-// The coaching UI first, so the content-script code finds it here rather than asking to inject it.
+// The coaching UI and the content script's coaching part first, so the content-script code finds
+// them here rather than asking the background to inject them.
 import '../../content/content-ui';
+import '../../content/content-coaching';
 import '../../content/content-script';
 import { render } from 'preact';
 import { PRACTICE_EVENT } from '../../core/practice/channel';

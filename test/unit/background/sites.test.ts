@@ -1,6 +1,6 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { fakeBrowser } from '@webext-core/fake-browser';
-import { injectContentUi, syncRegistrations } from '../../../src/background/sites';
+import { injectContentCoaching, injectContentUi, syncRegistrations } from '../../../src/background/sites';
 import { createCoverage, ATTACH_GRACE_MS } from '../../../src/background/coverage';
 import type { SoftphoneSite } from '../../../src/core/coach/config';
 
@@ -9,6 +9,7 @@ vi.mock('../../../src/platform/browser', async () => ({ browser: (await import('
 vi.mock('../../../src/page/page-hook.ts?script&iife', () => ({ default: 'src/page/page-hook.js' }));
 vi.mock('../../../src/content/content-script.ts?script&iife', () => ({ default: 'src/content/content-script.js' }));
 vi.mock('../../../src/content/content-ui.ts?script&iife', () => ({ default: 'src/content/content-ui.js' }));
+vi.mock('../../../src/content/content-coaching.ts?script&iife', () => ({ default: 'src/content/content-coaching.js' }));
 
 interface Registration {
   id: string;
@@ -136,6 +137,30 @@ describe('the coaching UI on demand', () => {
     expect(calls).toEqual([{ target: { tabId: 4, frameIds: [3] }, files: ['src/content/content-ui.js'], injectImmediately: true }]);
     vi.spyOn(console, 'warn').mockImplementation(() => undefined);
     expect(await injectContentUi(9, 0)).toBe(false);
+  });
+
+  it('injects the content script\'s coaching part the same way, into the one frame that asked', async () => {
+    const calls: unknown[] = [];
+    Object.assign(fakeBrowser, {
+      scripting: {
+        executeScript: async (injection: { target: { tabId: number } }) => {
+          calls.push(injection);
+          if (injection.target.tabId === 9) throw new Error('No tab with id: 9');
+          return [{ frameId: 2, result: undefined }];
+        },
+      },
+    });
+    expect(await injectContentCoaching(5, 2)).toBe(true);
+    expect(calls).toEqual([{ target: { tabId: 5, frameIds: [2] }, files: ['src/content/content-coaching.js'], injectImmediately: true }]);
+    // A call starting: the UI in the same injection, after the coaching part.
+    expect(await injectContentCoaching(5, 2, true)).toBe(true);
+    expect(calls.at(-1)).toEqual({
+      target: { tabId: 5, frameIds: [2] },
+      files: ['src/content/content-coaching.js', 'src/content/content-ui.js'],
+      injectImmediately: true,
+    });
+    vi.spyOn(console, 'warn').mockImplementation(() => undefined);
+    expect(await injectContentCoaching(9, 0)).toBe(false);
   });
 });
 

@@ -5,8 +5,10 @@ import { createCallMerger } from '../../../src/content/adapters/merge';
 import type { SoftphoneAdapter } from '../../../src/content/adapters/adapter';
 import { SIP_OBSERVABILITY, type CallEvent, type Observability } from '../../../src/core/call-event';
 import type { PageSignalSource } from '../../../src/content/page-bridge';
+import type { WindowMessageSource } from '../../../src/content/adapters/adapter';
 
 const page: PageSignalSource = { subscribe: () => undefined, rejected: 0 };
+const windowMessages: WindowMessageSource = { subscribe: () => undefined };
 const none: Observability = { holdIntent: false, hold: false, transferIntent: false, transferOutcome: false, hangupIntent: false, endedBy: false };
 const clicks: Observability = { ...none, holdIntent: true, hold: true, transferIntent: true, hangupIntent: true };
 
@@ -42,7 +44,7 @@ describe('the adapter registry', () => {
       fake('by-site', 'inference', none, { siteChoice: 'selectors', needsSite: true, start: record('by-site') }),
     ];
     const controller = new AbortController();
-    const run = startAdapters({ signal: controller.signal, page, emit: () => undefined, location: {} as Location, isTop: false }, adapters);
+    const run = startAdapters({ signal: controller.signal, page, windowMessages, emit: () => undefined, location: {} as Location, isTop: false }, adapters);
     expect(started).toEqual(['everywhere']);
     run.applySite({ pattern: 'https://x/*', adapter: 'sip-websocket' });
     expect(started).toEqual(['everywhere']);

@@ -9,15 +9,24 @@ import {
 import { AIRCALL_OBSERVES, aircallAdapter, applyAircallEvent, isAircallOrigin, noAircallCalls } from '../../../src/content/adapters/aircall';
 import type { CallEvent } from '../../../src/core/call-event';
 import type { PageSignalSource } from '../../../src/content/page-bridge';
+import type { WindowMessageSource } from '../../../src/content/adapters/adapter';
+import { createHandoverQueue, isVendorOrigin } from '../../../src/content/page-start';
 
 const page: PageSignalSource = { subscribe: () => undefined, rejected: 0 };
 let controller = new AbortController();
 afterEach(() => controller.abort());
 
+/** As the content script's starter passes them on: messages from vendors' origins, in order. */
+function vendorMessages(signal: AbortSignal): WindowMessageSource {
+  const queue = createHandoverQueue<{ event: MessageEvent; at: number }>(128);
+  window.addEventListener('message', (event) => isVendorOrigin(event.origin) && queue.push({ event, at: Date.now() }), { signal });
+  return { subscribe: (listener) => queue.attach(listener) };
+}
+
 function start(adapter: typeof amazonConnectAdapter): CallEvent[] {
   controller = new AbortController();
   const events: CallEvent[] = [];
-  adapter.start({ signal: controller.signal, page, emit: (e) => events.push(e) });
+  adapter.start({ signal: controller.signal, page, windowMessages: vendorMessages(controller.signal), emit: (e) => events.push(e) });
   return events;
 }
 

@@ -3,9 +3,11 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { SELECTOR_OBSERVABILITY, createSelectorAdapter } from '../../../src/content/adapters/selectors';
 import type { CallEvent } from '../../../src/core/call-event';
 import type { PageSignalSource } from '../../../src/content/page-bridge';
+import type { WindowMessageSource } from '../../../src/content/adapters/adapter';
 import { expectedConsole } from '../console-capture';
 
 const page: PageSignalSource = { subscribe: () => undefined, rejected: 0 };
+const windowMessages: WindowMessageSource = { subscribe: () => undefined };
 // Two frames: the observer schedules its own frame only after the mutation, after ours.
 const oneFrame = () => new Promise((resolve) => requestAnimationFrame(() => resolve(undefined)));
 const frame = async () => {
@@ -16,7 +18,7 @@ const frame = async () => {
 function start(selectors: Parameters<typeof createSelectorAdapter>[0]) {
   const events: CallEvent[] = [];
   const controller = new AbortController();
-  createSelectorAdapter(selectors).start({ signal: controller.signal, page, emit: (e) => events.push(e) });
+  createSelectorAdapter(selectors).start({ signal: controller.signal, page, windowMessages, emit: (e) => events.push(e) });
   return { events, controller };
 }
 

@@ -4,9 +4,11 @@ import { PRACTICE_EVENT, readPracticeSignal, type PracticePhoneSignal } from '..
 import { PRACTICE_OBSERVABILITY, practiceAdapter, practiceCallEvents } from '../../../src/content/adapters/practice';
 import type { CallEvent } from '../../../src/core/call-event';
 import type { PageSignalSource } from '../../../src/content/page-bridge';
+import type { WindowMessageSource } from '../../../src/content/adapters/adapter';
 
 const base = { callId: 'practice-1', at: 1_000 };
 const noPage: PageSignalSource = { subscribe: () => undefined, rejected: 0 };
+const noWindowMessages: WindowMessageSource = { subscribe: () => undefined };
 
 describe('the practice phone’s channel', () => {
   it('accepts every well-formed signal and refuses the rest', () => {
@@ -78,7 +80,7 @@ describe('the practice adapter', () => {
   it('reports the phone’s events in order, ignores malformed ones, and stops when aborted', () => {
     const emitted: CallEvent[] = [];
     const controller = new AbortController();
-    practiceAdapter.start({ signal: controller.signal, page: noPage, emit: (e) => emitted.push(e) });
+    practiceAdapter.start({ signal: controller.signal, page: noPage, windowMessages: noWindowMessages, emit: (e) => emitted.push(e) });
     const send = (detail: unknown) => window.dispatchEvent(new CustomEvent(PRACTICE_EVENT, { detail }));
     send({ ...base, kind: 'incoming', caller: { name: 'Anna', number: '1' } });
     send({ ...base, kind: 'answered' });
