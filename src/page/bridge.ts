@@ -17,10 +17,18 @@
  * document_start, before any page script can post one, so it always holds the first slot. A
  * forged port gets copies of the page's own SIP frames, which the page has anyway, and can
  * never write into ours; at most MAX_PORTS ports bound the work per frame.
+ *
+ * Signals are not posted from the socket listener, which runs before the page's own: they wait
+ * in a batch (signal-batch.ts) posted from a task of the hook's own, after the page handled the
+ * event. That task comes from a private MessageChannel posting to itself, one post per batch:
+ * unlike timers (setTimeout, rAF), a port message is not throttled in a hidden tab, and it exists
+ * in every browser this ships for.
  */
-import { HANDSHAKE_TAG, type FrameData, type PageSignal } from '../core/page-signal';
+import { HANDSHAKE_TAG, type FrameData, type PageSignal, type PageSignalBatch } from '../core/page-signal';
 import { createSignalHistory } from './signal-history';
+import { createSignalBatcher } from './signal-batch';
 import {
+  NativeMessageChannel,
   addEventListener,
   arrayBufferByteLength,
   blobSize,
@@ -28,7 +36,10 @@ import {
   messageEventPorts,
   messageEventSource,
   portClose,
+  messageChannelPort1,
+  messageChannelPort2,
   portPostMessage,
+  portStart,
   reflectApply,
   stopImmediatePropagation,
   windowRef,
@@ -54,20 +65,36 @@ function frameSize(data: FrameData): number {
 const history = createSignalHistory(undefined, undefined, frameSize);
 let connected = false;
 
-function send(to: MessagePort, signal: PageSignal): void {
+function send(to: MessagePort, message: PageSignal | PageSignalBatch): void {
   try {
-    reflectApply(portPostMessage, to, [signal]);
+    reflectApply(portPostMessage, to, [message]);
   } catch {
     // A Blob the page closed, a port gone with its context: nothing the page should feel.
   }
 }
 
-export function postSignal(signal: PageSignal): void {
-  history.push(signal, !connected);
+function postBatch(batch: PageSignalBatch): void {
   for (let i = 0; i < MAX_PORTS; i++) {
     const port = ports[i];
-    if (port) send(port, signal);
+    if (port) send(port, batch);
   }
+}
+
+// The private channel whose self-post runs the batch's post task (created by installBridge).
+let postTaskPort: MessagePort | undefined;
+const askForPostTask = () => {
+  try {
+    reflectApply(portPostMessage, postTaskPort, [0]);
+  } catch {
+    // As in send().
+  }
+};
+const batcher = createSignalBatcher(postBatch, askForPostTask, frameSize);
+
+/** Keep `signal` for late connections and, when a content script listens, for the next batch. */
+export function postSignal(signal: PageSignal): void {
+  history.push(signal, !connected);
+  if (connected) batcher.add(signal);
 }
 
 // Protocol ≥ 2: the first thing on every port says which hook answers (see core/page-signal.ts).
@@ -100,6 +127,8 @@ function onWindowMessage(event: MessageEvent): void {
       reflectApply(portClose, offered, []);
       return;
     }
+    // What is pending goes to the ports it was meant for; the newcomer gets it in the history.
+    batcher.flush();
     ports[slot] = offered;
     replay(offered);
     connected = true;
@@ -110,5 +139,10 @@ function onWindowMessage(event: MessageEvent): void {
 
 export function installBridge(hello?: Extract<PageSignal, { t: 'hook' }>): void {
   greeting = hello;
+  const channel = new NativeMessageChannel();
+  const ownEnd = reflectApply(messageChannelPort1, channel, []) as MessagePort;
+  postTaskPort = reflectApply(messageChannelPort2, channel, []) as MessagePort;
+  reflectApply(addEventListener, ownEnd, ['message', () => batcher.runScheduled()]);
+  reflectApply(portStart, ownEnd, []);
   reflectApply(addEventListener, windowRef, ['message', onWindowMessage, { capture: true }]);
 }
