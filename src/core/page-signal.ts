@@ -78,7 +78,9 @@ export function readPageSignal(raw: unknown): PageSignal | undefined {
         (typeof d === 'string' && d.length <= MAX_FRAME_CHARS) ||
         (d instanceof ArrayBuffer && d.byteLength <= MAX_FRAME_CHARS) ||
         (typeof Blob !== 'undefined' && d instanceof Blob && d.size <= MAX_FRAME_CHARS);
-      return ok ? { t: 'ws-frame', socket: m.socket, dir: m.dir, data: d as FrameData, at: m.at } : undefined;
+      // The checked message itself, not a copy: it is a structured clone made for this port alone
+      // (no getters, nobody else holds it), and this runs for every frame on the page's thread.
+      return ok ? (m as unknown as PageSignal) : undefined;
     }
     case 'ws-close':
       return isFiniteNumber(m.socket) && isFiniteNumber(m.code) && isFiniteNumber(m.at)
