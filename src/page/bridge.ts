@@ -20,9 +20,12 @@
  *
  * Signals are not posted from the socket listener, which runs before the page's own: they wait
  * in a batch (signal-batch.ts) posted from a task of the hook's own, after the page handled the
- * event. That task comes from a private MessageChannel posting to itself, one post per batch:
- * unlike timers (setTimeout, rAF), a port message is not throttled in a hidden tab, and it exists
- * in every browser this ships for.
+ * event: `scheduler.postTask` (Chromium 94+, Firefox 142+), one per batch. Unlike timers
+ * (setTimeout, rAF), an immediate postTask task is not throttled in a hidden tab (Chromium gives
+ * its queue deferrable traits, throttling only delayed tasks). Without postTask, a private
+ * MessageChannel posting to itself does the same; not used where postTask exists: in Firefox the
+ * self-post kept the extension's event page from unloading while a call was on hold (seen in
+ * test/e2e-firefox/coaching.firefox.test.ts, cause not found).
  */
 import { HANDSHAKE_TAG, type FrameData, type PageSignal, type PageSignalBatch } from '../core/page-signal';
 import { createSignalHistory } from './signal-history';
@@ -41,6 +44,8 @@ import {
   portPostMessage,
   portStart,
   reflectApply,
+  schedulerPostTask,
+  schedulerRef,
   stopImmediatePropagation,
   windowRef,
 } from './captured-globals';
@@ -80,11 +85,19 @@ function postBatch(batch: PageSignalBatch): void {
   }
 }
 
-// The private channel whose self-post runs the batch's post task (created by installBridge).
+// Without postTask: the private channel whose self-post runs the batch's post task (installBridge).
 let postTaskPort: MessagePort | undefined;
+const runPostTask = () => {
+  try {
+    batcher.runScheduled();
+  } catch {
+    // A throw here would reject postTask's promise: an unhandledrejection the page could see.
+  }
+};
 const askForPostTask = () => {
   try {
-    reflectApply(portPostMessage, postTaskPort, [0]);
+    if (schedulerPostTask) reflectApply(schedulerPostTask, schedulerRef, [runPostTask]);
+    else reflectApply(portPostMessage, postTaskPort, [0]);
   } catch {
     // As in send().
   }
@@ -139,10 +152,12 @@ function onWindowMessage(event: MessageEvent): void {
 
 export function installBridge(hello?: Extract<PageSignal, { t: 'hook' }>): void {
   greeting = hello;
-  const channel = new NativeMessageChannel();
-  const ownEnd = reflectApply(messageChannelPort1, channel, []) as MessagePort;
-  postTaskPort = reflectApply(messageChannelPort2, channel, []) as MessagePort;
-  reflectApply(addEventListener, ownEnd, ['message', () => batcher.runScheduled()]);
-  reflectApply(portStart, ownEnd, []);
+  if (!schedulerPostTask) {
+    const channel = new NativeMessageChannel();
+    const ownEnd = reflectApply(messageChannelPort1, channel, []) as MessagePort;
+    postTaskPort = reflectApply(messageChannelPort2, channel, []) as MessagePort;
+    reflectApply(addEventListener, ownEnd, ['message', runPostTask]);
+    reflectApply(portStart, ownEnd, []);
+  }
   reflectApply(addEventListener, windowRef, ['message', onWindowMessage, { capture: true }]);
 }
