@@ -211,7 +211,7 @@ describe('a softphone tab in the background', () => {
   // browsers throttle timers in hidden tabs. This checks the way through in a truly hidden tab
   // (headless Chromium reports every tab visible, whatever is in front or minimized). It does not
   // show throttling itself: here, right after the tab went to the back, zero timers still ran at
-  // once (logged below), so a timer-based post would pass this test too.)
+  // once (logged below), so a timer-based post would pass this test too.
   it('gets the frames of a call ended while another tab is in front to the coach at once: the closing checklist is on time', async () => {
     const callId = await answeredCall();
     const cover = await firefox.browser.newPage();
