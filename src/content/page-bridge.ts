@@ -3,8 +3,10 @@
  * We create the channel and hand the hook one end through a window message that the hook
  * stops before page code sees it; we only ever listen on our own end, which never leaves
  * this isolated world, so the page cannot write into it. Everything read is still validated.
+ * A message is a batch of signals (this version's hook) or one signal (the hook of the version
+ * before, left in a tab that stayed open over an update): both are read, in order.
  */
-import { HANDSHAKE_TAG, readPageSignal, type PageSignal } from '../core/page-signal';
+import { HANDSHAKE_TAG, readPageMessage, type PageSignal } from '../core/page-signal';
 
 export interface PageSignalSource {
   subscribe(listener: (signal: PageSignal) => void, signal: AbortSignal): void;
@@ -16,13 +18,18 @@ export function connectPageBridge(lifetime: AbortSignal): PageSignalSource {
   const listeners = new Set<(signal: PageSignal) => void>();
   let rejected = 0;
   const channel = new MessageChannel();
-  channel.port1.onmessage = (event: MessageEvent) => {
-    const signal = readPageSignal(event.data);
-    if (!signal) {
-      rejected++;
-      return;
+  const deliver = (signal: PageSignal) => {
+    for (const listener of listeners) {
+      try {
+        listener(signal);
+      } catch (error) {
+        // One listener's failure must not cost the rest of a batch its signals.
+        console.debug('[Second Ring] page signal listener failed:', error);
+      }
     }
-    for (const listener of listeners) listener(signal);
+  };
+  channel.port1.onmessage = (event: MessageEvent) => {
+    rejected += readPageMessage(event.data, deliver);
   };
   lifetime.addEventListener('abort', () => channel.port1.close(), { once: true });
   // Posted from a microtask: it still runs before any page script (the parser waits for this

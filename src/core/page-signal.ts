@@ -44,6 +44,21 @@ export type PageSignal =
   /** A SIP socket the page had opened before a late hook came, found on its first frame. */
   | { t: 'ws-found'; socket: number; url: string; at: number };
 
+/**
+ * Several signals in one message, oldest first: what a hook of this version posts (page/signal-batch.ts),
+ * one post per task instead of one per frame. `signals` holds `count` entries under the keys 0 … count - 1.
+ * A content script also reads the one-signal-per-message form: after an extension update the hook
+ * of the version before stays in an open tab and talks to the new content script.
+ */
+export interface PageSignalBatch {
+  t: 'batch';
+  count: number;
+  signals: Readonly<Record<number, PageSignal>>;
+}
+
+/** A batch holds at most this many signals; the hook posts at once when it reaches it. */
+export const MAX_BATCH_SIGNALS = 256;
+
 const isFiniteNumber = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
 
 /** Validate one untrusted message from the page world; undefined when it is not a PageSignal. */
@@ -63,7 +78,9 @@ export function readPageSignal(raw: unknown): PageSignal | undefined {
         (typeof d === 'string' && d.length <= MAX_FRAME_CHARS) ||
         (d instanceof ArrayBuffer && d.byteLength <= MAX_FRAME_CHARS) ||
         (typeof Blob !== 'undefined' && d instanceof Blob && d.size <= MAX_FRAME_CHARS);
-      return ok ? { t: 'ws-frame', socket: m.socket, dir: m.dir, data: d as FrameData, at: m.at } : undefined;
+      // The checked message itself, not a copy: it is a structured clone made for this port alone
+      // (no getters, nobody else holds it), and this runs for every frame on the page's thread.
+      return ok ? (m as unknown as PageSignal) : undefined;
     }
     case 'ws-close':
       return isFiniteNumber(m.socket) && isFiniteNumber(m.code) && isFiniteNumber(m.at)
@@ -82,4 +99,30 @@ export function readPageSignal(raw: unknown): PageSignal | undefined {
     default:
       return undefined;
   }
+}
+
+/**
+ * Visit every valid signal of one untrusted message from the page world, a batch or a single
+ * signal, in order. Returns how many it rejected (an invalid message counts one; so does each
+ * invalid entry of a batch, whose valid entries are still visited).
+ */
+export function readPageMessage(raw: unknown, visit: (signal: PageSignal) => void): number {
+  if (typeof raw !== 'object' || raw === null) return 1;
+  const m = raw as Record<string, unknown>;
+  if (m.t !== 'batch') {
+    const signal = readPageSignal(raw);
+    if (!signal) return 1;
+    visit(signal);
+    return 0;
+  }
+  const { count, signals } = m;
+  if (!Number.isInteger(count) || (count as number) < 1 || (count as number) > MAX_BATCH_SIGNALS) return 1;
+  if (typeof signals !== 'object' || signals === null) return 1;
+  let rejected = 0;
+  for (let i = 0; i < (count as number); i++) {
+    const signal = readPageSignal((signals as Record<number, unknown>)[i]);
+    if (signal) visit(signal);
+    else rejected++;
+  }
+  return rejected;
 }

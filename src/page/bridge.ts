@@ -17,10 +17,21 @@
  * document_start, before any page script can post one, so it always holds the first slot. A
  * forged port gets copies of the page's own SIP frames, which the page has anyway, and can
  * never write into ours; at most MAX_PORTS ports bound the work per frame.
+ *
+ * Signals are not posted from the socket listener, which runs before the page's own: they wait
+ * in a batch (signal-batch.ts) posted from a task of the hook's own, after the page handled the
+ * event: `scheduler.postTask` (Chromium 94+, Firefox 142+), one per batch. Unlike timers
+ * (setTimeout, rAF), an immediate postTask task is not throttled in a hidden tab (Chromium gives
+ * its queue deferrable traits, throttling only delayed tasks). Without postTask, a private
+ * MessageChannel posting to itself does the same; not used where postTask exists: in Firefox the
+ * self-post kept the extension's event page from unloading while a call was on hold (seen in
+ * test/e2e-firefox/coaching.firefox.test.ts, cause not found).
  */
-import { HANDSHAKE_TAG, type FrameData, type PageSignal } from '../core/page-signal';
+import { HANDSHAKE_TAG, type FrameData, type PageSignal, type PageSignalBatch } from '../core/page-signal';
 import { createSignalHistory } from './signal-history';
+import { createSignalBatcher } from './signal-batch';
 import {
+  NativeMessageChannel,
   addEventListener,
   arrayBufferByteLength,
   blobSize,
@@ -28,8 +39,13 @@ import {
   messageEventPorts,
   messageEventSource,
   portClose,
+  messageChannelPort1,
+  messageChannelPort2,
   portPostMessage,
+  portStart,
   reflectApply,
+  schedulerPostTask,
+  schedulerRef,
   stopImmediatePropagation,
   windowRef,
 } from './captured-globals';
@@ -54,20 +70,44 @@ function frameSize(data: FrameData): number {
 const history = createSignalHistory(undefined, undefined, frameSize);
 let connected = false;
 
-function send(to: MessagePort, signal: PageSignal): void {
+function send(to: MessagePort, message: PageSignal | PageSignalBatch): void {
   try {
-    reflectApply(portPostMessage, to, [signal]);
+    reflectApply(portPostMessage, to, [message]);
   } catch {
     // A Blob the page closed, a port gone with its context: nothing the page should feel.
   }
 }
 
-export function postSignal(signal: PageSignal): void {
-  history.push(signal, !connected);
+function postBatch(batch: PageSignalBatch): void {
   for (let i = 0; i < MAX_PORTS; i++) {
     const port = ports[i];
-    if (port) send(port, signal);
+    if (port) send(port, batch);
   }
+}
+
+// Without postTask: the private channel whose self-post runs the batch's post task (installBridge).
+let postTaskPort: MessagePort | undefined;
+const runPostTask = () => {
+  try {
+    batcher.runScheduled();
+  } catch {
+    // A throw here would reject postTask's promise: an unhandledrejection the page could see.
+  }
+};
+const askForPostTask = () => {
+  try {
+    if (schedulerPostTask) reflectApply(schedulerPostTask, schedulerRef, [runPostTask]);
+    else reflectApply(portPostMessage, postTaskPort, [0]);
+  } catch {
+    // As in send().
+  }
+};
+const batcher = createSignalBatcher(postBatch, askForPostTask, frameSize);
+
+/** Keep `signal` for late connections and, when a content script listens, for the next batch. */
+export function postSignal(signal: PageSignal): void {
+  history.push(signal, !connected);
+  if (connected) batcher.add(signal);
 }
 
 // Protocol ≥ 2: the first thing on every port says which hook answers (see core/page-signal.ts).
@@ -100,6 +140,8 @@ function onWindowMessage(event: MessageEvent): void {
       reflectApply(portClose, offered, []);
       return;
     }
+    // What is pending goes to the ports it was meant for; the newcomer gets it in the history.
+    batcher.flush();
     ports[slot] = offered;
     replay(offered);
     connected = true;
@@ -110,5 +152,12 @@ function onWindowMessage(event: MessageEvent): void {
 
 export function installBridge(hello?: Extract<PageSignal, { t: 'hook' }>): void {
   greeting = hello;
+  if (!schedulerPostTask) {
+    const channel = new NativeMessageChannel();
+    const ownEnd = reflectApply(messageChannelPort1, channel, []) as MessagePort;
+    postTaskPort = reflectApply(messageChannelPort2, channel, []) as MessagePort;
+    reflectApply(addEventListener, ownEnd, ['message', runPostTask]);
+    reflectApply(portStart, ownEnd, []);
+  }
   reflectApply(addEventListener, windowRef, ['message', onWindowMessage, { capture: true }]);
 }

@@ -31,6 +31,13 @@ export const closeEventCode = nativeGetter(CloseEvent.prototype, 'code');
 export const webSocketUrl = nativeGetter(NativeWebSocket.prototype, 'url');
 export const portPostMessage = MessagePort.prototype.postMessage;
 export const portClose = MessagePort.prototype.close;
+export const portStart = MessagePort.prototype.start;
+export const NativeMessageChannel = MessageChannel;
+/** `scheduler.postTask` (Chromium 94+, Firefox 142+), or undefined where there is none. */
+export const schedulerRef = (globalThis as { scheduler?: object }).scheduler;
+export const schedulerPostTask = (schedulerRef as { postTask?: (callback: () => void) => Promise<unknown> } | undefined)?.postTask;
+export const messageChannelPort1 = nativeGetter(MessageChannel.prototype, 'port1');
+export const messageChannelPort2 = nativeGetter(MessageChannel.prototype, 'port2');
 export const stringToLowerCase = String.prototype.toLowerCase;
 export const stringSlice = String.prototype.slice;
 export const weakMapGet = WeakMap.prototype.get;

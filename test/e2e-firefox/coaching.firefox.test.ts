@@ -205,6 +205,42 @@ describe('a SIP lab call coached in Firefox', () => {
   });
 });
 
+describe('a softphone tab in the background', () => {
+  // Agents keep the softphone in a tab behind their CRM during calls. The page hook posts its
+  // frames from a task of its own after the page's handlers (page/bridge.ts), never a timer:
+  // browsers throttle timers in hidden tabs. This checks the way through in a truly hidden tab
+  // (headless Chromium reports every tab visible, whatever is in front or minimized). It does not
+  // show throttling itself: here, right after the tab went to the back, zero timers still ran at
+  // once (logged below), so a timer-based post would pass this test too.
+  it('gets the frames of a call ended while another tab is in front to the coach at once: the closing checklist is on time', async () => {
+    const callId = await answeredCall();
+    const cover = await firefox.browser.newPage();
+    try {
+      await cover.bringToFront();
+      await expect.poll(() => agent.evaluate(() => document.visibilityState), { timeout: 5_000 }).toBe('hidden');
+      // For the record: what two nested zero timers take in this tab now.
+      const timersMs = await agent.evaluate(
+        () => new Promise<number>((done) => { const t0 = performance.now(); setTimeout(() => setTimeout(() => done(performance.now() - t0), 0), 0); }),
+      );
+      console.log(`background tab: two nested setTimeout(0) took ${Math.round(timersMs)} ms`);
+      await agent.evaluate(() => window.phone.hangup());
+      await waitForNudge(agent, 'closing', 5_000);
+      const timing = await agent.evaluate(() => {
+        const el = document.querySelector('second-ring-coach')?.shadowRoot?.querySelector<HTMLElement>('.nudge[data-rule="closing"]');
+        return { firedAt: Number(el?.dataset.firedAt), shownAt: Number(el?.dataset.shownAt), visibility: document.visibilityState };
+      });
+      // The BYE's time on the page's socket → on screen, with the event page unloaded between calls.
+      expect(timing.shownAt - timing.firedAt).toBeGreaterThanOrEqual(0);
+      expect(timing.shownAt - timing.firedAt).toBeLessThan(1_000);
+      expect(timing.visibility).toBe('hidden');
+    } finally {
+      await cover.close();
+      await agent.bringToFront();
+    }
+    await expect.poll(async () => (await recordOf(callId))?.outcome, { timeout: 5_000 }).toBe('answered');
+  });
+});
+
 /** What a page can tell about its WebSocket (the hook makes WebSocket and send Proxies of the natives). */
 function socketFacts(page: Page, wsUrl: string) {
   return page.evaluate((url: string) => {

@@ -248,9 +248,13 @@ describe('softphones already open when their site is added', () => {
     },
   );
 
-  it('works with the hook of the protocol before (hook N, content script N+1): an update leaves the old hook in open tabs', async () => {
-    const previousHook = fs.readFileSync(path.join(path.dirname(fileURLToPath(import.meta.url)), 'fixtures/previous/page-hook-protocol-1.js'), 'utf8');
-    const agentUser = 'open-previous-hook';
+  it.each([
+    { fixture: 'page-hook-protocol-1.js', hookVersion: 1, user: 'open-previous-hook' },
+    // One message per signal, where today's hook posts batches.
+    { fixture: 'page-hook-protocol-2-unbatched.js', hookVersion: 2, user: 'open-unbatched-hook' },
+  ])('works with the hook of the version before ($fixture; hook N, content script N+1): an update leaves the old hook in open tabs', async ({ fixture, hookVersion, user }) => {
+    const previousHook = fs.readFileSync(path.join(path.dirname(fileURLToPath(import.meta.url)), 'fixtures/previous', fixture), 'utf8');
+    const agentUser = user;
     const [agent, caller] = await Promise.all([
       openPhone(agentBrowser, 'jssip', lab.phoneParams(agentUser), {
         beforeLoad: async (page) => {
@@ -259,13 +263,13 @@ describe('softphones already open when their site is added', () => {
           await page.addInitScript({ content: previousHook });
         },
       }),
-      openPhone(callerBrowser, 'jssip', lab.phoneParams('open-previous-caller')),
+      openPhone(callerBrowser, 'jssip', lab.phoneParams(`${user}-caller`)),
     ]);
     try {
       await markPage(agent);
       await setConfig(sw, { version: 1, sites: LAB_SITES });
       const entry = await attachedEntry(sw, agent);
-      expect(entry.hookVersion).toBe(1);
+      expect(entry.hookVersion).toBe(hookVersion);
       const callId = await ring(caller, agent, agentUser);
       await answer(agent);
       await agent.evaluate(() => window.phone.hold());
