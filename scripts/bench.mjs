@@ -11,7 +11,7 @@
 //   2  a benchmark could not run (build failed, browser missing, a file crashed)
 // Not part of `npm test`.
 //
-// Usage: npm run bench [-- <file filter…>] [--rebuild]
+// Usage: npm run bench [-- <file filter…>]   (builds the test build from the code checked out)
 //   e.g. npm run bench -- parser        only the node benchmarks of the parser
 //        BENCH_SCALE=0.3 npm run bench  fewer samples (a quick look; figures get noisier)
 //        BENCH_DIST=dist npm run bench  another build (must run on http://127.0.0.1 pages)
@@ -22,7 +22,6 @@ import path from 'node:path';
 
 const started = Date.now();
 const argv = process.argv.slice(2);
-const rebuild = argv.includes('--rebuild');
 const filters = argv.filter((a) => !a.startsWith('--'));
 const ORDER = ['parser-compare', 'parser', 'fuzz', 'build', 'page-load', 'per-frame', 'memory', 'shift-latency'];
 
@@ -34,30 +33,25 @@ function fail(message) {
 // ── The build under test ────────────────────────────────────────────────────────────────
 // The test build (`vite build --mode e2e`) is the store build's code plus loopback host
 // access and a fixed id: headless Chromium cannot answer a host-permission prompt, and the
-// bench serves its pages on http://127.0.0.1. Built here when missing (or with --rebuild).
+// bench serves its pages on http://127.0.0.1. Built by every run from the code checked out,
+// into a private directory: BENCHMARKS.md names the commit, so it must never measure an older
+// build left in dist-e2e/ (and `npm test` running meanwhile empties and rebuilds dist-e2e/).
 const needsBrowser = filters.length === 0 || filters.some((f) => !/^(parser|fuzz)/.test(f));
-let dist = process.env.BENCH_DIST ? path.resolve(process.env.BENCH_DIST) : path.resolve('dist-e2e');
-const built = (dir) => fs.existsSync(path.join(dir, 'manifest.json'));
-if (needsBrowser && !process.env.BENCH_DIST && (rebuild || !built(dist))) {
-  console.log(`▶ building the extension (test build) into ${path.relative('.', dist)}/`);
-  const r = spawnSync('npx', ['vite', 'build', '--mode', 'e2e', '--outDir', dist, '--logLevel', 'warn'], { stdio: 'inherit' });
-  if (r.status !== 0) {
-    if (!rebuild && built(path.resolve('dist'))) {
-      dist = path.resolve('dist');
-      console.log(`  test build failed; using the existing ${path.relative('.', dist)}/`);
-    } else {
-      fail('the extension did not build (npx vite build --mode e2e)');
-    }
-  }
-}
-if (needsBrowser && !built(dist)) fail(`no built extension at ${dist}`);
-const distBuiltAt = needsBrowser ? fs.statSync(path.join(dist, 'manifest.json')).mtime.toISOString() : null;
-
-// A private copy: `npm test` or `npm run e2e` running meanwhile rebuild dist-e2e/ in place (it is
-// emptied first), which would pull the extension from under the browsers.
 const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'second-ring-bench-'));
 const benchDist = path.join(scratch, 'extension');
-if (needsBrowser) fs.cpSync(dist, benchDist, { recursive: true });
+const built = (dir) => fs.existsSync(path.join(dir, 'manifest.json'));
+/** What the figures are of: the build's directory as named in the output. */
+let dist = benchDist;
+if (needsBrowser && process.env.BENCH_DIST) {
+  dist = path.resolve(process.env.BENCH_DIST);
+  if (!built(dist)) fail(`no built extension at ${dist}`);
+  fs.cpSync(dist, benchDist, { recursive: true });
+} else if (needsBrowser) {
+  console.log('▶ building the extension (test build) for this run');
+  const r = spawnSync('npx', ['vite', 'build', '--mode', 'e2e', '--outDir', benchDist, '--emptyOutDir', '--logLevel', 'warn'], { stdio: 'inherit' });
+  if (r.status !== 0 || !built(benchDist)) fail('the extension did not build (npx vite build --mode e2e)');
+}
+const distBuiltAt = needsBrowser ? fs.statSync(path.join(benchDist, 'manifest.json')).mtime.toISOString() : null;
 
 // ── Run the benchmarks ─────────────────────────────────────────────────────────────────
 const out = path.join(scratch, 'results');
@@ -136,7 +130,7 @@ const w = { label: 0, value: 0, budget: 0 };
 for (const r of rows) if (!r.title) for (const k of Object.keys(w)) w[k] = Math.max(w[k], r[k].length);
 w.label = Math.min(w.label, 92);
 console.log('\n════ Second Ring benchmarks ════');
-console.log(`build: ${needsBrowser ? `${path.relative('.', dist)}/ (built ${distBuiltAt})` : 'not used'}; machine: ${os.cpus().length} cores, load ${loadBefore.map((l) => l.toFixed(1)).join(' ')} → ${loadAfter.map((l) => l.toFixed(1)).join(' ')}`);
+console.log(`build: ${needsBrowser ? `${process.env.BENCH_DIST ? path.relative('.', dist) + '/' : 'the test build of this checkout'} (built ${distBuiltAt})` : 'not used'}; machine: ${os.cpus().length} cores, load ${loadBefore.map((l) => l.toFixed(1)).join(' ')} → ${loadAfter.map((l) => l.toFixed(1)).join(' ')}`);
 for (const r of rows) {
   if (r.title) {
     console.log(`\n${r.title}`);
