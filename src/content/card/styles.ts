@@ -4,14 +4,21 @@
  * nudges (light under a light colour scheme), and the focus always visible.
  */
 export const CARD_CSS = `
+/*
+ * Placed by a transform from the window's top-left (mount.tsx, applyAnchor; until then, the
+ * bottom-right corner), its items stacked by transforms (arrange): none of the overlay's moves
+ * moves a box in the page's layout, so none counts in the page's layout-shift score.
+ */
 .column {
-  position: fixed; right: 16px; bottom: 16px; z-index: 2147483647;
-  display: flex; flex-direction: column; gap: 8px; align-items: flex-end;
+  position: fixed; left: 0; top: 0; z-index: 2147483647;
+  transform: translate(calc(100vw - 100% - 16px), calc(100vh - 100% - 16px));
   width: 320px; max-height: calc(100vh - 32px);
   pointer-events: none;
   font: 14px/1.35 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif;
 }
 .column > .stack { position: static; width: 100%; max-height: none; overflow: visible; }
+/* Each item at the column's top-left in the layout; arrange() puts it at the right edge and below the one before (as the flex column's align-items: flex-end and gap did). */
+.column > .grip, .column > .card, .column > .stack > * { position: absolute; top: 0; left: 0; }
 .card { pointer-events: auto; box-sizing: border-box; width: 100%; max-height: 60vh; overflow: auto;
   border-radius: 8px; box-shadow: 0 2px 10px rgba(0,0,0,.25); color: #f5f5f5; background: #1c262b;
   border-left: 4px solid #4fc3f7; padding: 8px 10px; }

@@ -355,16 +355,19 @@ describe('one place for each thing on screen', () => {
     v.setCard(card());
     await new Promise((r) => setTimeout(r, 0));
     const column = () => root()?.querySelector('.column') as HTMLElement;
-    const place = () => [column().style.left, column().style.top, column().style.right, column().style.bottom];
-    await vi.waitFor(() => expect(column().style.left).toBe('40px'));
-    expect([column().style.left, column().style.top, column().style.right, column().style.bottom]).toEqual(['40px', '30px', 'auto', 'auto']);
+    // Placed by a transform only (its layout box never moves: no layout shift for the page).
+    const place = () => [column().dataset.anchor, column().style.transform];
+    await vi.waitFor(() => expect(column().dataset.anchor).toBe('left 40 top 30'));
+    expect(place()).toEqual(['left 40 top 30', 'translate(40px, 30px)']);
+    expect([column().style.left, column().style.top, column().style.right, column().style.bottom]).toEqual(['', '', '', '']);
     const grip = root()?.querySelector('[data-action="move"]') as HTMLButtonElement;
     expect(grip.getAttribute('aria-label')).toMatch(/arrow keys/);
     grip.dispatchEvent(new KeyboardEvent('keydown', { key: 'ArrowDown', bubbles: true, cancelable: true }));
     expect(saved).toHaveLength(1);
     grip.dispatchEvent(new KeyboardEvent('keydown', { key: 'Home', bubbles: true, cancelable: true }));
     expect(saved.at(-1)).toBeUndefined();
-    expect(place()).toEqual(['auto', 'auto', '16px', '16px']); // the bottom-right corner
+    // The bottom-right corner: 16 px from the window's right and bottom edges, whatever the column's size.
+    expect(place()).toEqual(['right 16 bottom 16', 'translate(calc(1008px - 100%), calc(752px - 100%))']);
   });
 });
 
