@@ -365,7 +365,9 @@ export function createNudgeView(options: {
   /** withCardItems, the same object while neither the nudge nor its card's greeting changed (see NudgeStack's memo). */
   const withItemsMemo = new WeakMap<ShownNudge, { greeting: unknown; result: ShownNudge }>();
   function withItems(s: ShownNudge): ShownNudge {
-    const greeting = cards.get(s.nudge.callKey)?.greeting;
+    const card = cards.get(s.nudge.callKey);
+    // null: a card without its greeting yet (see withCardItems); undefined: no card.
+    const greeting = card ? (card.greeting ?? null) : undefined;
     const memoized = withItemsMemo.get(s);
     if (memoized && memoized.greeting === greeting) return memoized.result;
     const result = withCardItems(s, cards);
