@@ -346,6 +346,23 @@ describe('one place for each thing on screen', () => {
     expect(root()?.querySelector('.card [data-setup]')?.textContent).toMatch(/Add your name and organization in the options/);
   });
 
+  it("shows no items in a greeting nudge that came before its card's greeting, then the card's (never the coach's stand-ins first)", () => {
+    const { v, root } = view();
+    const items = () => [...(root()?.querySelectorAll('.nudge[data-rule="greeting"] input[data-item]') ?? [])].map((el) => (el as HTMLElement).dataset.item);
+    v.setCard(card({ state: 'ringing', greeting: undefined }));
+    v.show(greetingNudge({ items: [{ id: 'greeting', text: 'Hello,' }, { id: 'ownName', text: 'this is (your name)' }, { id: 'offer', text: 'How can I help?' }] }));
+    expect(root()?.querySelector('.nudge[data-rule="greeting"] .nudge__text')?.textContent).toBe('Greet the caller:');
+    expect(items()).toEqual([]);
+    v.setCard(card({ greeting: { items: [{ id: 'greeting', text: 'Hello,' }, { id: 'offer', text: 'How can I help?' }], checked: [], missing: ['agent-name'] } }));
+    expect(items()).toEqual(['greeting', 'offer']);
+  });
+
+  it('shows its own items in a greeting nudge whose call has no card', () => {
+    const { v, root } = view();
+    v.show(greetingNudge());
+    expect([...(root()?.querySelectorAll('.nudge[data-rule="greeting"] input[data-item]') ?? [])].map((el) => (el as HTMLElement).dataset.item)).toEqual(['greeting', 'ownName']);
+  });
+
   it('goes where the agent put it on this site, moves with the arrow keys on its handle, and Home forgets it', async () => {
     const saved: (Anchor | undefined)[] = [];
     const stored: Anchor = { h: 'left', x: 40, v: 'top', y: 30 };
