@@ -509,12 +509,15 @@ export function createNudgeView(options: {
    */
   function arrange(column: HTMLElement): void {
     const items = itemsOf(column);
-    const stacked = stackItems(items.map((item) => item.offsetHeight), ITEM_GAP_PX);
-    const width = column.clientWidth;
+    // Fractional sizes, as the browser's own layout stacks them (a transform that only translates changes no size).
+    const sizes = items.map((item) => item.getBoundingClientRect());
+    const stacked = stackItems(sizes.map((size) => size.height), ITEM_GAP_PX);
+    const width = column.getBoundingClientRect().width;
     items.forEach((item, i) => {
       // At the column's right edge (the card and nudges are as wide as the column): a ring counter
       // whose text grows keeps its left edge in the layout too.
-      const transform = `translate(${width - item.offsetWidth}px, ${stacked.offsets[i] ?? 0}px)`;
+      // Whole pixels: a fractional translation renders the item's text and boxes a pixel off from where layout snaps them.
+      const transform = `translate(${Math.round(width - (sizes[i]?.width ?? 0))}px, ${Math.round(stacked.offsets[i] ?? 0)}px)`;
       if (itemTransforms.get(item) === transform) return;
       itemTransforms.set(item, transform);
       item.style.transform = transform;
