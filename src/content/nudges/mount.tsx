@@ -460,7 +460,7 @@ export function createNudgeView(options: {
 
   // ─── where the column sits ────────────────────────────────────────────────────────────────
 
-  /** The window without its vertical scroll bar: what `right` is measured from. */
+  /** The window without its vertical scroll bar: what a right or bottom anchor is measured from. */
   const viewport = (): Size => ({ width: document.documentElement.clientWidth, height: window.innerHeight });
 
   let column: HTMLElement | null = null;
@@ -502,22 +502,21 @@ export function createNudgeView(options: {
   let columnHeight = -1;
 
   /**
-   * Stacks the items by transforms: each sits at the column's top in the page's layout (styles.ts),
-   * so a nudge coming, going or growing moves no other item's layout box (nor a ring counter's
-   * longer text its own), and no item's move
-   * counts as a layout shift for the page. What the agent sees is the flex column it was.
+   * Stacks the items by transforms: each sits at the column's top-left in the page's layout
+   * (styles.ts), so a nudge coming, going or growing moves no other item's layout box (nor a ring
+   * counter's longer text its own), and no item's move counts as a layout shift for the page.
+   * What the agent sees is the flex column it was: right-aligned, ITEM_GAP_PX apart.
    */
   function arrange(column: HTMLElement): void {
     const items = itemsOf(column);
-    // Fractional sizes, as the browser's own layout stacks them (a transform that only translates changes no size).
-    const sizes = items.map((item) => item.getBoundingClientRect());
-    const stacked = stackItems(sizes.map((size) => size.height), ITEM_GAP_PX);
-    const width = column.getBoundingClientRect().width;
+    // Whole pixels (offsetHeight): with fractional sizes (and so a fractional column height and
+    // translations) the layout-shift test saw boxes of ours shift again, by a pixel's snapping.
+    const stacked = stackItems(items.map((item) => item.offsetHeight), ITEM_GAP_PX);
+    const width = column.clientWidth;
     items.forEach((item, i) => {
       // At the column's right edge (the card and nudges are as wide as the column): a ring counter
       // whose text grows keeps its left edge in the layout too.
-      // Whole pixels: a fractional translation renders the item's text and boxes a pixel off from where layout snaps them.
-      const transform = `translate(${Math.round(width - (sizes[i]?.width ?? 0))}px, ${Math.round(stacked.offsets[i] ?? 0)}px)`;
+      const transform = `translate(${width - item.offsetWidth}px, ${stacked.offsets[i] ?? 0}px)`;
       if (itemTransforms.get(item) === transform) return;
       itemTransforms.set(item, transform);
       item.style.transform = transform;
@@ -574,8 +573,8 @@ export function createNudgeView(options: {
   function watchItems(): void {
     const column = columnElement();
     if (!column) return;
-    const items = itemsOf(column);
     if (typeof ResizeObserver !== 'function') return placeBeforePaint();
+    const items = itemsOf(column);
     resizes ??= new ResizeObserver(() => {
       if (!signal.aborted) place();
     });
