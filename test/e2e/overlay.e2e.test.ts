@@ -55,8 +55,8 @@ function layout(p: Page): Promise<{ ours: Box[]; page: Box[]; anchor: string; vi
       .filter((el) => el.getClientRects().length > 0)
       .map((el) => box(el, el.className));
     const page = [...document.querySelectorAll('button')].map((el) => box(el, el.textContent ?? ''));
-    const style = column?.style;
-    const anchor = style ? `${style.top}/${style.right}/${style.bottom}/${style.left}` : '';
+    // Where it is anchored (placed by a transform: mount.tsx, applyAnchor).
+    const anchor = column?.dataset.anchor ?? '';
     return { ours, page, anchor, visibleNudges: root?.querySelectorAll('.nudge').length ?? 0 };
   });
 }

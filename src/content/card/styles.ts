@@ -2,16 +2,23 @@
  * The call card's styles, in the nudges' shadow root (after NUDGE_CSS): the card sits on top of
  * the one column in the corner, the ring counter and nudges below it. Calm, dark like the
  * nudges (light under a light colour scheme), and the focus always visible.
+ *
+ * The column is placed by a transform from the window's top-left (mount.tsx, applyAnchor; until
+ * then, the bottom-right corner), and each item sits at its top-left in the layout, put at the
+ * right edge and below the one before by a transform (arrange; as a flex column with
+ * align-items: flex-end and a gap would): none of the overlay's moves moves a box in the page's
+ * layout, so none counts in the page's layout-shift score.
  */
 export const CARD_CSS = `
 .column {
-  position: fixed; right: 16px; bottom: 16px; z-index: 2147483647;
-  display: flex; flex-direction: column; gap: 8px; align-items: flex-end;
+  position: fixed; left: 0; top: 0; z-index: 2147483647;
+  transform: translate(calc(100vw - 100% - 16px), calc(100vh - 100% - 16px));
   width: 320px; max-height: calc(100vh - 32px);
   pointer-events: none;
   font: 14px/1.35 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif;
 }
 .column > .stack { position: static; width: 100%; max-height: none; overflow: visible; }
+.column > .grip, .column > .card, .column > .stack > * { position: absolute; top: 0; left: 0; }
 .card { pointer-events: auto; box-sizing: border-box; width: 100%; max-height: 60vh; overflow: auto;
   border-radius: 8px; box-shadow: 0 2px 10px rgba(0,0,0,.25); color: #f5f5f5; background: #1c262b;
   border-left: 4px solid #4fc3f7; padding: 8px 10px; }

@@ -26,10 +26,16 @@ export function carriedByCard(nudge: Nudge, openCard: CardCall | undefined): boo
 /**
  * The greeting checklist nudge lists what its call's card lists: the card leaves out the parts
  * not known yet (no agent name, no organization), so the nudge never shows a stand-in either.
+ * The nudge can come a few ms before its call's card has the greeting (the coach's messages come
+ * one by one): until then it shows no items, rather than the coach's four (with stand-ins) for a
+ * frame and then the card's fewer, which moved the rows below and shifted the page's layout.
+ * Without any card for the call, it shows its own.
  */
 export function withCardItems(shown: ShownNudge, cards: ReadonlyMap<string, CardCall>): ShownNudge {
-  const greeting = shown.nudge.ruleId === 'greeting' && shown.nudge.kind === 'checklist' ? cards.get(shown.nudge.callKey)?.greeting : undefined;
-  return greeting ? { ...shown, nudge: { ...shown.nudge, items: greeting.items } } : shown;
+  if (shown.nudge.ruleId !== 'greeting' || shown.nudge.kind !== 'checklist') return shown;
+  const card = cards.get(shown.nudge.callKey);
+  if (!card) return shown;
+  return { ...shown, nudge: { ...shown.nudge, items: card.greeting?.items ?? [] } };
 }
 
 export interface NudgeLayout {

@@ -31,7 +31,7 @@ import { cardString } from '../card/strings';
 import { layoutNudges, SHOWN_NUDGES_KEPT, withCardItems } from './layout';
 import { createAnnouncer, type Announcer } from './announcer';
 import { NudgeStack, ringNumber, type ShownNudge } from './nudge-stack';
-import { anchorOfRect, clampAnchor, clearPlace, DEFAULT_ANCHOR, type Anchor, type Rect, type Size } from './placement';
+import { anchorOfRect, clampAnchor, clearPlace, DEFAULT_ANCHOR, ITEM_GAP_PX, stackItems, type Anchor, type Rect, type Size } from './placement';
 import type { PositionStore } from './position-store';
 import { NUDGE_CSS } from './styles';
 import { extensionId } from '../../platform/content-runtime';
@@ -365,7 +365,9 @@ export function createNudgeView(options: {
   /** withCardItems, the same object while neither the nudge nor its card's greeting changed (see NudgeStack's memo). */
   const withItemsMemo = new WeakMap<ShownNudge, { greeting: unknown; result: ShownNudge }>();
   function withItems(s: ShownNudge): ShownNudge {
-    const greeting = cards.get(s.nudge.callKey)?.greeting;
+    const card = cards.get(s.nudge.callKey);
+    // null: a card without its greeting yet (see withCardItems); undefined: no card.
+    const greeting = card ? (card.greeting ?? null) : undefined;
     const memoized = withItemsMemo.get(s);
     if (memoized && memoized.greeting === greeting) return memoized.result;
     const result = withCardItems(s, cards);
@@ -447,7 +449,7 @@ export function createNudgeView(options: {
       </div>,
       ensureContainer(),
     );
-    watchColumnSize();
+    watchItems();
   }
 
   function toggleOlder(event: Event): void {
@@ -458,7 +460,7 @@ export function createNudgeView(options: {
 
   // ─── where the column sits ────────────────────────────────────────────────────────────────
 
-  /** The window without its vertical scroll bar: what `right` is measured from. */
+  /** The window without its vertical scroll bar: what a right or bottom anchor is measured from. */
   const viewport = (): Size => ({ width: document.documentElement.clientWidth, height: window.innerHeight });
 
   let column: HTMLElement | null = null;
@@ -471,16 +473,59 @@ export function createNudgeView(options: {
   /** The page's controls (those out of view or not rendered cover nothing the column could). */
   const pageControls = (): Rect[] => [...document.querySelectorAll(PAGE_CONTROLS)].map((el) => el.getBoundingClientRect());
 
-  /** Writes only what changed: placed again each second, an unchanged place must not touch the page's style. */
+  /** The transform last written, by column (the browser serializes it its own way: not read back). */
+  const writtenTransforms = new WeakMap<HTMLElement, string>();
+  /**
+   * Puts the column at its anchor with a `transform` only (its layout box stays at the window's
+   * top-left): moving it, or growing it away from a bottom or right anchor, then moves no box in
+   * the page's layout, so none of it counts as a layout shift for the page (its CLS). `100%` is
+   * the column's own size, so the browser keeps a bottom anchor as the column grows, in the same
+   * frame. Writes only what changed: placed again each second, an unchanged place must not touch
+   * the page's style.
+   */
   function applyAnchor(column: HTMLElement, anchor: Anchor): void {
-    const { style } = column;
-    const set = (property: 'left' | 'right' | 'top' | 'bottom', value: string) => {
-      if (style[property] !== value) style[property] = value;
-    };
-    set('left', anchor.h === 'left' ? `${anchor.x}px` : 'auto');
-    set('right', anchor.h === 'right' ? `${anchor.x}px` : 'auto');
-    set('top', anchor.v === 'top' ? `${anchor.y}px` : 'auto');
-    set('bottom', anchor.v === 'bottom' ? `${anchor.y}px` : 'auto');
+    const view = viewport();
+    const x = anchor.h === 'left' ? `${anchor.x}px` : `calc(${view.width - anchor.x}px - 100%)`;
+    const y = anchor.v === 'top' ? `${anchor.y}px` : `calc(${view.height - anchor.y}px - 100%)`;
+    const transform = `translate(${x}, ${y})`;
+    if (writtenTransforms.get(column) === transform) return;
+    writtenTransforms.set(column, transform);
+    column.style.transform = transform;
+    column.dataset.anchor = `${anchor.h} ${anchor.x} ${anchor.v} ${anchor.y}`;
+  }
+
+  /** The column's items, top to bottom: the handle, the card, the ring counters, the count, the nudges. */
+  const itemsOf = (column: HTMLElement): HTMLElement[] => [...column.querySelectorAll<HTMLElement>(':scope > .grip, :scope > .card, :scope > .stack > *')];
+  /** The items as arrange() last stacked them, and each one's transform as written (not read back). */
+  let arranged: readonly HTMLElement[] = [];
+  const itemTransforms = new WeakMap<HTMLElement, string>();
+  let columnHeight = -1;
+
+  /**
+   * Stacks the items by transforms: each sits at the column's top-left in the page's layout
+   * (styles.ts), so a nudge coming, going or growing moves no other item's layout box (nor a ring
+   * counter's longer text its own), and no item's move counts as a layout shift for the page.
+   * What the agent sees is the flex column it was: right-aligned, ITEM_GAP_PX apart.
+   */
+  function arrange(column: HTMLElement): void {
+    const items = itemsOf(column);
+    // Whole pixels (offsetHeight): with fractional sizes (and so a fractional column height and
+    // translations) the layout-shift test saw boxes of ours shift again, by a pixel's snapping.
+    const stacked = stackItems(items.map((item) => item.offsetHeight), ITEM_GAP_PX);
+    const width = column.clientWidth;
+    items.forEach((item, i) => {
+      // At the column's right edge (the card and nudges are as wide as the column): a ring counter
+      // whose text grows keeps its left edge in the layout too.
+      const transform = `translate(${width - item.offsetWidth}px, ${stacked.offsets[i] ?? 0}px)`;
+      if (itemTransforms.get(item) === transform) return;
+      itemTransforms.set(item, transform);
+      item.style.transform = transform;
+    });
+    arranged = items;
+    if (stacked.height !== columnHeight) {
+      columnHeight = stacked.height;
+      column.style.height = `${stacked.height}px`;
+    }
   }
 
   /**
@@ -491,6 +536,7 @@ export function createNudgeView(options: {
     const column = columnElement();
     if (!column) return;
     lastPlaced = Date.now();
+    arrange(column);
     const box = column.getBoundingClientRect();
     const view = viewport();
     const size = { width: box.width, height: box.height };
@@ -515,24 +561,34 @@ export function createNudgeView(options: {
   }
 
   let resizes: ResizeObserver | undefined;
-  let watched: HTMLElement | undefined;
+  const watched = new Set<HTMLElement>();
   /**
-   * The column is placed again when its size changed (a nudge came or went, the card opened),
-   * told by a ResizeObserver after the browser's own layout, and each PLACE_CHECK_MS while a
-   * card or ring counter is up (tick()); not after every redraw: a call's events redraw it a
-   * dozen times, mostly without changing its size, and each place() reads the page's layout.
-   * Without ResizeObserver: once per frame of redraws.
+   * The items are stacked and the column placed again when an item's size changed (a nudge came,
+   * the card opened), told by a ResizeObserver after the browser's own layout and before it
+   * paints; when one went or the order changed, once before the next paint; and each
+   * PLACE_CHECK_MS while a card or ring counter is up (tick()). Not after every redraw: a call's
+   * events redraw it a dozen times, mostly without changing it, and each place() reads the
+   * page's layout. Without ResizeObserver: once per frame of redraws.
    */
-  function watchColumnSize(): void {
-    if (typeof ResizeObserver !== 'function') return placeBeforePaint();
+  function watchItems(): void {
     const column = columnElement();
-    if (!column || column === watched) return;
+    if (!column) return;
+    if (typeof ResizeObserver !== 'function') return placeBeforePaint();
+    const items = itemsOf(column);
     resizes ??= new ResizeObserver(() => {
       if (!signal.aborted) place();
     });
-    if (watched) resizes.unobserve(watched);
-    resizes.observe(column);
-    watched = column;
+    for (const item of items) {
+      if (watched.has(item)) continue;
+      resizes.observe(item);
+      watched.add(item);
+    }
+    for (const item of watched) {
+      if (items.includes(item)) continue;
+      resizes.unobserve(item);
+      watched.delete(item);
+    }
+    if (items.length !== arranged.length || items.some((item, i) => item !== arranged[i])) placeBeforePaint();
   }
 
   /** The agent put the column at `rect`: kept there (nearest corner), and remembered for this site. */

@@ -100,6 +100,20 @@ export function clearPlace(current: Anchor, size: Size, viewport: Size, obstacle
   return best;
 }
 
+/** The space between the column's items, in CSS px. */
+export const ITEM_GAP_PX = 8;
+
+/** Items stacked top to bottom with `gap` between them: each one's offset from the top, and the height of them all. */
+export function stackItems(heights: readonly number[], gap: number): { offsets: number[]; height: number } {
+  const offsets: number[] = [];
+  let y = 0;
+  for (const height of heights) {
+    offsets.push(y);
+    y += height + gap;
+  }
+  return { offsets, height: Math.max(0, y - gap) };
+}
+
 /** A stored anchor, checked: it comes from storage, which another version may have written. */
 export function readAnchor(raw: unknown): Anchor | undefined {
   const a = raw as Partial<Anchor> | null | undefined;

@@ -9,7 +9,7 @@
  */
 import type { Page } from 'playwright-core';
 import type { BenchServer } from './bench-server';
-import { callFrames } from './sip-traffic';
+import { callFrames, type TrafficFrame } from './sip-traffic';
 import type { WsConnection } from './ws-server';
 
 export class ShiftSession {
@@ -57,20 +57,23 @@ export class ShiftSession {
 
   /** Plays calls [from, to) and resolves when the page has sent its last frame. */
   async run(from: number, to: number): Promise<void> {
+    for (let i = from; i < to; i++) await this.play(callFrames(i));
+  }
+
+  /** Plays some frames (a call in parts: its ringing, then the rest) and resolves when the page has sent its last one. */
+  async play(frames: readonly TrafficFrame[]): Promise<void> {
     const sip = this.sip;
     const ctl = this.ctl;
     if (!sip || !ctl) throw new Error('shift session not connected');
-    for (let i = from; i < to; i++) {
-      for (const frame of callFrames(i)) {
-        this.frames++;
-        if (frame.dir === 'received') {
-          await this.pageCaughtUp();
-          sip.sendText(frame.text);
-          this.toPage++;
-        } else {
-          this.expected.push(frame.text);
-          ctl.sendText(JSON.stringify({ after: this.toPage, text: frame.text }));
-        }
+    for (const frame of frames) {
+      this.frames++;
+      if (frame.dir === 'received') {
+        await this.pageCaughtUp();
+        sip.sendText(frame.text);
+        this.toPage++;
+      } else {
+        this.expected.push(frame.text);
+        ctl.sendText(JSON.stringify({ after: this.toPage, text: frame.text }));
       }
     }
     await this.pageCaughtUp();

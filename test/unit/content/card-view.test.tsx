@@ -346,6 +346,23 @@ describe('one place for each thing on screen', () => {
     expect(root()?.querySelector('.card [data-setup]')?.textContent).toMatch(/Add your name and organization in the options/);
   });
 
+  it("shows no items in a greeting nudge that came before its card's greeting, then the card's (never the coach's stand-ins first)", () => {
+    const { v, root } = view();
+    const items = () => [...(root()?.querySelectorAll('.nudge[data-rule="greeting"] input[data-item]') ?? [])].map((el) => (el as HTMLElement).dataset.item);
+    v.setCard(card({ state: 'ringing', greeting: undefined }));
+    v.show(greetingNudge({ items: [{ id: 'greeting', text: 'Hello,' }, { id: 'ownName', text: 'this is (your name)' }, { id: 'offer', text: 'How can I help?' }] }));
+    expect(root()?.querySelector('.nudge[data-rule="greeting"] .nudge__text')?.textContent).toBe('Greet the caller:');
+    expect(items()).toEqual([]);
+    v.setCard(card({ greeting: { items: [{ id: 'greeting', text: 'Hello,' }, { id: 'offer', text: 'How can I help?' }], checked: [], missing: ['agent-name'] } }));
+    expect(items()).toEqual(['greeting', 'offer']);
+  });
+
+  it('shows its own items in a greeting nudge whose call has no card', () => {
+    const { v, root } = view();
+    v.show(greetingNudge());
+    expect([...(root()?.querySelectorAll('.nudge[data-rule="greeting"] input[data-item]') ?? [])].map((el) => (el as HTMLElement).dataset.item)).toEqual(['greeting', 'ownName']);
+  });
+
   it('goes where the agent put it on this site, moves with the arrow keys on its handle, and Home forgets it', async () => {
     const saved: (Anchor | undefined)[] = [];
     const stored: Anchor = { h: 'left', x: 40, v: 'top', y: 30 };
@@ -355,16 +372,19 @@ describe('one place for each thing on screen', () => {
     v.setCard(card());
     await new Promise((r) => setTimeout(r, 0));
     const column = () => root()?.querySelector('.column') as HTMLElement;
-    const place = () => [column().style.left, column().style.top, column().style.right, column().style.bottom];
-    await vi.waitFor(() => expect(column().style.left).toBe('40px'));
-    expect([column().style.left, column().style.top, column().style.right, column().style.bottom]).toEqual(['40px', '30px', 'auto', 'auto']);
+    // Placed by a transform only (its layout box never moves: no layout shift for the page).
+    const place = () => [column().dataset.anchor, column().style.transform];
+    await vi.waitFor(() => expect(column().dataset.anchor).toBe('left 40 top 30'));
+    expect(place()).toEqual(['left 40 top 30', 'translate(40px, 30px)']);
+    expect([column().style.left, column().style.top, column().style.right, column().style.bottom]).toEqual(['', '', '', '']);
     const grip = root()?.querySelector('[data-action="move"]') as HTMLButtonElement;
     expect(grip.getAttribute('aria-label')).toMatch(/arrow keys/);
     grip.dispatchEvent(new KeyboardEvent('keydown', { key: 'ArrowDown', bubbles: true, cancelable: true }));
     expect(saved).toHaveLength(1);
     grip.dispatchEvent(new KeyboardEvent('keydown', { key: 'Home', bubbles: true, cancelable: true }));
     expect(saved.at(-1)).toBeUndefined();
-    expect(place()).toEqual(['auto', 'auto', '16px', '16px']); // the bottom-right corner
+    // The bottom-right corner: 16 px from the window's right and bottom edges, whatever the column's size.
+    expect(place()).toEqual(['right 16 bottom 16', 'translate(calc(1008px - 100%), calc(752px - 100%))']);
   });
 });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { anchorOfRect, candidates, clampAnchor, clearPlace, DEFAULT_ANCHOR, MARGIN, overlap, readAnchor, rectOf, type Rect } from '../../../src/content/nudges/placement';
+import { anchorOfRect, candidates, clampAnchor, clearPlace, DEFAULT_ANCHOR, MARGIN, overlap, readAnchor, rectOf, stackItems, type Rect } from '../../../src/content/nudges/placement';
 
 const viewport = { width: 1280, height: 900 };
 const size = { width: 320, height: 200 };
@@ -55,5 +55,11 @@ describe('where the overlay sits', () => {
     expect(readAnchor({ h: 'middle', x: 1, v: 'bottom', y: 2 })).toBeUndefined();
     expect(readAnchor({ h: 'left', x: Number.NaN, v: 'bottom', y: 2 })).toBeUndefined();
     expect(readAnchor('left')).toBeUndefined();
+  });
+
+  it("stacks the column's items top to bottom with the gap between them, and nothing to stack is 0 high", () => {
+    expect(stackItems([30, 120, 60], 8)).toEqual({ offsets: [0, 38, 166], height: 226 });
+    expect(stackItems([40], 8)).toEqual({ offsets: [0], height: 40 });
+    expect(stackItems([], 8)).toEqual({ offsets: [], height: 0 });
   });
 });
