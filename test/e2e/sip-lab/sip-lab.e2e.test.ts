@@ -226,8 +226,10 @@ describe.each<PhoneKind>(['jssip', 'sipjs'])('agent softphone on %s', (kind) => 
     await waitForPhoneEvent(caller, 'hold', 5_000, { since: c0, detail: 'remote' });
     await agent.evaluate((id) => window.phone.answer(id), second.callId);
     await waitForPhoneEvent(colleague, 'confirmed', 8_000, { since: k0 });
-    const during = (await phoneState(agent)).calls.filter((c) => c.status === 'confirmed');
-    expect(during.map((c) => [c.id, c.held])).toEqual([[first, true], [second.callId, false]]);
+    // The colleague's side confirms on the 200 OK; the agent's on the ACK, a moment later.
+    await expect
+      .poll(async () => (await phoneState(agent)).calls.filter((c) => c.status === 'confirmed').map((c) => [c.id, c.held]), { timeout: 5_000 })
+      .toEqual([[first, true], [second.callId, false]]);
 
     await agent.evaluate((id) => window.phone.hangup(id), second.callId);
     await waitForPhoneEvent(colleague, 'ended', 5_000, { since: k0 });
