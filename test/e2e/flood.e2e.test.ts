@@ -68,8 +68,16 @@ function flood(page: Page, wsUrl: string, count: number): Promise<number> {
           .filter((line, i, all) => line !== '' || i >= all.length - 2)
           .join('\r\n');
       let sent = 0;
+      // The first REFER alone: it brings the coaching part into this page, and the flood goes once
+      // the test has seen it reach the coach. Until the coaching part is in, the starter keeps at
+      // most 1,024 signals, the oldest going first (src/content/page-start.ts): a flood sent into
+      // that window would lose its REFERs on a busy machine, and the test would prove nothing.
+      const go = new Promise((resolve) => ((window as unknown as { __floodGo: (v?: unknown) => void }).__floodGo = resolve));
+      ws.send(request('REFER', 'flood-dialog', 1, 'Refer-To: <sip:1@flood.invalid>'));
+      sent++;
+      await go;
       // The REFERs first: made-up calls in between would push the dialog out of the SIP tracker's own cap.
-      for (let i = 1; i <= n; i++) {
+      for (let i = 2; i <= n; i++) {
         ws.send(request('REFER', 'flood-dialog', i, `Refer-To: <sip:${i}@flood.invalid>`));
         sent++;
         if (i % 200 === 0) await new Promise((r) => setTimeout(r, 0));
@@ -95,6 +103,12 @@ describe('a flood page in one tab', () => {
       openPhone(agentBrowser, 'jssip', lab.phoneParams('flood-page')),
     ]);
     const flooding = flood(floodPage, lab.sip.wsUrl, FLOOD);
+    const released = (async () => {
+      await expect
+        .poll(async () => ((await callLog(sw)) as CallRecord[]).some((r) => r.callId === 'flood-dialog'), { timeout: 60_000, interval: 250 })
+        .toBe(true);
+      await floodPage.evaluate(() => (window as unknown as { __floodGo: () => void }).__floodGo());
+    })();
 
     // The honest call, while the flood's events stream into the same coach.
     const mark = await phoneEventMark(agent);
@@ -110,6 +124,7 @@ describe('a flood page in one tab', () => {
     await hangupAll(agent);
     await nudgeFor(agent, 'closing').waitFor({ timeout: 30_000 });
 
+    await released;
     expect(await flooding).toBe(2 * FLOOD);
     // The honest call's record reaches the history, whole: it is saved during the call and again,
     // with its end, once the coach's queue is idle (after the flood's events), so wait for the end.
