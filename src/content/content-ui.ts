@@ -4,7 +4,7 @@
  * isolated world when the content script first needs it (ui-loader.ts), or our own practice
  * page imports it; either way it only leaves its factories where the content script looks.
  * No webextension-polyfill here: the UI's code is compiled in the page's renderer and stays in
- * its heap (platform/content-runtime.ts and content-storage.ts are what it needs).
+ * its heap (platform/content-runtime.ts is what it needs).
  */
 import { createNudgeView } from './nudges/mount';
 import { positionStore } from './nudges/position-store';

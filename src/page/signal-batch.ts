@@ -16,7 +16,6 @@ import { MAX_BATCH_SIGNALS, type FrameData, type PageSignal, type PageSignalBatc
 /** Captured while this module loads, at document_start, before any page script. */
 const objectCreate = Object.create;
 
-
 /** And at most this much frame text waits for its post (the hook's history keeps as much). */
 export const BATCH_MAX_CHARS = 96 * 1024;
 

@@ -4,7 +4,8 @@
  * budget. Firefox's own `browser` is promise-based already; on Chromium, MV3's
  * `chrome.runtime.sendMessage` returns a promise, and a listener's promise is answered through
  * `sendResponse` exactly as the polyfill does (a rejection in its reject envelope, which the
- * background's polyfill turns back into an error). The coaching UI, loaded later, uses it too (and content-storage.ts).
+ * background's polyfill turns back into an error). The coaching UI, loaded later, uses it too,
+ * and its `storage.local` (where the agent put the overlay) below.
  */
 import type { Runtime } from './browser';
 import { isEnvelope, type Handlers, type MessageMap } from '../core/messages';
@@ -24,14 +25,28 @@ type NativeListener = (message: unknown, sender: Runtime.MessageSender, sendResp
 /** The polyfill's envelope for a listener's rejection (webextension-polyfill, both directions). */
 const REJECT = '__mozWebExtensionPolyfillReject__';
 
-const world = globalThis as { browser?: { runtime?: NativeRuntime }; chrome?: { runtime?: NativeRuntime } };
+/** `storage.local` as the coaching UI uses it: promise-based in MV3 Chromium and in Firefox alike. */
+export interface LocalStorageArea {
+  get(key: string): Promise<Record<string, unknown>>;
+  set(items: Record<string, unknown>): Promise<void>;
+}
+
+interface NativeNamespace {
+  runtime?: NativeRuntime;
+  storage?: { local?: LocalStorageArea };
+}
+const world = globalThis as { browser?: NativeNamespace; chrome?: NativeNamespace };
 /** Firefox's promise-based API where there is one (its `browser.runtime.id` is set), else Chromium's. */
 const promiseBased = world.browser?.runtime?.id !== undefined;
+const namespace = (): NativeNamespace | undefined => (promiseBased ? world.browser : world.chrome);
 function runtime(): NativeRuntime {
-  const found = promiseBased ? world.browser?.runtime : world.chrome?.runtime;
+  const found = namespace()?.runtime;
   if (!found) throw new Error('no extension runtime here');
   return found;
 }
+
+/** The extension's `storage.local`; undefined outside an extension. */
+export const localStorageArea = (): LocalStorageArea | undefined => namespace()?.storage?.local;
 
 export const contentRuntime = {
   version: (): string => runtime().getManifest().version,

@@ -2,7 +2,7 @@
  * Where the agent put the overlay, per site (origin), in the extension's own storage: never in
  * the page's storage, which the page could read and which would change what the page sees.
  */
-import { localStorageArea, type LocalStorageArea } from '../../platform/content-storage';
+import { localStorageArea, type LocalStorageArea } from '../../platform/content-runtime';
 import { readAnchor, type Anchor } from './placement';
 
 const KEY = 'overlayPositions';

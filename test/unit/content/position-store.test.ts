@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { positionStore } from '../../../src/content/nudges/position-store';
-import type { LocalStorageArea } from '../../../src/platform/content-storage';
+import type { LocalStorageArea } from '../../../src/platform/content-runtime';
 
 /** storage.local as the extension has it: values go in and come out as copies. */
 function memoryArea(): LocalStorageArea & { data: Record<string, unknown> } {
