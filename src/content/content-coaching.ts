@@ -47,7 +47,15 @@ function fanOut<T>(attach: (listener: (item: T) => void) => void) {
     /** Once every adapter subscribed. */
     open(): void {
       attach((item) => {
-        for (const listener of listeners) listener(item);
+        for (const listener of listeners) {
+          try {
+            listener(item);
+          } catch (error) {
+            // One adapter's failure must cost neither the others this item nor the hand-over the
+            // items after it (a throw out of the starter's drain would leave them waiting for good).
+            console.debug('[Second Ring] adapter failed on a page signal:', error);
+          }
+        }
       });
     },
   };

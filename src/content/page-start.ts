@@ -61,8 +61,16 @@ export function createHandoverQueue<T>(maxItems: number, maxSize = Infinity, siz
       size = 0;
       const pending: T[] = [];
       listener = (item) => void pending.push(item);
-      for (; at < kept.length; at++) next(kept[at] as T);
-      for (let i = 0; i < pending.length; i++) next(pending[i] as T);
+      // A listener that throws on one item must not leave the rest (and every later one) waiting.
+      const give = (item: T) => {
+        try {
+          next(item);
+        } catch (error) {
+          console.debug('[Second Ring] a kept page signal failed:', error);
+        }
+      };
+      for (; at < kept.length; at++) give(kept[at] as T);
+      for (let i = 0; i < pending.length; i++) give(pending[i] as T);
       listener = next;
     },
     get dropped() {

@@ -94,6 +94,18 @@ describe('the starter\'s hand-over queue', () => {
     expect(seen).toEqual([1, 2, 10, 3]);
   });
 
+  it('goes on handing over when the listener throws on a kept item, and passes later ones on', () => {
+    const queue = createHandoverQueue<number>(10);
+    for (const n of [1, 2, 3]) queue.push(n);
+    const seen: number[] = [];
+    queue.attach((n) => {
+      if (n === 2) throw new Error('an adapter failed');
+      seen.push(n);
+    });
+    queue.push(4);
+    expect(seen).toEqual([1, 3, 4]);
+  });
+
   it('hands over exactly the newest items in order, whatever is pushed (property)', () => {
     fc.assert(
       fc.property(fc.array(fc.integer(), { maxLength: 400 }), fc.integer({ min: 1, max: 50 }), fc.array(fc.integer(), { maxLength: 20 }), (before, max, after) => {
