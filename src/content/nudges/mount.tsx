@@ -31,7 +31,7 @@ import { cardString } from '../card/strings';
 import { layoutNudges, SHOWN_NUDGES_KEPT, withCardItems } from './layout';
 import { createAnnouncer, type Announcer } from './announcer';
 import { NudgeStack, ringNumber, type ShownNudge } from './nudge-stack';
-import { anchorOfRect, clampAnchor, clearPlace, DEFAULT_ANCHOR, ITEM_GAP_PX, stackItems, type Anchor, type Rect, type Size } from './placement';
+import { anchorOfRect, clampAnchor, clearPlace, columnBox, DEFAULT_ANCHOR, ITEM_GAP_PX, stackItems, type Anchor, type Rect, type Size } from './placement';
 import type { PositionStore } from './position-store';
 import { NUDGE_CSS } from './styles';
 import { extensionId } from '../../platform/content-runtime';
@@ -164,7 +164,6 @@ export function createNudgeView(options: {
   const shownRingNumbers = new Map<string, number>();
   /** When the next kept card or ring counter expires (see pruneCards, pruneRings). */
   let nextExpiry = Infinity;
-  let lastPlaced = 0;
   /** The call whose card is shown now: the card's stable handlers act on it. */
   let shownCardKey: string | undefined;
   let container: HTMLElement | undefined;
@@ -288,11 +287,15 @@ export function createNudgeView(options: {
   function tick(): void {
     if (signal.aborted) return;
     const now = Date.now();
+    // The page is measured before the timers rewrite their text: a read after a write forces a layout.
+    if (now - lastMeasured >= PLACE_CHECK_MS) {
+      measurePage();
+      place();
+    }
     for (const onTick of tickListeners) onTick();
     let changed = now >= nextExpiry;
     for (const [callKey, ring] of rings) if (shownRingNumbers.get(callKey) !== ringNumber(ring, now)) changed = true;
     if (changed) redraw();
-    if (now - lastPlaced >= PLACE_CHECK_MS) placeBeforePaint();
   }
 
   /**
@@ -459,6 +462,13 @@ export function createNudgeView(options: {
   }
 
   // ─── where the column sits ────────────────────────────────────────────────────────────────
+  //
+  // Nothing here reads the page's layout as the overlay changes. Each item's size comes from a
+  // ResizeObserver, which tells it after the browser's own layout and before it paints; the
+  // window's size and the page's controls are measured each PLACE_CHECK_MS, on a resize and when
+  // the agent moves the column (measurePage); and only what changed is written (transforms, the
+  // column's height). Traced before: reading the items' sizes once per frame with changes forced
+  // a layout each time, half of the UI's script time in a burst of calls.
 
   /** The window without its vertical scroll bar: what a right or bottom anchor is measured from. */
   const viewport = (): Size => ({ width: document.documentElement.clientWidth, height: window.innerHeight });
@@ -473,6 +483,14 @@ export function createNudgeView(options: {
   /** The page's controls (those out of view or not rendered cover nothing the column could). */
   const pageControls = (): Rect[] => [...document.querySelectorAll(PAGE_CONTROLS)].map((el) => el.getBoundingClientRect());
 
+  /** The window and its controls as last measured (no controls while the agent's place holds: they are not looked at). */
+  let page: { view: Size; controls: readonly Rect[] } | undefined;
+  let lastMeasured = 0;
+  function measurePage(): void {
+    lastMeasured = Date.now();
+    page = { view: viewport(), controls: agentAnchor ? [] : pageControls() };
+  }
+
   /** The transform last written, by column (the browser serializes it its own way: not read back). */
   const writtenTransforms = new WeakMap<HTMLElement, string>();
   /**
@@ -483,8 +501,7 @@ export function createNudgeView(options: {
    * frame. Writes only what changed: placed again each second, an unchanged place must not touch
    * the page's style.
    */
-  function applyAnchor(column: HTMLElement, anchor: Anchor): void {
-    const view = viewport();
+  function applyAnchor(column: HTMLElement, anchor: Anchor, view: Size): void {
     const x = anchor.h === 'left' ? `${anchor.x}px` : `calc(${view.width - anchor.x}px - 100%)`;
     const y = anchor.v === 'top' ? `${anchor.y}px` : `calc(${view.height - anchor.y}px - 100%)`;
     const transform = `translate(${x}, ${y})`;
@@ -496,27 +513,38 @@ export function createNudgeView(options: {
 
   /** The column's items, top to bottom: the handle, the card, the ring counters, the count, the nudges. */
   const itemsOf = (column: HTMLElement): HTMLElement[] => [...column.querySelectorAll<HTMLElement>(':scope > .grip, :scope > .card, :scope > .stack > *')];
-  /** The items as arrange() last stacked them, and each one's transform as written (not read back). */
+  /** The items as last rendered, and as arrange() last stacked them. */
+  let items: readonly HTMLElement[] = [];
   let arranged: readonly HTMLElement[] = [];
+  /**
+   * The observed elements (the items and the stack, as wide as the column: styles.ts) and each
+   * one's border box in whole pixels as the ResizeObserver last told it; undefined until it has.
+   */
+  const sizes = new Map<Element, Size | undefined>();
+  let stackElement: Element | null = null;
+  /** The transform written on each item (not read back). */
   const itemTransforms = new WeakMap<HTMLElement, string>();
+  /** The items' height as stacked (the column's height as written), -1 before the first. */
   let columnHeight = -1;
 
   /**
    * Stacks the items by transforms: each sits at the column's top-left in the page's layout
    * (styles.ts), so a nudge coming, going or growing moves no other item's layout box (nor a ring
    * counter's longer text its own), and no item's move counts as a layout shift for the page.
-   * What the agent sees is the flex column it was: right-aligned, ITEM_GAP_PX apart.
+   * What the agent sees is the flex column it was: right-aligned, ITEM_GAP_PX apart. Waits while
+   * an item's size is not told yet (a new item's comes before the frame is painted).
    */
   function arrange(column: HTMLElement): void {
-    const items = itemsOf(column);
-    // Whole pixels (offsetHeight): with fractional sizes (and so a fractional column height and
-    // translations) the layout-shift test saw boxes of ours shift again, by a pixel's snapping.
-    const stacked = stackItems(items.map((item) => item.offsetHeight), ITEM_GAP_PX);
-    const width = column.clientWidth;
+    const width = stackElement ? sizes.get(stackElement)?.width : undefined;
+    const known = items.map((item) => sizes.get(item));
+    if (width === undefined || !known.every((size): size is Size => size !== undefined)) return;
+    // Whole pixels: with fractional sizes (and so a fractional column height and translations)
+    // the layout-shift test saw boxes of ours shift again, by a pixel's snapping.
+    const stacked = stackItems(known.map((size) => size.height), ITEM_GAP_PX);
     items.forEach((item, i) => {
       // At the column's right edge (the card and nudges are as wide as the column): a ring counter
       // whose text grows keeps its left edge in the layout too.
-      const transform = `translate(${width - item.offsetWidth}px, ${stacked.offsets[i] ?? 0}px)`;
+      const transform = `translate(${width - (known[i]?.width ?? 0)}px, ${stacked.offsets[i] ?? 0}px)`;
       if (itemTransforms.get(item) === transform) return;
       itemTransforms.set(item, transform);
       item.style.transform = transform;
@@ -528,73 +556,66 @@ export function createNudgeView(options: {
     }
   }
 
-  /**
-   * Where the agent put it, else clear of the page's controls: looked at once per frame of redraws (at
-   * least each second while a card is shown, as the page's layout may change under it).
-   */
+  /** Where the agent put it, else clear of the page's controls (as last measured). */
   function place(): void {
     const column = columnElement();
-    if (!column) return;
-    lastPlaced = Date.now();
-    arrange(column);
-    const box = column.getBoundingClientRect();
-    const view = viewport();
-    const size = { width: box.width, height: box.height };
-    if (agentAnchor) return applyAnchor(column, clampAnchor(agentAnchor, size, view));
-    if (size.width > 0) autoAnchor = clearPlace(autoAnchor, size, view, pageControls());
-    applyAnchor(column, autoAnchor);
+    if (!column || !page) return;
+    const { view, controls } = page;
+    const size = columnBox(stackElement ? (sizes.get(stackElement)?.width ?? 0) : 0, Math.max(0, columnHeight), view);
+    if (agentAnchor) return applyAnchor(column, clampAnchor(agentAnchor, size, view), view);
+    if (size.width > 0) autoAnchor = clearPlace(autoAnchor, size, view, controls);
+    applyAnchor(column, autoAnchor, view);
   }
 
-  let placing = false;
-  /**
-   * Redraws come in bursts (a call's events, the ring counter, the card's clock): the column is
-   * measured once per frame, before it is painted, not once per redraw. Each measure forces the
-   * page's layout (traced: the largest share of the UI's script time in a burst of calls).
-   */
-  function placeBeforePaint(): void {
-    if (placing) return;
-    placing = true;
-    requestAnimationFrame(() => {
-      placing = false;
-      if (!signal.aborted) place();
-    });
+  /** The items' sizes as the browser laid them out: stacked and placed again before the frame is painted. */
+  function resized(entries: readonly ResizeObserverEntry[]): void {
+    if (signal.aborted) return;
+    for (const entry of entries) {
+      const box = entry.borderBoxSize[0];
+      if (box && sizes.has(entry.target)) sizes.set(entry.target, { width: Math.round(box.inlineSize), height: Math.round(box.blockSize) });
+    }
+    // Read before anything is written: the layout is up to date here, so it costs nothing.
+    if (!page) measurePage();
+    const column = columnElement();
+    if (!column) return;
+    arrange(column);
+    place();
   }
 
   let resizes: ResizeObserver | undefined;
-  const watched = new Set<HTMLElement>();
   /**
-   * The items are stacked and the column placed again when an item's size changed (a nudge came,
-   * the card opened), told by a ResizeObserver after the browser's own layout and before it
-   * paints; when one went or the order changed, once before the next paint; and each
-   * PLACE_CHECK_MS while a card or ring counter is up (tick()). Not after every redraw: a call's
-   * events redraw it a dozen times, mostly without changing it, and each place() reads the
-   * page's layout. Without ResizeObserver: once per frame of redraws.
+   * After each render: the items and the stack are observed (a new one's size comes after the
+   * browser's layout, before it paints: stacked then), those gone no longer; when one went or
+   * the order changed, the others are stacked again at once, from their known sizes.
    */
   function watchItems(): void {
     const column = columnElement();
     if (!column) return;
-    if (typeof ResizeObserver !== 'function') return placeBeforePaint();
-    const items = itemsOf(column);
-    resizes ??= new ResizeObserver(() => {
-      if (!signal.aborted) place();
-    });
-    for (const item of items) {
-      if (watched.has(item)) continue;
-      resizes.observe(item);
-      watched.add(item);
+    items = itemsOf(column);
+    stackElement = column.querySelector(':scope > .stack');
+    const wanted: readonly Element[] = stackElement ? [...items, stackElement] : items;
+    resizes ??= new ResizeObserver(resized);
+    for (const element of wanted) {
+      if (sizes.has(element)) continue;
+      resizes.observe(element, { box: 'border-box' });
+      sizes.set(element, undefined);
     }
-    for (const item of watched) {
-      if (items.includes(item)) continue;
-      resizes.unobserve(item);
-      watched.delete(item);
+    for (const element of sizes.keys()) {
+      if (wanted.includes(element)) continue;
+      resizes.unobserve(element);
+      sizes.delete(element);
     }
-    if (items.length !== arranged.length || items.some((item, i) => item !== arranged[i])) placeBeforePaint();
+    if (items.length !== arranged.length || items.some((item, i) => item !== arranged[i])) {
+      arrange(column);
+      place();
+    }
   }
 
   /** The agent put the column at `rect`: kept there (nearest corner), and remembered for this site. */
   function moveTo(rect: Rect, save: boolean): void {
     // Kept inside the window by place() (clampAnchor).
-    agentAnchor = anchorOfRect(rect, viewport());
+    measurePage();
+    agentAnchor = anchorOfRect(rect, page?.view ?? viewport());
     place();
     if (save) options.positions?.save(agentAnchor);
   }
@@ -634,6 +655,7 @@ export function createNudgeView(options: {
       // Back to the automatic place, clear of the page's controls; forgotten for this site.
       agentAnchor = undefined;
       options.positions?.save(undefined);
+      measurePage();
       place();
     } else {
       return;
@@ -642,11 +664,19 @@ export function createNudgeView(options: {
     event.stopPropagation();
   }
 
-  window.addEventListener('resize', place, { signal });
+  window.addEventListener(
+    'resize',
+    () => {
+      measurePage();
+      place();
+    },
+    { signal },
+  );
   void options.positions?.load().then(
     (anchor) => {
       if (anchor && !agentAnchor) {
         agentAnchor = anchor;
+        measurePage();
         place();
       }
     },

@@ -114,6 +114,11 @@ export function stackItems(heights: readonly number[], gap: number): { offsets: 
   return { offsets, height: Math.max(0, y - gap) };
 }
 
+/** The column's box: as wide as it is, as high as its items, at most the window's height less a margin at each edge (its max-height). */
+export function columnBox(width: number, itemsHeight: number, viewport: Size): Size {
+  return { width, height: Math.min(itemsHeight, Math.max(0, viewport.height - 2 * MARGIN)) };
+}
+
 /** A stored anchor, checked: it comes from storage, which another version may have written. */
 export function readAnchor(raw: unknown): Anchor | undefined {
   const a = raw as Partial<Anchor> | null | undefined;
