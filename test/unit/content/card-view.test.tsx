@@ -549,3 +549,100 @@ describe('what the overlay draws per update (its cost on the page over a shift)'
     }
   });
 });
+
+describe("stacking the column's items (sizes told by the browser, never read from the layout)", () => {
+  /** Stands in for the browser's ResizeObserver (happy-dom's tells nothing): the test says when layout happened and what it gave. */
+  class FakeResizeObserver {
+    static last: FakeResizeObserver | undefined;
+    readonly observed = new Set<Element>();
+    constructor(readonly callback: (entries: ResizeObserverEntry[]) => void) {
+      FakeResizeObserver.last = this;
+    }
+    observe(target: Element) {
+      this.observed.add(target);
+    }
+    unobserve(target: Element) {
+      this.observed.delete(target);
+    }
+    disconnect() {
+      this.observed.clear();
+    }
+    /** The browser laid these elements out with these border boxes. */
+    tell(sizes: [Element, number, number][]) {
+      this.callback(sizes.map(([target, inlineSize, blockSize]) => ({ target, borderBoxSize: [{ inlineSize, blockSize }] }) as unknown as ResizeObserverEntry));
+    }
+  }
+
+  /** Layout reads of our elements (each would force the page's layout after a change). */
+  function countLayoutReads(): { reads: () => number; restore: () => void } {
+    let reads = 0;
+    const spied: [object, string, PropertyDescriptor][] = [];
+    const ours = (el: unknown) => el instanceof Node && el.getRootNode() instanceof ShadowRoot;
+    for (const name of ['offsetHeight', 'offsetWidth', 'clientWidth', 'clientHeight'] as const) {
+      const proto = HTMLElement.prototype;
+      const own = Object.getOwnPropertyDescriptor(proto, name);
+      if (!own?.get) throw new Error(`no ${name} getter to watch`);
+      const get = own.get;
+      spied.push([proto, name, own]);
+      Object.defineProperty(proto, name, { ...own, get(this: Element) { if (ours(this)) reads++; return get.call(this); } });
+    }
+    const rect = Element.prototype.getBoundingClientRect;
+    Element.prototype.getBoundingClientRect = function (this: Element) {
+      if (ours(this)) reads++;
+      return rect.call(this);
+    };
+    return {
+      reads: () => reads,
+      restore: () => {
+        for (const [proto, name, own] of spied) Object.defineProperty(proto, name, own);
+        Element.prototype.getBoundingClientRect = rect;
+      },
+    };
+  }
+
+  it('stacks them right-aligned, 8 px apart, in whole pixels, from their border boxes; a new one once its size is told, the rest at once when one goes', () => {
+    const real = globalThis.ResizeObserver;
+    globalThis.ResizeObserver = FakeResizeObserver as unknown as typeof ResizeObserver;
+    const layout = countLayoutReads();
+    try {
+      const { v, root } = view();
+      v.setCard(card());
+      v.show(greetingNudge());
+      const observer = FakeResizeObserver.last!;
+      const column = root()!.querySelector('.column') as HTMLElement;
+      const el = (selector: string) => root()!.querySelector(selector) as HTMLElement;
+      const [grip, cardItem, stack, greeting] = ['.grip', '.card', '.stack', '.nudge[data-rule="greeting"]'].map(el) as [HTMLElement, HTMLElement, HTMLElement, HTMLElement];
+      expect([...observer.observed]).toEqual(expect.arrayContaining([grip, cardItem, stack, greeting]));
+      // Not laid out yet: nothing is moved.
+      expect(greeting.style.transform).toBe('');
+      observer.tell([
+        [grip, 26.8, 18],
+        [cardItem, 320, 26.9],
+        [stack, 320, 0],
+        [greeting, 320, 76.67],
+      ]);
+      expect([grip, cardItem, greeting].map((item) => item.style.transform)).toEqual(['translate(293px, 0px)', 'translate(0px, 26px)', 'translate(0px, 61px)']);
+      expect(column.style.height).toBe('138px');
+
+      // A second nudge: placed once the browser told its size.
+      v.show(toast(1));
+      const check = el('.nudge[data-rule="hold-check-back"]');
+      expect(observer.observed.has(check)).toBe(true);
+      expect(check.style.transform).toBe('');
+      observer.tell([[check, 320, 40.2]]);
+      expect(check.style.transform).toBe('translate(0px, 146px)');
+      expect(column.style.height).toBe('186px');
+
+      // The greeting goes: the toast moves up at once, from the sizes already known.
+      v.dismiss(greetingNudge().key);
+      expect(observer.observed.has(greeting)).toBe(false);
+      expect(check.style.transform).toBe('translate(0px, 61px)');
+      expect(column.style.height).toBe('101px');
+      // None of this read our elements' layout.
+      expect(layout.reads()).toBe(0);
+    } finally {
+      layout.restore();
+      globalThis.ResizeObserver = real;
+    }
+  });
+});
