@@ -511,8 +511,23 @@ export function createNudgeView(options: {
     column.dataset.anchor = `${anchor.h} ${anchor.x} ${anchor.v} ${anchor.y}`;
   }
 
-  /** The column's items, top to bottom: the handle, the card, the ring counters, the count, the nudges. */
-  const itemsOf = (column: HTMLElement): HTMLElement[] => [...column.querySelectorAll<HTMLElement>(':scope > .grip, :scope > .card, :scope > .stack > *')];
+  /**
+   * The column's items, top to bottom: the handle, the card, then the stack's ring counters, count
+   * and nudges (walked, not matched by a selector: this runs after every render).
+   */
+  function itemsOf(column: HTMLElement): { items: HTMLElement[]; stack: Element | null } {
+    const found: HTMLElement[] = [];
+    let stack: Element | null = null;
+    for (const child of column.children) {
+      if (child.classList.contains('stack')) {
+        stack = child;
+        found.push(...(child.children as HTMLCollectionOf<HTMLElement>));
+      } else {
+        found.push(child as HTMLElement);
+      }
+    }
+    return { items: found, stack };
+  }
   /** The items as last rendered, and as arrange() last stacked them. */
   let items: readonly HTMLElement[] = [];
   let arranged: readonly HTMLElement[] = [];
@@ -591,8 +606,7 @@ export function createNudgeView(options: {
   function watchItems(): void {
     const column = columnElement();
     if (!column) return;
-    items = itemsOf(column);
-    stackElement = column.querySelector(':scope > .stack');
+    ({ items, stack: stackElement } = itemsOf(column));
     const wanted: readonly Element[] = stackElement ? [...items, stackElement] : items;
     resizes ??= new ResizeObserver(resized);
     for (const element of wanted) {
