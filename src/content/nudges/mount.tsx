@@ -465,7 +465,8 @@ export function createNudgeView(options: {
   //
   // Nothing here reads the page's layout as the overlay changes. Each item's size comes from a
   // ResizeObserver, which tells it after the browser's own layout and before it paints; the
-  // window's size and the page's controls are measured each PLACE_CHECK_MS, on a resize and when
+  // window's size and the page's controls are measured at most each PLACE_CHECK_MS (after the
+  // browser's layout when an item's size changed, else on the clock's tick), on a resize and when
   // the agent moves the column (measurePage); and only what changed is written (transforms, the
   // column's height). Traced before: reading the items' sizes once per frame with changes forced
   // a layout each time, half of the UI's script time in a burst of calls.
@@ -589,8 +590,9 @@ export function createNudgeView(options: {
       const box = entry.borderBoxSize[0];
       if (box && sizes.has(entry.target)) sizes.set(entry.target, { width: Math.round(box.inlineSize), height: Math.round(box.blockSize) });
     }
-    // Read before anything is written: the layout is up to date here, so it costs nothing.
-    if (!page) measurePage();
+    // Read before anything is written: the layout is up to date here, so it costs nothing (the
+    // check each second happens here while the overlay changes, else in tick()).
+    if (!page || Date.now() - lastMeasured >= PLACE_CHECK_MS) measurePage();
     const column = columnElement();
     if (!column) return;
     arrange(column);
