@@ -8,6 +8,7 @@ import { handleMessages, extensionId } from '../platform/messaging';
 import type { ContentToBackground, UiToBackground, UncoachedTab } from '../core/messages';
 import type { SoftphoneSite } from '../core/coach/config';
 import type { Nudge } from '../core/coach';
+import { createTabMail } from './tab-mail';
 import { createCoachRunner, SESSION_KEY, WAKE_ALARM, type TabMessage } from './coach-runner';
 import { META_KEY } from '../core/coach/snapshot';
 import { AGENT_KEY, CONFIG_KEY, forgetSettings, loadConfig, loadSettings, onSettingsStale, policyPending } from './settings';
@@ -44,11 +45,17 @@ async function notify(nudge: Nudge): Promise<void> {
   });
 }
 
+/** The coach's and the shift's messages to a tab: those of one turn go as one (tab-mail.ts). */
+const tabMail = createTabMail(
+  (tabId, message) => browser.tabs.sendMessage(tabId, message),
+  (run) => void setTimeout(run, 0),
+);
+
 const shift = createShiftWiring({
   coach: () => coach,
   history: () => history,
   loadConfig,
-  sendToContent: (tabId, message) => browser.tabs.sendMessage(tabId, message),
+  sendToContent: (tabId, message) => tabMail.send(tabId, message),
   softphoneTabs,
   notify,
   now: () => Date.now(),
@@ -136,7 +143,7 @@ const coach = createCoachRunner({
       await Promise.all(writes);
     },
   },
-  sendToTab: (tabId, message: TabMessage) => browser.tabs.sendMessage(tabId, message),
+  sendToTab: (tabId, message: TabMessage) => tabMail.send(tabId, message),
   setAlarm: async (name, when) => {
     if (when === null) await browser.alarms.clear(name);
     else await browser.alarms.create(name, { when });

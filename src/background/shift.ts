@@ -8,14 +8,12 @@
  */
 import type { CallRecord, CoachConfig, Nudge } from '../core/coach';
 import type { AgentNote } from '../core/coach/types';
-import type { BackgroundToContent, CardCall, HistoryActionResult, MessageInput, TakeMessageResult } from '../core/messages';
+import type { BackgroundToContent, CardCall, ContentEnvelope, HistoryActionResult, MessageInput, TakeMessageResult } from '../core/messages';
 import { cardOf } from './card';
 import type { CoachRunner } from './coach-runner';
 import type { HistoryService } from './history-service';
 
-export type ContentEnvelope<K extends keyof BackgroundToContent = keyof BackgroundToContent> = K extends keyof BackgroundToContent
-  ? { type: K; payload: BackgroundToContent[K]['payload'] }
-  : never;
+export type { ContentEnvelope } from '../core/messages';
 
 export interface ShiftWiringDeps {
   /** Late-bound: the coach runner is created with this wiring's `showCards` and `saveRecords`. */

@@ -25,7 +25,7 @@ import {
   signalSize,
   vendorMessageMayStartCall,
 } from './page-start';
-import type { BackgroundToContent, Handlers } from '../core/messages';
+import { answerSeveral, type BackgroundToContent, type BackgroundToTab, type Handlers } from '../core/messages';
 import type { Language } from '../core/coach/types';
 import type { SoftphoneSite } from '../core/coach/config';
 import { contentRuntime, extensionId, handleMessages } from '../platform/content-runtime';
@@ -159,26 +159,28 @@ function start(version: string): void {
       if (!handlers) throw new Error('coaching not loaded');
       return (handlers[type] as (p: typeof payload, ctx: true) => BackgroundToContent[K]['response'])(payload, true);
     };
-  const stopHandling = handleMessages<BackgroundToContent, true>(
-    {
-      showNudge: forward('showNudge'),
-      ringStatus: forward('ringStatus'),
-      wakeAt: (payload) => {
-        if (started) return started.wakeAt(payload, true);
-        latest = { ...latest, wakeAt: payload.at };
-      },
-      card: forward('card'),
-      // A tab that cannot show it says so (the background then notifies the desktop).
-      reminder: (payload) =>
-        forward('reminder')(payload).catch(() => ({ shown: false, visible: document.visibilityState === 'visible' })),
-      dismissNudge: (payload) => void started?.dismissNudge(payload, true),
-      wiped: (payload) => void started?.wiped(payload, true),
-      settings: (payload) => {
-        latest = { ...latest, language: payload.language, site: payload.site === undefined ? latest.site : payload.site };
-        if (started) return started.settings(payload, true);
-        if (payload.site?.adapter === 'selectors') void loadCoaching();
-      },
+  const messageHandlers: Handlers<BackgroundToContent, true> = {
+    showNudge: forward('showNudge'),
+    ringStatus: forward('ringStatus'),
+    wakeAt: (payload) => {
+      if (started) return started.wakeAt(payload, true);
+      latest = { ...latest, wakeAt: payload.at };
     },
+    card: forward('card'),
+    // A tab that cannot show it says so (the background then notifies the desktop).
+    reminder: (payload) =>
+      forward('reminder')(payload).catch(() => ({ shown: false, visible: document.visibilityState === 'visible' })),
+    dismissNudge: (payload) => void started?.dismissNudge(payload, true),
+    wiped: (payload) => void started?.wiped(payload, true),
+    settings: (payload) => {
+      latest = { ...latest, language: payload.language, site: payload.site === undefined ? latest.site : payload.site };
+      if (started) return started.settings(payload, true);
+      if (payload.site?.adapter === 'selectors') void loadCoaching();
+    },
+  };
+  const stopHandling = handleMessages<BackgroundToTab, true>(
+    // What the worker has for this tab in one turn comes as one message (background/tab-mail.ts).
+    { ...messageHandlers, several: (payload) => answerSeveral(payload, messageHandlers, true) },
     // Only our own background (which sends without a tab) may drive this page.
     (sender) => (sender.id === ownId && !sender.tab ? true : undefined),
   );

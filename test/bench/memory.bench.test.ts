@@ -32,7 +32,7 @@ import { afterAll, beforeAll, describe, it } from 'vitest';
 import type { CDPSession, Page } from 'playwright-core';
 import { abOrder, benchDist, hookInstalled, launchArms, waitIdle, type Arm, type ArmName } from './lib/arms';
 import { startBenchServer, type BenchServer } from './lib/bench-server';
-import { profileScript, type ProfileSummary } from './lib/cpu-profile';
+import { PAGE_CALLS_THROUGH_WRAPPERS, profileScript, type ForwardedNative, type ProfileSummary } from './lib/cpu-profile';
 import { addedCodeByScript, addedSince, takeHeapSnapshot, totalsOf, type HeapSnapshot } from './lib/heap-snapshot';
 import { figure, scaled, writePart } from './lib/results';
 import { bootstrapInterval, median, quantile as quantileOf, round, slopeInterval } from './lib/stats';
@@ -52,8 +52,17 @@ const MB = 1024 * 1024;
 const PROFILED_CALLS = scaled(200, 20);
 /** The extension's scripts, as the CPU profile names them (paths in the built extension). */
 const HOOK_SCRIPT = 'src/page/page-hook.js';
-const CONTENT_SCRIPT = 'src/content/content-script.js';
+/** The content script: its starter (at page start) and its coaching part (parser, tracker, adapters, the background's messages). */
+const CONTENT_STARTER = 'src/content/content-script.js';
+const CONTENT_COACHING = /^src\/content\/content-coaching[^/]*\.js$/;
 const UI_SCRIPT = /^src\/content\/content-ui[^/]*\.js$/;
+/**
+ * The natives the hook's Proxy traps (src/page/hook-websocket.ts) call for the page: the page's
+ * own `send`, `new WebSocket` and `toString`, which the page pays without the extension too. The
+ * profiler counts a native to its scripted caller, so without this they would count as the hook's.
+ */
+const forwardedByHook: ForwardedNative = (native, caller, file) =>
+  file === HOOK_SCRIPT && ((caller === 'apply' && (native === 'send' || native === 'toString')) || (caller === 'construct' && native === 'WebSocket'));
 /**
  * The coaching UI's script per call: its share of the event-nudge budget (quality bar: visible
  * ≤ 50 ms p95 after the frame), 2 % of it for rendering all of one call's updates, so that the
@@ -302,14 +311,20 @@ describe('memory over a simulated shift, A/B', () => {
     const burstMs = Date.now() - burstStart;
     // Where the with-arm's script time goes: a CPU profile of one more burst segment, not a
     // checkpoint (profiling slows scripts down: only its split by script is used, see scriptPerFrame).
-    const profile = await profileScript(
-      pages.with.cdp,
-      async () => {
-        await pages.with.session.run(CALLS, CALLS + PROFILED_CALLS);
-        await waitIdle(pages.with.cdp, { intervalMs: 300, epsMs: 1, maxMs: 15_000 });
-      },
-      100,
-    );
+    const profileArm = (name: ArmName) =>
+      profileScript(
+        pages[name].cdp,
+        async () => {
+          await pages[name].session.run(CALLS, CALLS + PROFILED_CALLS);
+          await waitIdle(pages[name].cdp, { intervalMs: 300, epsMs: 1, maxMs: 15_000 });
+        },
+        100,
+        forwardedByHook,
+      );
+    const profile = await profileArm('with');
+    // The same calls without the extension: what the page's own natives cost there (the check of
+    // the split: the page's send through the hook's trap should cost what the page's send costs here).
+    const profileWithout = await profileArm('without');
     const uiLoad = await uiLoadCost();
     const knownQueue = points.with.filter((p) => p.phase === 'burst' && p.queued !== null);
     const lastKnown = knownQueue[knownQueue.length - 1];
@@ -358,13 +373,21 @@ describe('memory over a simulated shift, A/B', () => {
         .map(({ p, prev }) => (p.scriptMs - prev!.scriptMs) / (p.frames - prev!.frames));
     const scriptPerFrameDiffs = segmentScript('with').map((x, i) => x - (segmentScript('without')[i] ?? Number.NaN));
     const totalPerFrame = scriptPerFrame('with') - scriptPerFrame('without');
-    // The split of what the extension added: its scripts' self time in the profiled segment. What
-    // the profile cannot put on a script (garbage collection, V8's own work) is split in the same
-    // proportion. Every ms of the A/B difference is in one of the two figures.
+    // The split of what the extension added: its scripts' self time in the profiled segment, less
+    // the page's own natives called through the hook's traps (forwardedByHook). What the profile
+    // cannot put on a script (garbage collection, V8's own work) is split in the same proportion.
+    // Every ms of the A/B difference is in one of the two figures.
     const selfMs = (test: (file: string) => boolean) => Object.entries(profile.scripts).filter(([file]) => test(file)).reduce((sum, [, ms]) => sum + ms, 0);
     const hookMs = selfMs((f) => f === HOOK_SCRIPT);
-    const contentMs = selfMs((f) => f === CONTENT_SCRIPT);
+    const starterMs = selfMs((f) => f === CONTENT_STARTER);
+    const coachingMs = selfMs((f) => CONTENT_COACHING.test(f));
+    const contentMs = starterMs + coachingMs;
     const uiMs = selfMs((f) => UI_SCRIPT.test(f));
+    /** The page's send (and other natives) through the hook's traps, with-arm; the page's own send, without-arm. */
+    const forwardedMs = profile.other[PAGE_CALLS_THROUGH_WRAPPERS] ?? 0;
+    const pageSendWithoutMs = profileWithout.natives.send ?? 0;
+    /** Profiled self time per frame, to set against the A/B difference per frame. */
+    const profiledPerFrame = (ms: number) => `${round((ms * 1000) / (PROFILED_CALLS * framesPerCall), 1)} µs/frame`;
     const extensionMs = selfMs(() => true);
     const frameShare = extensionMs > 0 ? (hookMs + contentMs) / extensionMs : 1;
     const uiShare = extensionMs > 0 ? uiMs / extensionMs : 0;
@@ -474,7 +497,7 @@ describe('memory over a simulated shift, A/B', () => {
         unit: 'ms',
         limit: 0.02,
         ci: bootstrapInterval(scriptPerFrameDiffs.map((x) => x * frameShare)).map((x) => round(x, 4)) as [number, number],
-        note: `all extension script ${round(totalPerFrame * 1000, 1)} µs/frame (${round(scriptPerFrame('with') * 1000, 1)} vs ${round(scriptPerFrame('without') * 1000, 1)} µs/frame over the burst segments, both directions, dialog order; CI over the ${scriptPerFrameDiffs.length} segments), of which hook + content script ${share(hookMs + contentMs)} (hook ${share(hookMs)}, content script ${share(contentMs)}) and the coaching UI ${share(uiMs)} by self time in a CPU profile of ${PROFILED_CALLS} more calls (hook ${profiled(hookMs)}, content script ${profiled(contentMs)}, UI ${profiled(uiMs)} under the profiler); the UI's part is the next row`,
+        note: `all extension script ${round(totalPerFrame * 1000, 1)} µs/frame (${round(scriptPerFrame('with') * 1000, 1)} vs ${round(scriptPerFrame('without') * 1000, 1)} µs/frame over the burst segments, both directions, dialog order; CI over the ${scriptPerFrameDiffs.length} segments), of which hook + content script ${share(hookMs + contentMs)} (hook ${share(hookMs)} = ${round(totalPerFrame * 1000 * (extensionMs > 0 ? hookMs / extensionMs : 0), 1)} µs/frame; content script ${share(contentMs)}: starter ${share(starterMs)}, coaching part ${share(coachingMs)}) and the coaching UI ${share(uiMs)} by self time in a CPU profile of ${PROFILED_CALLS} more calls (hook ${profiled(hookMs)}, content script ${profiled(contentMs)}, UI ${profiled(uiMs)} under the profiler; the extension scripts' self time there ${profiledPerFrame(extensionMs)}, the A/B ${round(totalPerFrame * 1000, 1)} µs/frame: the difference, the profiler's slowdown and the work V8 and the browser do for the scripts that the profile puts on none, split in the same proportion). Not counted as the hook's: the page's own WebSocket send through the hook's trap, ${profiled(forwardedMs)} (the same calls without the extension: the page's send ${profiled(pageSendWithoutMs)}). The UI's part is the next row`,
       }),
       figure({
         id: 'memory.uiScriptPerCall',
@@ -519,19 +542,20 @@ describe('memory over a simulated shift, A/B', () => {
         `Growth: least-squares slope of (with − without) over the checkpoints, projected over 2,000 calls; "growth" when it exceeds ${GROWTH_LIMIT_KB} kB (a quarter of the 2 MB budget).`,
         'Steady calls wait for the coach (closing checklist on screen); burst calls do not. Nobody answers the nudges. Frames are lock-stepped in dialog order over a real socket.',
         'Time is compressed (150 calls in under a minute, not 35 minutes): whatever the extension keeps for a while rather than up to a count (e.g. ended-call cards, toasts) shows up here as growth per call.',
-        `Script per frame, split: the A/B difference of ScriptDuration over the burst segments (everything the extension's scripts run on the page's thread, the UI's rendering as the coach answers included), divided between hook + content script (per SIP frame) and the coaching UI (per call) by each script's self time in a CPU profile of ${PROFILED_CALLS} more burst calls of the with-arm (V8 sampling profiler; a native callee counts to its scripted caller; garbage collection and V8's own time, which the profile puts on no script, split in the same proportion). The two rows add up to the whole difference.`,
+        `Script per frame, split: the A/B difference of ScriptDuration over the burst segments (everything the extension's scripts run on the page's thread, the UI's rendering as the coach answers included), divided between hook + content script (per SIP frame) and the coaching UI (per call) by each script's self time in a CPU profile of ${PROFILED_CALLS} more burst calls of the with-arm (V8 sampling profiler; a native callee counts to its scripted caller, except the natives the hook's Proxy traps call for the page — its own WebSocket send, constructor and toString, which the without-arm pays too: they count to the page, and a profile of the same calls in the without-arm gives the page's own send for comparison (under the profiler the with-arm's send has measured up to 3× the without-arm's; the per-frame bench's direct A/B of send() puts everything the trap adds at a few µs per send, so that difference is not counted as the hook's); garbage collection and V8's and the browser's own work, which the profile puts on no script, split in the same proportion). The content script is its starter and its coaching part (parser, tracker, adapters, the background's messages). The two rows add up to the whole difference.`,
       ],
-      details: { checkpoints: points, steadyMsPerCall: steadyMs, burstMs, unanswered, steadyAddedComposition: composition, steadyTailGrowth: tailGrowth, uiLoad, profile: summaryOf(profile), codeByScript },
+      details: { checkpoints: points, steadyMsPerCall: steadyMs, burstMs, unanswered, steadyAddedComposition: composition, steadyTailGrowth: tailGrowth, uiLoad, profile: summaryOf(profile), profileWithout: summaryOf(profileWithout), codeByScript },
     });
   });
 });
 
 /** The profile as kept in the results: per script, V8's buckets, and the top functions. */
-function summaryOf(profile: ProfileSummary): { scripts: Record<string, number>; other: Record<string, number>; functions: { where: string; ms: number }[] } {
+function summaryOf(profile: ProfileSummary): { scripts: Record<string, number>; other: Record<string, number>; natives: Record<string, number>; functions: { where: string; ms: number }[] } {
   const r = (x: number) => round(x, 1);
   return {
     scripts: Object.fromEntries(Object.entries(profile.scripts).map(([k, v]) => [k, r(v)])),
     other: Object.fromEntries(Object.entries(profile.other).map(([k, v]) => [k, r(v)])),
+    natives: Object.fromEntries(Object.entries(profile.natives).filter(([, v]) => v >= 0.5).map(([k, v]) => [k, r(v)])),
     functions: profile.functions.slice(0, 20).map((f) => ({ where: f.where, ms: r(f.ms) })),
   };
 }

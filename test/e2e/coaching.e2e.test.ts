@@ -205,6 +205,55 @@ describe.each<PhoneKind>(['jssip', 'sipjs'])('coaching a %s softphone', (kind) =
     expect(await agent.evaluate(() => document.activeElement?.tagName)).not.toBe('SECOND-RING-COACH');
   });
 
+  it('sends what the coach has for the tab in one turn as one message, each part taken once', async () => {
+    // A second listener in the extension's isolated world (the content script's) notes what reaches the tab.
+    const tabMessages = (read: boolean) =>
+      sw.evaluate(
+        async ({ url, read }) => {
+          type Logged = { type: string; key?: string; parts?: { type: string; key?: string }[] };
+          type TabChrome = {
+            tabs: { query(q: { url: string }): Promise<{ id?: number }[]> };
+            scripting: { executeScript(i: { target: { tabId: number }; func: (read: boolean) => Logged[]; args: [boolean] }): Promise<{ result?: unknown }[]> };
+          };
+          const api = (globalThis as unknown as { chrome: TabChrome }).chrome;
+          const [tab] = await api.tabs.query({ url });
+          if (tab?.id === undefined) throw new Error(`no tab at ${url}`);
+          const [result] = await api.scripting.executeScript({
+            target: { tabId: tab.id },
+            func: (readOnly: boolean) => {
+              const world = globalThis as unknown as { __tabMessages?: Logged[]; chrome: { runtime: { onMessage: { addListener(l: (m: unknown) => void): void } } } };
+              if (!readOnly) {
+                const log: Logged[] = (world.__tabMessages = []);
+                world.chrome.runtime.onMessage.addListener((raw) => {
+                  type Sent = { type: string; payload: { nudge?: { key: string }; messages?: Sent[] } };
+                  const m = raw as Sent;
+                  log.push(m.type === 'several' ? { type: m.type, parts: (m.payload.messages ?? []).map((p) => ({ type: p.type, key: p.payload.nudge?.key })) } : { type: m.type, key: m.payload.nudge?.key });
+                });
+              }
+              return world.__tabMessages ?? [];
+            },
+            args: [read],
+          });
+          return result?.result as Logged[];
+        },
+        { url: agent.url().split('#')[0]!, read },
+      );
+    await tabMessages(false);
+    await answeredCall();
+    await agent.evaluate(() => window.phone.hangup());
+    await nudgeFor(agent, 'closing').waitFor({ timeout: 5_000 });
+    await sleep(500);
+    const log = await tabMessages(true);
+    const several = log.filter((m) => m.type === 'several');
+    expect(several.length, JSON.stringify(log)).toBeGreaterThan(0);
+    // More parts than messages: the worker's turn went as one.
+    expect(several.some((m) => (m.parts?.length ?? 0) >= 2), JSON.stringify(log)).toBe(true);
+    // Each nudge reached the tab once: the content script answered every `several` (no part sent again alone).
+    const nudgeKeys = log.flatMap((m) => m.parts ?? [m]).filter((p) => p.type === 'showNudge').map((p) => p.key);
+    expect(nudgeKeys.length).toBeGreaterThan(0);
+    expect(new Set(nudgeKeys).size, JSON.stringify(log)).toBe(nudgeKeys.length);
+  });
+
   it('records a caller who gives up while it rings as a missed call', async () => {
     const callId = await ringAgent();
     await sleep(1_500);

@@ -32,10 +32,22 @@ export interface ProfileSummary {
   scripts: Record<string, number>;
   /** Self time of V8's own buckets (garbage collector, program, idle) and of page scripts. */
   other: Record<string, number>;
+  /** Self time of native callees by name (`send`, `postMessage`, …), wherever they were called from. */
+  natives: Record<string, number>;
 }
 
+/**
+ * A native the page called through an extension's wrapper: `native` is its name, `caller` the
+ * wrapper's function name and `file` its script's path. Such time is the page's own call (the
+ * page pays it without the extension too), counted under `other[PAGE_CALLS_THROUGH_WRAPPERS]`.
+ */
+export type ForwardedNative = (native: string, caller: string, file: string) => boolean;
+
+/** The `other` bucket of natives a wrapper forwarded for the page (see ForwardedNative). */
+export const PAGE_CALLS_THROUGH_WRAPPERS = "page's natives through a wrapper";
+
 /** Runs `run` under the sampling profiler (`intervalUs` between samples). */
-export async function profileScript(cdp: CDPSession, run: () => Promise<void>, intervalUs = 50): Promise<ProfileSummary> {
+export async function profileScript(cdp: CDPSession, run: () => Promise<void>, intervalUs = 50, forwarded?: ForwardedNative): Promise<ProfileSummary> {
   await cdp.send('Profiler.enable');
   await cdp.send('Profiler.setSamplingInterval', { interval: intervalUs });
   await cdp.send('Profiler.start');
@@ -46,10 +58,10 @@ export async function profileScript(cdp: CDPSession, run: () => Promise<void>, i
     ({ profile } = (await cdp.send('Profiler.stop')) as unknown as { profile: Profile });
     await cdp.send('Profiler.disable');
   }
-  return summarise(profile);
+  return summarise(profile, forwarded);
 }
 
-export function summarise(profile: Profile): ProfileSummary {
+export function summarise(profile: Profile, forwarded?: ForwardedNative): ProfileSummary {
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
   const selfMs = new Map<number, number>();
   const samples = profile.samples ?? [];
@@ -80,22 +92,35 @@ export function summarise(profile: Profile): ProfileSummary {
   const functions = new Map<string, SelfTime>();
   const scripts: Record<string, number> = {};
   const other: Record<string, number> = {};
+  const natives: Record<string, number> = {};
+  const fileOf = (url: string) => (url.startsWith('chrome-extension://') ? new URL(url).pathname.slice(1) : url);
   for (const [id, ms] of selfMs) {
+    const own = byId.get(id)!;
     const { callFrame } = scripted(id);
     const url = callFrame.url;
+    // V8's own buckets ("(program)", "(garbage collector)", "(idle)") are no callee.
+    if (isNative(own) && !own.callFrame.functionName.startsWith('(')) {
+      const name = own.callFrame.functionName || '(anonymous)';
+      natives[name] = (natives[name] ?? 0) + ms;
+      // The page's own call (e.g. WebSocket send) that an extension's wrapper passed on: the page's time.
+      if (url && forwarded?.(own.callFrame.functionName, callFrame.functionName, fileOf(url))) {
+        other[PAGE_CALLS_THROUGH_WRAPPERS] = (other[PAGE_CALLS_THROUGH_WRAPPERS] ?? 0) + ms;
+        continue;
+      }
+    }
     if (!url.startsWith('chrome-extension://')) {
       const key = url ? 'page scripts' : `(${callFrame.functionName.replace(/[()]/g, '') || 'anonymous'})`;
       other[key] = (other[key] ?? 0) + ms;
       continue;
     }
-    const file = new URL(url).pathname.slice(1);
+    const file = fileOf(url);
     scripts[file] = (scripts[file] ?? 0) + ms;
     const where = `${callFrame.functionName || '(anonymous)'} (${file}:${callFrame.lineNumber + 1})`;
     const entry = functions.get(where) ?? { where, url: file, ms: 0 };
     entry.ms += ms;
     functions.set(where, entry);
   }
-  return { functions: [...functions.values()].sort((a, b) => b.ms - a.ms), scripts, other };
+  return { functions: [...functions.values()].sort((a, b) => b.ms - a.ms), scripts, other, natives };
 }
 
 function median(values: number[]): number {
@@ -109,6 +134,7 @@ export function mergeProfiles(profiles: readonly ProfileSummary[]): ProfileSumma
   const functions = new Map<string, SelfTime>();
   const scripts: Record<string, number> = {};
   const other: Record<string, number> = {};
+  const natives: Record<string, number> = {};
   for (const p of profiles) {
     for (const f of p.functions) {
       const entry = functions.get(f.where) ?? { ...f, ms: 0 };
@@ -117,6 +143,7 @@ export function mergeProfiles(profiles: readonly ProfileSummary[]): ProfileSumma
     }
     for (const [k, v] of Object.entries(p.scripts)) scripts[k] = (scripts[k] ?? 0) + v / n;
     for (const [k, v] of Object.entries(p.other)) other[k] = (other[k] ?? 0) + v / n;
+    for (const [k, v] of Object.entries(p.natives)) natives[k] = (natives[k] ?? 0) + v / n;
   }
-  return { functions: [...functions.values()].sort((a, b) => b.ms - a.ms), scripts, other };
+  return { functions: [...functions.values()].sort((a, b) => b.ms - a.ms), scripts, other, natives };
 }
