@@ -74,6 +74,8 @@ const UI_SCRIPT = /^src\/content\/content-ui[^/]*\.js$/;
 const UI_MS_PER_CALL_LIMIT = 1;
 /** How long to wait for the coach to answer a call in the steady phase before moving on. */
 const ANSWER_TIMEOUT_MS = 5_000;
+/** How long the coach may take to answer the last of the burst's calls before the late window. */
+const CATCH_UP_TIMEOUT_MS = 120_000;
 
 interface Checkpoint {
   phase: 'steady' | 'burst' | 'late';
@@ -347,6 +349,8 @@ describe('memory over a simulated shift, A/B', () => {
     );
     // The late steady window: the same pace as the first, at the end of the shift.
     const lateFrom = CALLS + PROFILED_CALLS;
+    // Once the coach has answered the burst's last call: no queue left in the content script.
+    await closingOnScreen(pages.with.page, callIdOf(lateFrom - 1), CATCH_UP_TIMEOUT_MS);
     for (const name of abOrder(0)) points[name].push(await measure(name, lateFrom, 'late'));
     const lateHeap: Record<ArmName, HeapSplit[]> = { with: [], without: [] };
     for (const name of abOrder(0)) lateHeap[name].push(heapSplitOf(lateFrom, await takeHeapSnapshot(pages[name].cdp)));
