@@ -84,7 +84,7 @@ export function createHandoverQueue<T>(maxItems: number, maxSize = Infinity, siz
 
 /** Kept page signals until the hand-over: enough for a call's set-up under a burst. */
 export const MAX_KEPT_SIGNALS = 1024;
-/** And at most this much frame text (the page hook keeps 96 k characters of history too). */
+/** And at most this much frame text (the page hook keeps 32 k characters of history, src/page/signal-history.ts). */
 export const MAX_KEPT_CHARS = 512 * 1024;
 /** Vendor frame messages kept until the hand-over. */
 export const MAX_KEPT_VENDOR_MESSAGES = 128;

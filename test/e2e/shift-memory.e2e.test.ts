@@ -15,6 +15,7 @@ import { startBenchServer, type BenchServer } from '../bench/lib/bench-server';
 import { openShiftPage, shiftSessions, type ShiftSession } from '../bench/lib/shift-session';
 import { callIdOf } from '../bench/lib/sip-traffic';
 import { SHOWN_NUDGES_KEPT } from '../../src/content/nudges/layout';
+import { ANNOUNCER_LINES_KEPT } from '../../src/content/nudges/announcer';
 
 /** Calls after which the page is measured first: the UI is loaded and its bounded lists are full. */
 const WARM_CALLS = 20;
@@ -67,8 +68,10 @@ async function playCall(i: number): Promise<void> {
 }
 
 interface Kept {
-  /** The page's DOM nodes after a full GC, without the screen reader's lines (they leave 10 s after they came). */
+  /** The page's DOM nodes after a full GC (the screen reader's lines included: bounded by count too). */
   nodes: number;
+  /** The screen reader's lines in the overlay's two live regions. */
+  spoken: number;
   listeners: number;
   nudges: number;
   /** The "n more" count behind the nudges in view (0 when there is none). */
@@ -81,7 +84,7 @@ async function kept(): Promise<Kept> {
   const counters = await cdp.send('Memory.getDOMCounters');
   const overlay = await page.evaluate(() => {
     const root = document.querySelector('second-ring-coach')?.shadowRoot;
-    const spoken = [...(root?.querySelectorAll('.announcer p') ?? [])].reduce((n, p) => n + 1 + p.childNodes.length, 0);
+    const spoken = root?.querySelectorAll('.announcer p').length ?? 0;
     const older = root?.querySelector('[data-action="older-nudges"]')?.textContent ?? '';
     return {
       spoken,
@@ -90,7 +93,7 @@ async function kept(): Promise<Kept> {
       cards: root?.querySelectorAll('.card').length ?? 0,
     };
   });
-  return { nodes: counters.nodes - overlay.spoken, listeners: counters.jsEventListeners, nudges: overlay.nudges, folded: overlay.folded, cards: overlay.cards };
+  return { nodes: counters.nodes, spoken: overlay.spoken, listeners: counters.jsEventListeners, nudges: overlay.nudges, folded: overlay.folded, cards: overlay.cards };
 }
 
 describe('a shift of calls on one page', () => {
@@ -104,6 +107,7 @@ describe('a shift of calls on one page', () => {
       expect(point.nudges).toBeLessThanOrEqual(2);
       expect(point.folded).toBeLessThanOrEqual(SHOWN_NUDGES_KEPT - 2);
       expect(point.cards).toBeLessThanOrEqual(1);
+      expect(point.spoken, 'screen reader lines').toBeLessThanOrEqual(2 * ANNOUNCER_LINES_KEPT);
     }
     expect(end.nodes, `DOM nodes: ${warm.nodes} after ${WARM_CALLS} calls, ${end.nodes} after ${CALLS}`).toBeLessThanOrEqual(warm.nodes + NODE_SLACK);
     expect(end.listeners, `event listeners: ${warm.listeners} → ${end.listeners}`).toBeLessThanOrEqual(warm.listeners);

@@ -11,7 +11,18 @@ export interface HeapSnapshot {
   ids: Set<number>;
   /** Per node: id, self size and kind, for the nodes of the V8 heap; for compiled code, the script it was compiled from (its URL's path). */
   nodes: { id: number; size: number; kind: HeapKind; script?: string }[];
+  /** Bytes of compiled code by tier (see CodeTier). */
+  tiers: Record<CodeTier, number>;
 }
+
+/**
+ * What V8 compiles a function to, in the order it does: bytecode (with its tables) when it first
+ * runs, then feedback (a vector per closure of a function that ran a few times), baseline machine
+ * code (Sparkplug: a Code object with a bytecode offset table), and optimized machine code for the
+ * hot ones (Maglev / TurboFan: a Code object with deoptimization data). Growth that is all
+ * optimized code is V8 tiering up hot functions, which ends once they all are.
+ */
+export type CodeTier = 'bytecode' | 'feedback' | 'baseline' | 'optimized' | 'otherCode';
 
 export type HeapKind = 'code' | 'strings' | 'objects' | 'shapes';
 
@@ -45,16 +56,76 @@ export async function takeHeapSnapshot(cdp: CDPSession): Promise<HeapSnapshot> {
   const types = raw.snapshot.meta.node_types[0];
   const [iType, iId, iSize] = ['type', 'id', 'self_size'].map((f) => fields.indexOf(f)) as [number, number, number];
   const scripts = codeScripts(raw);
+  const tierOf = codeTiers(raw);
   const nodes: HeapSnapshot['nodes'] = [];
   const ids = new Set<number>();
+  const tiers: Record<CodeTier, number> = { bytecode: 0, feedback: 0, baseline: 0, optimized: 0, otherCode: 0 };
   for (let i = 0, k = 0; i < raw.nodes.length; i += fields.length, k++) {
     const kind = kindOf(types[raw.nodes[i + iType]!] ?? '');
     if (!kind) continue;
     ids.add(raw.nodes[i + iId]!);
     const script = kind === 'code' ? scripts[k] : undefined;
+    if (kind === 'code') tiers[tierOf(k)] += raw.nodes[i + iSize]!;
     nodes.push({ id: raw.nodes[i + iId]!, size: raw.nodes[i + iSize]!, kind, ...(script !== undefined ? { script } : {}) });
   }
-  return { ids, nodes };
+  return { ids, nodes, tiers };
+}
+
+/**
+ * The tier of each compiled-code node (see CodeTier): a Code object by its edges, and what hangs
+ * off it (its instruction stream, relocation info, deoptimization data, tables) with it; a
+ * bytecode array and its tables; feedback vectors and cells; the rest (shared function infos,
+ * scope infos, …) as other code.
+ */
+function codeTiers(raw: RawSnapshot): (k: number) => CodeTier {
+  const nf = raw.snapshot.meta.node_fields;
+  const ef = raw.snapshot.meta.edge_fields;
+  const nodeTypes = raw.snapshot.meta.node_types[0];
+  const edgeTypes = raw.snapshot.meta.edge_types[0];
+  const [iType, iName, iEdges] = ['type', 'name', 'edge_count'].map((f) => nf.indexOf(f)) as [number, number, number];
+  const [eType, eName, eTo] = ['type', 'name_or_index', 'to_node'].map((f) => ef.indexOf(f)) as [number, number, number];
+  const count = raw.nodes.length / nf.length;
+  const first = new Int32Array(count + 1);
+  for (let k = 0, e = 0; k < count; k++) {
+    first[k] = e;
+    e += raw.nodes[k * nf.length + iEdges]! * ef.length;
+    first[k + 1] = e;
+  }
+  const nameOf = (k: number) => raw.strings[raw.nodes[k * nf.length + iName]!] ?? '';
+  const isCode = (k: number) => nodeTypes[raw.nodes[k * nf.length + iType]!] === 'code';
+  const edgeName = (x: number) => {
+    const t = edgeTypes[raw.edges[x + eType]!];
+    return t === 'element' || t === 'hidden' ? '' : (raw.strings[raw.edges[x + eName]!] ?? '');
+  };
+  const tierOf = new Map<number, CodeTier>();
+  /** `k` and the code objects below it (not other functions' parts) get `tier`, a few levels down. */
+  const mark = (k: number, tier: CodeTier, depth: number): void => {
+    if (tierOf.has(k) || !isCode(k)) return;
+    tierOf.set(k, tier);
+    if (depth === 0) return;
+    for (let x = first[k]!; x < first[k + 1]!; x += ef.length) {
+      const to = raw.edges[x + eTo]! / nf.length;
+      const name = nameOf(to);
+      if (/^system \/ (SharedFunctionInfo|Script|Code$|BytecodeArray|FeedbackVector)/.test(name)) continue;
+      mark(to, tier, depth - 1);
+    }
+  };
+  for (let k = 0; k < count; k++) {
+    if (nameOf(k) !== 'system / Code') continue;
+    let tier: CodeTier = 'otherCode';
+    for (let x = first[k]!; x < first[k + 1]!; x += ef.length) {
+      const name = edgeName(x);
+      if (name === 'bytecode_offset_table') tier = 'baseline';
+      else if (name === 'deoptimization_data') tier = 'optimized';
+    }
+    if (tier !== 'otherCode') mark(k, tier, 2);
+  }
+  for (let k = 0; k < count; k++) {
+    const name = nameOf(k);
+    if (name.startsWith('system / BytecodeArray')) mark(k, 'bytecode', 1);
+    else if (/^system \/ (FeedbackVector|FeedbackCell|ClosureFeedbackCellArray|FeedbackMetadata)/.test(name)) mark(k, 'feedback', 0);
+  }
+  return (k) => tierOf.get(k) ?? 'otherCode';
 }
 
 /**
