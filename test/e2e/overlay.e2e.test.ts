@@ -42,9 +42,17 @@ interface Box {
   bottom: number;
 }
 
-/** The overlay's visible parts and the page's buttons, as the browser laid them out. */
+/**
+ * The overlay's visible parts and the page's buttons, as the browser painted them: read after the
+ * next frame. The overlay stacks a new item once a ResizeObserver tells its size, which happens
+ * in the frame's rendering, before it is painted; a read in the same task as the render (a CI
+ * run's did, with card, ring counter and nudge in one message) sees items not stacked yet, a
+ * state the agent never sees.
+ */
 function layout(p: Page): Promise<{ ours: Box[]; page: Box[]; anchor: string; visibleNudges: number }> {
-  return p.evaluate(() => {
+  return p.evaluate(async () => {
+    // The second frame's callbacks run after the first frame's resize observations and paint.
+    for (let frame = 0; frame < 2; frame++) await new Promise((resolve) => requestAnimationFrame(resolve));
     const box = (el: Element, what: string) => {
       const r = el.getBoundingClientRect();
       return { what, left: r.left, top: r.top, right: r.right, bottom: r.bottom };
