@@ -99,9 +99,13 @@ function nudgeLatency() {
       gating: false,
       note,
     });
+    // Written by test/e2e/coaching.e2e.test.ts with its commit and how many of its tests ran.
+    const head = git(['rev-parse', 'HEAD']);
+    const source = typeof data.commit === 'string' ? `commit ${data.commit.slice(0, 12)}${data.commit.startsWith(head) ? '' : ', not the commit measured here'}` : 'commit unknown';
+    const ran = typeof data.testsRun === 'number' ? `, ${data.testsRun} tests of test/e2e/coaching.e2e.test.ts` : '';
     return {
       bench: 'nudge-latency',
-      title: `Nudge latency — from the e2e run's test-results/nudge-latency.json (${at}), not measured by this bench`,
+      title: `Nudge latency — from the e2e run's test-results/nudge-latency.json (${at}; ${source}${ran}), not measured by this bench`,
       figures: [
         f('nudge.eventP95', 'Nudges: event nudge, triggering frame → visible, p95', frame.length ? Math.round(q(frame, 0.95)) : null, 50, `${frame.length} samples, median ${q(frame, 0.5)} ms, worst ${Math.max(...frame)} ms (worker running)`),
         f('nudge.timerWorst', 'Nudges: timer nudge, deadline → visible, worst', deadline.length ? Math.max(...deadline) : null, 500, `${deadline.length} samples, median ${q(deadline, 0.5)} ms`),

@@ -7,6 +7,7 @@
  * Timing figures (frame → toast, deadline → toast) are collected from the toasts' own
  * data-fired-at/data-shown-at and written to test-results/nudge-latency.json.
  */
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import type { BrowserContext, Page, Worker } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -47,13 +48,20 @@ beforeAll(async () => {
   await setConfig(sw, { version: 1 });
 });
 
+/** Tests of this file that ran (all of them, or those a -t filter picked). */
+let testsRun = 0;
+
 afterAll(async () => {
   fs.mkdirSync('test-results', { recursive: true });
   const summary = (trigger: 'frame' | 'deadline') => {
     const ms = latency.filter((l) => l.trigger === trigger).map((l) => l.ms).sort((a, b) => a - b);
     return { count: ms.length, median: ms[Math.floor(ms.length / 2)] ?? null, worst: ms.at(-1) ?? null };
   };
-  const report = { frameToToast: summary('frame'), deadlineToToast: summary('deadline'), samples: latency };
+  // Which code and how much of this file measured it: the bench quotes this file (scripts/bench.mjs),
+  // and a run of one test (-t) or of an older commit must not pass for the suite's figures.
+  const git = (...args: string[]) => execFileSync('git', args, { encoding: 'utf8' }).trim();
+  const commit = `${git('rev-parse', 'HEAD')}${git('status', '--porcelain', '--untracked-files=no', '--', 'src') ? '+changes' : ''}`;
+  const report = { commit, testsRun, frameToToast: summary('frame'), deadlineToToast: summary('deadline'), samples: latency };
   fs.writeFileSync('test-results/nudge-latency.json', JSON.stringify(report, null, 2));
   console.log('nudge latency (ms):', JSON.stringify({ frameToToast: report.frameToToast, deadlineToToast: report.deadlineToToast }));
   await Promise.allSettled([agentBrowser?.close(), callerBrowser?.close()]);
@@ -90,6 +98,7 @@ describe.each<PhoneKind>(['jssip', 'sipjs'])('coaching a %s softphone', (kind) =
   });
 
   afterEach(async () => {
+    testsRun++;
     collect(kind, await nudgeLog(agent));
     await agent.evaluate(() => ((window as unknown as { __nudgeLog: unknown[] }).__nudgeLog.length = 0));
     await Promise.allSettled([hangupAll(agent), hangupAll(caller), hangupAll(colleague)]);
