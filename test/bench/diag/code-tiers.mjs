@@ -31,24 +31,29 @@ function tiers(file) {
     if (tier === 'baseline' || tier === 'optimized') { const key = `${s} ${tier} ${currentFn}`; perFn.set(key, (perFn.get(key) ?? 0) + bytes); } const o = (out[s] ??= { bytecode: 0, feedback: 0, baseline: 0, optimized: 0, other: 0 }); o[tier] += bytes; };
   const tierOfCode = (c) => { for (const [n] of edges(c)) { if (n === 'bytecode_offset_table') return 'baseline'; if (n === 'deoptimization_data') return 'optimized'; } return 'other'; };
   const seen = new Uint8Array(N);
+  /**
+   * Code objects below `c` (not other functions' parts) counted to script `s` by tier, a few
+   * levels down; from a function's own data a BytecodeArray is bytecode, from a closure it keeps
+   * the tier it was reached with.
+   */
+  const walk = (s, c, tier, depth, fromFunction) => {
+    if (seen[c] || type(c) !== 'code' || depth > 3) return;
+    if (name(c).startsWith('system / SharedFunctionInfo') || name(c).startsWith('system / Script')) return;
+    seen[c] = 1;
+    const n = name(c);
+    let t = tier;
+    if (n === 'system / Code') t = tierOfCode(c);
+    else if (n.startsWith('system / FeedbackVector') || n.startsWith('system / FeedbackCell') || n.startsWith('system / ClosureFeedbackCellArray')) t = 'feedback';
+    else if (fromFunction && n.startsWith('system / BytecodeArray')) t = 'bytecode';
+    add(s, t, size(c));
+    for (const [, d] of edges(c)) walk(s, d, t, depth + 1, fromFunction);
+  };
   for (let k = 0; k < N; k++) {
     if (script[k] === undefined) continue;
     const s = script[k];
     currentFn = name(k).replace('system / SharedFunctionInfo', '').trim() || '(anonymous)';
     // The SFI's own data: bytecode (function_data / trusted_function_data), its tables, feedback metadata.
-    const walk = (c, tier, depth) => {
-      if (seen[c] || type(c) !== 'code' || depth > 3) return;
-      if (name(c).startsWith('system / SharedFunctionInfo') || name(c).startsWith('system / Script')) return;
-      seen[c] = 1;
-      const n = name(c);
-      let t = tier;
-      if (n === 'system / Code') t = tierOfCode(c);
-      else if (n.startsWith('system / FeedbackVector') || n.startsWith('system / FeedbackCell') || n.startsWith('system / ClosureFeedbackCellArray')) t = 'feedback';
-      else if (n.startsWith('system / BytecodeArray')) t = 'bytecode';
-      add(s, t, size(c));
-      for (const [, d] of edges(c)) walk(d, t, depth + 1);
-    };
-    for (const [, d] of edges(k)) walk(d, 'bytecode', 0);
+    for (const [, d] of edges(k)) walk(s, d, 'bytecode', 0, true);
   }
   // Closures' feedback and code reached from them.
   for (let k = 0; k < N; k++) {
@@ -56,18 +61,7 @@ function tiers(file) {
     let s;
     for (const [n, d] of edges(k)) if (n === 'shared') { s = script[d]; currentFn = name(d).replace('system / SharedFunctionInfo', '').trim() || '(anonymous)'; }
     if (s === undefined) continue;
-    const walk = (c, tier, depth) => {
-      if (seen[c] || type(c) !== 'code' || depth > 3) return;
-      if (name(c).startsWith('system / SharedFunctionInfo') || name(c).startsWith('system / Script')) return;
-      seen[c] = 1;
-      const n = name(c);
-      let t = tier;
-      if (n === 'system / Code') t = tierOfCode(c);
-      else if (n.startsWith('system / FeedbackVector') || n.startsWith('system / FeedbackCell') || n.startsWith('system / ClosureFeedbackCellArray')) t = 'feedback';
-      add(s, t, size(c));
-      for (const [, d] of edges(c)) walk(d, t, depth + 1);
-    };
-    for (const [, d] of edges(k)) walk(d, 'feedback', 0);
+    for (const [, d] of edges(k)) walk(s, d, 'feedback', 0, false);
   }
   if (process.env.TOP_FUNCTIONS) console.log([...perFn.entries()].filter(([k]) => k.includes(process.env.TOP_FUNCTIONS)).sort((a, b) => b[1] - a[1]).slice(0, 40).map(([k, v]) => `${(v / 1024).toFixed(1).padStart(6)} kB  ${k}`).join('\n'));
   return out;

@@ -71,13 +71,8 @@ export async function takeHeapSnapshot(cdp: CDPSession): Promise<HeapSnapshot> {
   return { ids, nodes, tiers };
 }
 
-/**
- * The tier of each compiled-code node (see CodeTier): a Code object by its edges, and what hangs
- * off it (its instruction stream, relocation info, deoptimization data, tables) with it; a
- * bytecode array and its tables; feedback vectors and cells; the rest (shared function infos,
- * scope infos, …) as other code.
- */
-function codeTiers(raw: RawSnapshot): (k: number) => CodeTier {
+/** The snapshot's flat arrays read as a graph: each node's type, name and out-edges (by edge offset). */
+function graphOf(raw: RawSnapshot) {
   const nf = raw.snapshot.meta.node_fields;
   const ef = raw.snapshot.meta.edge_fields;
   const nodeTypes = raw.snapshot.meta.node_types[0];
@@ -85,26 +80,45 @@ function codeTiers(raw: RawSnapshot): (k: number) => CodeTier {
   const [iType, iName, iEdges] = ['type', 'name', 'edge_count'].map((f) => nf.indexOf(f)) as [number, number, number];
   const [eType, eName, eTo] = ['type', 'name_or_index', 'to_node'].map((f) => ef.indexOf(f)) as [number, number, number];
   const count = raw.nodes.length / nf.length;
+  /** Node k's edges are at offsets first[k], first[k] + edgeStep, … below first[k + 1]. */
   const first = new Int32Array(count + 1);
   for (let k = 0, e = 0; k < count; k++) {
     first[k] = e;
     e += raw.nodes[k * nf.length + iEdges]! * ef.length;
     first[k + 1] = e;
   }
-  const nameOf = (k: number) => raw.strings[raw.nodes[k * nf.length + iName]!] ?? '';
-  const isCode = (k: number) => nodeTypes[raw.nodes[k * nf.length + iType]!] === 'code';
-  const edgeName = (x: number) => {
-    const t = edgeTypes[raw.edges[x + eType]!];
-    return t === 'element' || t === 'hidden' ? '' : (raw.strings[raw.edges[x + eName]!] ?? '');
+  return {
+    count,
+    first,
+    edgeStep: ef.length,
+    typeOf: (k: number) => nodeTypes[raw.nodes[k * nf.length + iType]!] ?? '',
+    nameOf: (k: number) => raw.strings[raw.nodes[k * nf.length + iName]!] ?? '',
+    /** A named edge's name; '' for element and hidden edges (indexed). */
+    edgeName: (e: number) => {
+      const t = edgeTypes[raw.edges[e + eType]!];
+      return t === 'element' || t === 'hidden' ? '' : (raw.strings[raw.edges[e + eName]!] ?? '');
+    },
+    target: (e: number) => raw.edges[e + eTo]! / nf.length,
   };
+}
+
+/**
+ * The tier of each compiled-code node (see CodeTier): a Code object by its edges, and what hangs
+ * off it (its instruction stream, relocation info, deoptimization data, tables) with it; a
+ * bytecode array and its tables; feedback vectors and cells; the rest (shared function infos,
+ * scope infos, …) as other code.
+ */
+function codeTiers(raw: RawSnapshot): (k: number) => CodeTier {
+  const { count, first, edgeStep, typeOf, nameOf, edgeName, target } = graphOf(raw);
+  const isCode = (k: number) => typeOf(k) === 'code';
   const tierOf = new Map<number, CodeTier>();
   /** `k` and the code objects below it (not other functions' parts) get `tier`, a few levels down. */
   const mark = (k: number, tier: CodeTier, depth: number): void => {
     if (tierOf.has(k) || !isCode(k)) return;
     tierOf.set(k, tier);
     if (depth === 0) return;
-    for (let x = first[k]!; x < first[k + 1]!; x += ef.length) {
-      const to = raw.edges[x + eTo]! / nf.length;
+    for (let x = first[k]!; x < first[k + 1]!; x += edgeStep) {
+      const to = target(x);
       const name = nameOf(to);
       if (/^system \/ (SharedFunctionInfo|Script|Code$|BytecodeArray|FeedbackVector)/.test(name)) continue;
       mark(to, tier, depth - 1);
@@ -113,7 +127,7 @@ function codeTiers(raw: RawSnapshot): (k: number) => CodeTier {
   for (let k = 0; k < count; k++) {
     if (nameOf(k) !== 'system / Code') continue;
     let tier: CodeTier = 'otherCode';
-    for (let x = first[k]!; x < first[k + 1]!; x += ef.length) {
+    for (let x = first[k]!; x < first[k + 1]!; x += edgeStep) {
       const name = edgeName(x);
       if (name === 'bytecode_offset_table') tier = 'baseline';
       else if (name === 'deoptimization_data') tier = 'optimized';
@@ -135,34 +149,15 @@ function codeTiers(raw: RawSnapshot): (k: number) => CodeTier {
  * nodes of type `code`, followed a few levels down.
  */
 function codeScripts(raw: RawSnapshot): (string | undefined)[] {
-  const nf = raw.snapshot.meta.node_fields;
-  const ef = raw.snapshot.meta.edge_fields;
-  const nodeTypes = raw.snapshot.meta.node_types[0];
-  const edgeTypes = raw.snapshot.meta.edge_types[0];
-  const [iType, iName, iEdges] = ['type', 'name', 'edge_count'].map((f) => nf.indexOf(f)) as [number, number, number];
-  const [eType, eName, eTo] = ['type', 'name_or_index', 'to_node'].map((f) => ef.indexOf(f)) as [number, number, number];
-  const count = raw.nodes.length / nf.length;
-  const first = new Int32Array(count + 1);
-  for (let k = 0, e = 0; k < count; k++) {
-    first[k] = e;
-    e += raw.nodes[k * nf.length + iEdges]! * ef.length;
-    first[k + 1] = e;
-  }
-  const typeOf = (k: number) => nodeTypes[raw.nodes[k * nf.length + iType]!] ?? '';
-  const nameOf = (k: number) => raw.strings[raw.nodes[k * nf.length + iName]!] ?? '';
-  const edgeName = (e: number) => {
-    const t = edgeTypes[raw.edges[e + eType]!];
-    return t === 'element' || t === 'hidden' ? '' : (raw.strings[raw.edges[e + eName]!] ?? '');
-  };
-  const target = (e: number) => raw.edges[e + eTo]! / nf.length;
+  const { count, first, edgeStep, typeOf, nameOf, edgeName, target } = graphOf(raw);
   const owner: (string | undefined)[] = new Array(count);
   const isSfi = (k: number) => nameOf(k).startsWith('system / SharedFunctionInfo');
   for (let k = 0; k < count; k++) {
     if (!isSfi(k)) continue;
-    for (let e = first[k]!; e < first[k + 1]!; e += ef.length) {
+    for (let e = first[k]!; e < first[k + 1]!; e += edgeStep) {
       if (edgeName(e) !== 'script') continue;
       const script = target(e);
-      for (let e2 = first[script]!; e2 < first[script + 1]!; e2 += ef.length) {
+      for (let e2 = first[script]!; e2 < first[script + 1]!; e2 += edgeStep) {
         if (edgeName(e2) !== 'name') continue;
         const url = nameOf(target(e2));
         owner[k] = /^[a-z-]+:\/\//.test(url) ? new URL(url).pathname.slice(1) : url || '(no URL)';
@@ -171,12 +166,12 @@ function codeScripts(raw: RawSnapshot): (string | undefined)[] {
   }
   for (let k = 0; k < count; k++) {
     if (typeOf(k) !== 'closure') continue;
-    for (let e = first[k]!; e < first[k + 1]!; e += ef.length) if (edgeName(e) === 'shared') owner[k] = owner[target(e)];
+    for (let e = first[k]!; e < first[k + 1]!; e += edgeStep) if (edgeName(e) === 'shared') owner[k] = owner[target(e)];
   }
   for (let level = 0; level < 4; level++) {
     for (let k = 0; k < count; k++) {
       if (owner[k] === undefined) continue;
-      for (let e = first[k]!; e < first[k + 1]!; e += ef.length) {
+      for (let e = first[k]!; e < first[k + 1]!; e += edgeStep) {
         const c = target(e);
         if (owner[c] === undefined && typeOf(c) === 'code' && !isSfi(c) && !nameOf(c).startsWith('system / Script')) owner[c] = owner[k];
       }
