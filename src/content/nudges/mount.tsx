@@ -213,11 +213,14 @@ export function createNudgeView(options: {
     return created;
   }
 
-  function remove(key: string): void {
+  /** Takes the nudge `key` off the stack; false when it was not there (the stack is left as it was). */
+  function remove(key: string): boolean {
     const timer = timers.get(key);
     if (timer !== undefined) clearTimeout(timer);
     timers.delete(key);
+    if (!shown.some((s) => s.nudge.key === key)) return false;
     shown = shown.filter((s) => s.nudge.key !== key);
+    return true;
   }
 
   const respond = (key: string, response: NudgeResponse, close: boolean): void => {
@@ -765,8 +768,9 @@ export function createNudgeView(options: {
       return { shown: show(nudge), visible: document.visibilityState === 'visible' };
     },
     dismiss(key) {
-      remove(key);
-      redrawSoon();
+      // The coach dismisses every nudge a step made moot, shown here or not (one it never sent,
+      // one already closed): nothing to draw again for those.
+      if (remove(key)) redrawSoon();
     },
     clear() {
       for (const key of [...timers.keys()]) remove(key);

@@ -1,5 +1,6 @@
 // @vitest-environment happy-dom
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { options } from 'preact';
 import {
   createNudgeView,
   currentCard,
@@ -333,6 +334,30 @@ describe('one place for each thing on screen', () => {
     v.dismiss(toast(3).key);
     expect(texts()).toEqual(['Check back 1', 'Check back 2']);
     expect(older()).toBeNull();
+  });
+
+  it('draws nothing again when the coach dismisses a nudge it does not show (one never sent, or closed already)', async () => {
+    const { v, root } = view();
+    v.show(toast(1));
+    v.show(toast(2));
+    v.dismiss(toast(2).key);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    // Every component diffed from here on (Preact's public hook, called after each vnode's diff).
+    let diffed = 0;
+    const before = options.diffed;
+    options.diffed = (vnode) => {
+      diffed++;
+      before?.(vnode);
+    };
+    try {
+      v.dismiss('7:c1|no-such-nudge');
+      v.dismiss(toast(2).key);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    } finally {
+      options.diffed = before;
+    }
+    expect(diffed).toBe(0);
+    expect([...(root()?.querySelectorAll('.nudge .nudge__text') ?? [])].map((el) => el.textContent)).toEqual(['Check back 1']);
   });
 
   it("lists in the greeting nudge the card's parts: what is not set up is left out, never a stand-in", () => {
