@@ -5,9 +5,11 @@
  * the same to receive whatever it carries (core/messages.ts, BackgroundToTab), and the page is the
  * agent's softphone. One message alone goes as it is.
  *
- * A content script of an earlier version does not answer `several` (no answer, or none it knows):
- * the parts then go one by one, in order. They may have been handled already when the failure was
- * on the way back; every receiver takes a key twice as once (README "Nothing lost, nothing repeated").
+ * A content script of an earlier version does not answer `several` (no answer it knows): the
+ * parts then go one by one, in order. A tab that could not take the message (no listener: loading
+ * or gone) fails every part, as each alone would have: sent again one by one, they could reach a
+ * listener that came meanwhile after the next turn's message (a nudge after its own dismissal).
+ * The coach keeps what was not delivered and sends it on the page's hello (coach-runner.ts).
  */
 import { MAX_MESSAGES_IN_SEVERAL, readSeveralAnswers, type BackgroundToTab, type ContentEnvelope, type OneAnswer } from '../core/messages';
 
@@ -54,8 +56,10 @@ export function createTabMail(post: (tabId: number, message: TabEnvelope) => Pro
           else part.reject(new Error(answer.error));
         });
       },
-      // No listener (a tab loading or gone), or one that refused it: one by one, as before `several`.
-      () => oneByOne(tabId, parts),
+      // No listener (a tab loading or gone): each part fails with it.
+      (error: unknown) => {
+        for (const part of parts) part.reject(error);
+      },
     );
   };
 
