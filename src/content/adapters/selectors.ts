@@ -73,6 +73,9 @@ export function createSelectorAdapter(selectors: SiteSelectors): SoftphoneAdapte
       let call: { id: string; answered: boolean; held: boolean } | undefined;
       let wasRinging = false;
       const base = (at: number) => ({ callId: call?.id ?? '', at, source: 'selectors' });
+      // On the events that start a call: without it the coach takes the call for a SIP one, which
+      // observes a transfer's outcome, and reads every transfer ended by Hang up as one that failed.
+      const starting = (at: number) => ({ ...base(at), observes: SELECTOR_OBSERVABILITY });
       const send = (event: CallEvent) => emit(event);
 
       const newCall = () => {
@@ -89,7 +92,7 @@ export function createSelectorAdapter(selectors: SiteSelectors): SoftphoneAdapte
         const at = Date.now();
         if (isRinging) {
           newCall();
-          send({ ...base(at), type: 'ringing', direction: 'inbound' });
+          send({ ...starting(at), type: 'ringing', direction: 'inbound' });
         } else if (call && !call.answered) {
           // The indicator went away without an answer click: the caller gave up or it rang out.
           send({ ...base(at), type: 'missed', direction: 'inbound', by: 'remote', reason: 'caller-abandoned' });
@@ -118,8 +121,11 @@ export function createSelectorAdapter(selectors: SiteSelectors): SoftphoneAdapte
           if (!event.target.closest(selector)) continue;
           switch (control) {
             case 'answer':
-              if (!call) newCall();
-              if (call && !call.answered) {
+              if (!call) {
+                // A call whose ringing was not seen starts here.
+                newCall().answered = true;
+                send({ ...starting(at), type: 'answered', direction: 'inbound' });
+              } else if (!call.answered) {
                 call.answered = true;
                 send({ ...base(at), type: 'answered', direction: 'inbound' });
               }

@@ -42,6 +42,10 @@ describe('the selector adapter', () => {
     // It says what it can observe (stamped on a call's first event): clicks, never a transfer's outcome (unknown, not failed).
     expect(createSelectorAdapter({}).observes).toEqual(SELECTOR_OBSERVABILITY);
     expect(SELECTOR_OBSERVABILITY.transferOutcome).toBe(false);
+    // Without it on the call's first event, the coach would take it for a SIP call, whose
+    // transfers' outcomes are seen, and a transfer ended by Hang up for a failed one.
+    expect(events[0]!.observes).toEqual(SELECTOR_OBSERVABILITY);
+    expect(events[1]!.observes).toBeUndefined();
     controller.abort();
   });
 
