@@ -374,16 +374,23 @@ export function createCoachRunner(deps: CoachRunnerDeps): CoachRunner {
     }
   }
 
+  /** Nudges the steps of the current job showed: none has left the worker yet (the outbox goes out in `settle`). */
+  const shownThisJob = new Set<string>();
+
   function queueEffects(s: PersistedCoach, effects: readonly Effect[]): void {
     for (const effect of effects) {
       switch (effect.type) {
         case 'show-nudge':
           s.outbox.push(effect.nudge);
           s.open[effect.nudge.key] = effect.nudge;
+          shownThisJob.add(effect.nudge.key);
           break;
         case 'dismiss-nudge':
           s.outbox = s.outbox.filter((n) => n.key !== effect.key);
           delete s.open[effect.key];
+          // Shown and taken back by the same job's steps (events that came together): it never
+          // reaches the tab, and neither does its dismissal. One from an earlier job may have: that tab is told.
+          if (shownThisJob.has(effect.key)) break;
           enqueue(s, { key: `dismiss:${effect.key}`, kind: 'tab', tabId: effect.tabId, message: { type: 'dismissNudge', payload: { key: effect.key } } });
           break;
         case 'ring-status':
@@ -513,6 +520,7 @@ export function createCoachRunner(deps: CoachRunnerDeps): CoachRunner {
 
   /** Save, then carry out, then keep the deadline: effects only after the snapshot is safe. */
   async function settle(s: PersistedCoach, previousWake: number | null): Promise<void> {
+    shownThisJob.clear();
     pruneWithCalls(s);
     await persist(s);
     let started = mark();

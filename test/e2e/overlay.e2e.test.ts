@@ -149,6 +149,9 @@ describe('the overlay on a page with call buttons in every corner', () => {
     // buttons never show whether it worked: no "disconnected by accident?" (it comes in the same
     // coach step as the closing checklist, and before it).
     expect(await nudgeFor(page, 'safe-hold').count()).toBe(0);
+    // The greeting (shown at the answer, never ticked) leaves with the call: "Greet the caller"
+    // beside the closing checklist would ask for what can no longer be done.
+    await expect.poll(() => nudgeFor(page, 'greeting').count()).toBe(0);
 
     fs.mkdirSync('test-results', { recursive: true });
     await page.screenshot({ path: 'test-results/overlay-corners.png' });

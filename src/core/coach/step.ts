@@ -23,7 +23,8 @@
  *
  * At the end of a call the coach withdraws its toasts (they were about the moment) and keeps
  * questions and checklists on screen: an answer given after the call still goes into the record,
- * for KEEP_FINISHED_MS. A tab that closes, or a call that went stale, ends without new nudges.
+ * for KEEP_FINISHED_MS. The greeting's checklist goes too (its moment is the answer; the call
+ * card keeps its parts to tick). A tab that closes, or a call that went stale, ends without new nudges.
  *
  * What the agent notes on the call card (`agent-note`: the caller's name, greeting parts ticked,
  * messages taken) goes into the record of any call the coach still holds, live or finished; a
@@ -591,8 +592,8 @@ type EndOptions = Omit<CallEnd, 'wasRinging'>;
 /**
  * Common to every end: stop timers (and, through the rules, the ring counter and pending
  * requests), close holds, and withdraw the toasts that were about the moment (ring,
- * check-back, "before" reminders, 4th hold). Questions and checklists stay: answering them
- * after the call still completes the record.
+ * check-back, "before" reminders, 4th hold). Questions and checklists stay (the rules may take
+ * theirs in `onClose`: the greeting's): answering them after the call still completes the record.
  */
 function closeDown(ctx: Ctx, key: string, call: CallState, at: number, opts: EndOptions): void {
   const r = call.record;

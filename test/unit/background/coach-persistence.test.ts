@@ -21,6 +21,7 @@ function worker(session: FakeStorage, clock: { now: number }, extra: Partial<Coa
   const shown: Nudge[] = [];
   const saved: CallRecord[][] = [];
   const order: string[] = [];
+  const dismissed: string[] = [];
   const runner = createCoachRunner({
     now: () => clock.now,
     loadConfig: async () => DEFAULT_CONFIG,
@@ -30,6 +31,7 @@ function worker(session: FakeStorage, clock: { now: number }, extra: Partial<Coa
         order.push(`nudge ${message.payload.nudge.key}`);
         shown.push(message.payload.nudge);
       }
+      if (message.type === 'dismissNudge') dismissed.push(message.payload.key);
       return { shown: true };
     },
     setAlarm: async () => undefined,
@@ -40,7 +42,7 @@ function worker(session: FakeStorage, clock: { now: number }, extra: Partial<Coa
     setTimer: () => () => undefined,
     ...extra,
   });
-  return { runner, shown, saved, order };
+  return { runner, shown, saved, order, dismissed };
 }
 
 const ev = (callId: string, at: number, e: Partial<CallEvent> & Pick<CallEvent, 'type'>): CallEvent => ({ callId, at, source: 'sip-websocket', ...e }) as CallEvent;
@@ -303,7 +305,12 @@ describe('call events sent together', () => {
     const record = storedCoach(together.data).coach.calls['1:a']!.record;
     expect(record.events.map((e) => e.type)).toEqual(['ringing', 'answered', 'held', 'resumed', 'ended']);
     expect(record).toEqual(storedCoach(oneByOne.data).coach.calls['1:a']!.record);
-    expect(w.shown.map((n) => n.key)).toEqual(v.shown.map((n) => n.key));
+    // The greeting's checklist, shown at the answer and taken back at the end, reaches the page only
+    // when the events come one by one; sent together, neither it nor its dismissal leaves the worker.
+    expect(v.shown.map((n) => n.key)).toEqual(['1:a|greeting|1', '1:a|hold-permission|1', '1:a|closing|1']);
+    expect(v.dismissed).toEqual(['1:a|greeting|1']);
+    expect(w.shown.map((n) => n.key)).toEqual(['1:a|hold-permission|1', '1:a|closing|1']);
+    expect(w.dismissed).toEqual([]);
     expect(storedCoach(together.data).eventKeys).toEqual(['k1', 'k2', 'k3', 'k4', 'k5']);
   });
 

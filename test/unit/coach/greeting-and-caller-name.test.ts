@@ -137,14 +137,27 @@ describe('greeting', () => {
     expect(greetingOf(early)?.checked).toEqual(['greeting']);
   });
 
-  it('keeps the checklist on screen when the call ends, like the closing checklist', () => {
+  it('takes the checklist off the screen when the call ends ("Greet the caller" after the hang-up is stale); ticks after the call still count', () => {
     const h = harness();
     connectedCall(h);
     h.note('1:c1', { type: 'caller-name', name: 'Jānis' }, t(5));
     h.event(ev.ended('c1', t(30), 'remote'));
-    expect(h.withdrawn()).not.toContain('1:c1|greeting|1');
+    expect(h.withdrawn()).toContain('1:c1|greeting|1');
+    // The closing checklist the end brings stays.
+    expect(h.withdrawn().some((key) => key.includes('|closing|'))).toBe(false);
+    // Ticked on the card after the call (or a tick from the checklist that was in flight): recorded.
+    h.note('1:c1', { type: 'greeting-part', part: 'greeting', checked: true }, t(35));
     h.respond('1:c1|greeting|1', { type: 'checked', itemId: 'offer', checked: true }, t(40));
-    expect(h.record('1:c1')?.greetingChecked).toEqual(['offer']);
+    expect(h.record('1:c1')?.greetingChecked).toEqual(['greeting', 'offer']);
+  });
+
+  it('takes the checklist off the screen also when the call ends by a transfer', () => {
+    const transferred = harness();
+    connectedCall(transferred);
+    transferred.event(ev.transferStarted('c1', t(15)));
+    transferred.event(ev.transferAccepted('c1', t(18), true));
+    transferred.event(ev.ended('c1', t(20)));
+    expect(transferred.withdrawn()).toContain('1:c1|greeting|1');
   });
 });
 

@@ -1,7 +1,9 @@
 /**
  * greeting: on answer (inbound only: on an outbound call the agent is the caller), the team's
  * greeting as a checklist of its four parts. Parts ticked on the call card and on the checklist
- * are one list: the record's `greetingChecked`, mirrored in the checklist's `checked`.
+ * are one list: the record's `greetingChecked`, mirrored in the checklist's `checked`. When the
+ * call ends the checklist leaves the screen: "Greet the caller" after the hang-up asks for what
+ * can no longer be done, beside the closing checklist; the card keeps the parts to tick for the record.
  */
 import * as v from 'valibot';
 import { formatText, shorten, type TextParams } from '../format-text';
@@ -90,6 +92,9 @@ export const greetingRule = defineRule({
       const ticked = c.call.record.greetingChecked;
       const entry = c.call.record.nudges.at(-1);
       if (ticked && entry?.ruleId === 'greeting') entry.checked = [...ticked];
+    },
+    onClose(c) {
+      c.withdraw();
     },
     onChecked(c, _entry, itemId, checked, at) {
       if (!isGreetingPart(itemId) || !setGreetingPart(c.call, itemId, checked, at)) return false;
