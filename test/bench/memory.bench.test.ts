@@ -38,6 +38,7 @@ import { abOrder, benchDist, hookInstalled, launchArms, waitIdle, type Arm, type
 import { startBenchServer, type BenchServer } from './lib/bench-server';
 import { PAGE_CALLS_THROUGH_WRAPPERS, profileScript, type ForwardedNative, type ProfileSummary } from './lib/cpu-profile';
 import { addedCodeByScript, addedSince, takeHeapSnapshot, totalsOf, type CodeTier, type HeapSnapshot } from './lib/heap-snapshot';
+import { domCountersAfterSweep } from './lib/dom-counters';
 import { figure, scaled, writePart } from './lib/results';
 import { bootstrapInterval, median, quantile as quantileOf, round, slopeInterval } from './lib/stats';
 import { openShiftPage, shiftSessions, type ShiftSession } from './lib/shift-session';
@@ -225,7 +226,7 @@ async function measure(name: ArmName, calls: number, phase: Checkpoint['phase'])
     return { main, nudges: shown.length, keys: shown.map((e) => e.dataset.key ?? '') };
   });
   const answered = Math.max(-1, ...inPage.keys.map(callIndexOfKey).filter((i): i is number => i !== undefined));
-  const dom = await cdp.send('Memory.getDOMCounters');
+  const dom = await domCountersAfterSweep(cdp);
   return {
     phase,
     calls,

@@ -14,6 +14,7 @@ import { assertBuilt, extensionWorker, setConfig } from './extension';
 import { startBenchServer, type BenchServer } from '../bench/lib/bench-server';
 import { openShiftPage, shiftSessions, type ShiftSession } from '../bench/lib/shift-session';
 import { callIdOf } from '../bench/lib/sip-traffic';
+import { domCountersAfterSweep } from '../bench/lib/dom-counters';
 import { SHOWN_NUDGES_KEPT } from '../../src/content/nudges/layout';
 import { ANNOUNCER_LINES_KEPT } from '../../src/content/nudges/announcer';
 
@@ -80,17 +81,8 @@ interface Kept {
 }
 
 async function kept(): Promise<Kept> {
-  // Blink counts a node until it is swept, which runs lazily after a collection: read after two
-  // collections some time apart, the least of three reads (the same visible overlay was counted
-  // 76 to 136 nodes after a single collection, with one snapshot showing no extra nodes alive).
-  let counters = { nodes: Infinity, jsEventListeners: Infinity };
-  for (let read = 0; read < 3; read++) {
-    await cdp.send('HeapProfiler.collectGarbage');
-    await new Promise((resolve) => setTimeout(resolve, 50));
-    await cdp.send('HeapProfiler.collectGarbage');
-    const now = await cdp.send('Memory.getDOMCounters');
-    counters = { nodes: Math.min(counters.nodes, now.nodes), jsEventListeners: Math.min(counters.jsEventListeners, now.jsEventListeners) };
-  }
+  // What is alive, not what waits to be swept (bench/lib/dom-counters.ts).
+  const counters = await domCountersAfterSweep(cdp);
   const overlay = await page.evaluate(() => {
     const root = document.querySelector('second-ring-coach')?.shadowRoot;
     const spoken = root?.querySelectorAll('.announcer p').length ?? 0;
