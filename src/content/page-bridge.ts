@@ -5,13 +5,37 @@
  * this isolated world, so the page cannot write into it. Everything read is still validated.
  * A message is a batch of signals (this version's hook) or one signal (the hook of the version
  * before, left in a tab that stayed open over an update): both are read, in order.
+ *
+ * Protocol 3 (core/page-signal.ts, "The event channel"): on that port we name the CustomEvents
+ * we listen for on the window (random, never sent anywhere else, so the page cannot dispatch
+ * one); a hook of this version answers EVENTS_START_TAG and then delivers batches as those
+ * events, in the task that would have posted them. Events may come before the port's last
+ * messages are read: they wait in `inbox` until the answer is read, and after it a batch the
+ * hook sent on the port (binary frames) takes the place EVENT_TAKE_PORT_BATCH kept for it.
+ * A hook of protocol 2 never answers: everything stays on the port.
  */
-import { HANDSHAKE_TAG, readPageMessage, type PageSignal } from '../core/page-signal';
+import {
+  EVENTS_START_TAG,
+  EVENT_NAME_PREFIX,
+  EVENT_TAKE_PORT_BATCH,
+  HANDSHAKE_TAG,
+  readPageMessage,
+  readSignalText,
+  type PageSignal,
+} from '../core/page-signal';
 
 export interface PageSignalSource {
   subscribe(listener: (signal: PageSignal) => void, signal: AbortSignal): void;
   /** Messages from the hook that failed validation (the page is untrusted). */
   readonly rejected: number;
+}
+
+/** 32 random hex digits after the prefix: the name only our port ever carries. */
+function randomEventName(): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  let hex = '';
+  for (const b of bytes) hex += (b < 16 ? '0' : '') + b.toString(16);
+  return EVENT_NAME_PREFIX + hex;
 }
 
 export function connectPageBridge(lifetime: AbortSignal): PageSignalSource {
@@ -28,10 +52,50 @@ export function connectPageBridge(lifetime: AbortSignal): PageSignalSource {
       }
     }
   };
-  channel.port1.onmessage = (event: MessageEvent) => {
-    rejected += readPageMessage(event.data, deliver);
+
+  // The event channel, in the order the hook sent: event details, read once the hook's answer is.
+  const eventName = randomEventName();
+  let eventsStarted = false;
+  /** Binary batches the event stream announced and the port has not brought yet. */
+  let portBatchesOwed = 0;
+  const inbox: string[] = [];
+  const readInbox = () => {
+    while (inbox.length > 0 && portBatchesOwed === 0) {
+      const detail = inbox.shift();
+      if (detail === undefined) break;
+      if (detail === EVENT_TAKE_PORT_BATCH) portBatchesOwed++;
+      else rejected += readSignalText(detail, deliver);
+    }
   };
-  lifetime.addEventListener('abort', () => channel.port1.close(), { once: true });
+  const onEvent = (event: Event) => {
+    const detail = (event as CustomEvent<unknown>).detail;
+    if (typeof detail !== 'string') {
+      rejected++;
+      return;
+    }
+    inbox.push(detail);
+    if (eventsStarted) readInbox();
+  };
+  window.addEventListener(eventName, onEvent);
+
+  channel.port1.onmessage = (event: MessageEvent) => {
+    const data: unknown = event.data;
+    if (data === EVENTS_START_TAG) {
+      eventsStarted = true;
+    } else {
+      rejected += readPageMessage(data, deliver);
+      if (eventsStarted && portBatchesOwed > 0) portBatchesOwed--;
+    }
+    if (eventsStarted) readInbox();
+  };
+  lifetime.addEventListener(
+    'abort',
+    () => {
+      channel.port1.close();
+      window.removeEventListener(eventName, onEvent);
+    },
+    { once: true },
+  );
   // Posted from a microtask: it still runs before any page script (the parser waits for this
   // script and its microtasks), but its stack is this one small function. window.postMessage
   // captures the caller's stack, and posted from inside start-up it made V8 re-parse the whole
@@ -39,6 +103,7 @@ export function connectPageBridge(lifetime: AbortSignal): PageSignalSource {
   // dispatched from this world instead connected nothing: no frame reached this script.)
   queueMicrotask(function postHandshake() {
     window.postMessage(HANDSHAKE_TAG, '*', [channel.port2]);
+    channel.port1.postMessage(eventName);
   });
   return {
     subscribe(listener, signal) {

@@ -13,10 +13,44 @@ export const HANDSHAKE_TAG = 'second-ring:connect/v1';
 
 /**
  * Version of the hook ↔ content-script protocol. Protocol 2 added the hook's greeting (`hook`)
- * and late attachment; a content script speaks with hooks of its own protocol and of the one
- * before (protocol 1 sends no greeting: its frames are read the same way).
+ * and late attachment; protocol 3 the event channel (below). A content script speaks with hooks
+ * of its own protocol and of the one before (protocol 1 sends no greeting: its frames are read
+ * the same way; protocol 2 never answers the event channel's name: everything stays on the port).
  */
-export const PAGE_PROTOCOL = 2;
+export const PAGE_PROTOCOL = 3;
+
+/**
+ * The event channel (protocol 3). A port carries every message through a structured clone and
+ * a task of its own; an event dispatched on the window reaches the content script's listener in
+ * the same task, and a string `detail` crosses worlds without a copy. So, after the handshake,
+ * the content script posts on its private port the name of the events it listens for: this
+ * prefix and 32 random hex digits, which only the port ever carries. The hook answers on that
+ * port with EVENTS_START_TAG (everything the port carried before comes first) and from then on
+ * delivers each batch as one CustomEvent of that name on the window, its `detail` the batch
+ * encoded as one string (encodeSignalText). A batch holding a binary frame still goes on the
+ * port, announced in its place in the event stream by EVENT_TAKE_PORT_BATCH.
+ */
+export const EVENT_NAME_PREFIX = 'second-ring:frames/';
+/** Prefix + 32 lower-case hex digits: what the hook accepts as an event name. */
+export const EVENT_NAME_LENGTH = EVENT_NAME_PREFIX.length + 32;
+/** The hook's answer on the port: batches come as events from now on. */
+export const EVENTS_START_TAG = 'second-ring:events/v3';
+/** An event's whole detail when the batch in its place comes on the port (it holds a binary frame). */
+export const EVENT_TAKE_PORT_BATCH = 'P';
+
+/**
+ * Whether `name` is an event name as the content script makes them (the hook accepts nothing
+ * else). Also runs in the page hook: indexing and comparisons only, no String.prototype method.
+ */
+export function isEventChannelName(name: unknown): name is string {
+  if (typeof name !== 'string' || name.length !== EVENT_NAME_LENGTH) return false;
+  for (let i = 0; i < EVENT_NAME_PREFIX.length; i++) if (name[i] !== EVENT_NAME_PREFIX[i]) return false;
+  for (let i = EVENT_NAME_PREFIX.length; i < EVENT_NAME_LENGTH; i++) {
+    const c = name[i] ?? '';
+    if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return false;
+  }
+  return true;
+}
 
 /**
  * The mark a running content script leaves on its isolated world's global (the page never sees
@@ -121,6 +155,84 @@ export function readPageMessage(raw: unknown, visit: (signal: PageSignal) => voi
   let rejected = 0;
   for (let i = 0; i < (count as number); i++) {
     const signal = readPageSignal((signals as Record<number, unknown>)[i]);
+    if (signal) visit(signal);
+    else rejected++;
+  }
+  return rejected;
+}
+
+/**
+ * One signal as text for the event channel, or undefined for a binary frame (it goes on the port).
+ * `kind` then comma-separated numbers, the last the payload's length, ':' and the payload (a frame's
+ * text or a socket's URL). Runs in the page hook: only string concatenation and own fields of the
+ * hook's own signal for its kind (an absent field would be looked up on Object.prototype, where
+ * the page may have put a getter), nothing a page script could have patched.
+ */
+export function encodeSignalText(signal: PageSignal): string | undefined {
+  switch (signal.t) {
+    case 'ws-frame': {
+      const data = signal.data;
+      if (typeof data !== 'string') return undefined;
+      return 'f' + signal.socket + ',' + (signal.dir === 'sent' ? 0 : 1) + ',' + signal.at + ',' + data.length + ':' + data;
+    }
+    case 'ws-open':
+    case 'ws-found':
+      return (signal.t === 'ws-open' ? 'o' : 'u') + signal.socket + ',' + signal.at + ',' + signal.url.length + ':' + signal.url;
+    case 'ws-close':
+      return 'c' + signal.socket + ',' + signal.code + ',' + signal.at + ',0:';
+    case 'dropped':
+      return 'd' + signal.count + ',0:';
+    case 'hook':
+      return 'h' + signal.v + ',' + signal.since + ',' + (signal.late ? 1 : 0) + ',0:';
+  }
+}
+
+/** How many comma-separated numbers each kind's header holds (the payload's length last). */
+function fieldCount(kind: string): number | undefined {
+  return kind === 'f' || kind === 'c' || kind === 'h' ? 4 : kind === 'o' || kind === 'u' ? 3 : kind === 'd' ? 2 : undefined;
+}
+
+/** The fields of one encoded signal as an untrusted object for readPageSignal, or undefined. */
+function decodedSignal(kind: string, n: readonly number[], payload: string): unknown {
+  switch (kind) {
+    case 'f':
+      return { t: 'ws-frame', socket: n[0], dir: n[1] === 0 ? 'sent' : n[1] === 1 ? 'received' : undefined, at: n[2], data: payload };
+    case 'o':
+      return { t: 'ws-open', socket: n[0], at: n[1], url: payload };
+    case 'u':
+      return { t: 'ws-found', socket: n[0], at: n[1], url: payload };
+    case 'c':
+      return { t: 'ws-close', socket: n[0], code: n[1], at: n[2] };
+    case 'd':
+      return { t: 'dropped', count: n[0] };
+    case 'h':
+      return { t: 'hook', v: n[0], since: n[1], late: n[2] === 1 };
+    default:
+      return undefined;
+  }
+}
+
+/**
+ * Visit every valid signal of one event channel detail (encodeSignalText's, concatenated), in
+ * order. Returns how many it rejected; a malformed header ends the read (what follows cannot be
+ * told apart) and counts one.
+ */
+export function readSignalText(text: string, visit: (signal: PageSignal) => void): number {
+  let rejected = 0;
+  let at = 0;
+  while (at < text.length) {
+    const colon = text.indexOf(':', at);
+    const kind = text[at] ?? '';
+    const fields = fieldCount(kind);
+    if (colon < 0 || colon - at > 80 || fields === undefined) return rejected + 1;
+    const parts = text.slice(at + 1, colon).split(',');
+    if (parts.length !== fields) return rejected + 1;
+    const n = parts.map((p) => (p === '' ? NaN : Number(p)));
+    const length = n[fields - 1] ?? NaN;
+    if (!Number.isInteger(length) || length < 0 || colon + 1 + length > text.length) return rejected + 1;
+    const payload = text.slice(colon + 1, colon + 1 + length);
+    at = colon + 1 + length;
+    const signal = readPageSignal(decodedSignal(kind, n, payload));
     if (signal) visit(signal);
     else rejected++;
   }
