@@ -9,20 +9,11 @@
  * Protocol 3 (core/page-signal.ts, "The event channel"): on that port we name the CustomEvents
  * we listen for on the window (random, never sent anywhere else, so the page cannot dispatch
  * one); a hook of this version answers EVENTS_START_TAG and then delivers batches as those
- * events, in the task that would have posted them. Events may come before the port's last
- * messages are read: they wait in `inbox` until the answer is read, and after it a batch the
- * hook sent on the port (binary frames) takes the place EVENT_TAKE_PORT_BATCH kept for it.
+ * events, in the task that would have posted them. Events can overtake the port's last messages:
+ * createPageMessageOrder puts both back in the order the hook sent them.
  * A hook of protocol 2 never answers: everything stays on the port.
  */
-import {
-  EVENTS_START_TAG,
-  EVENT_NAME_PREFIX,
-  EVENT_TAKE_PORT_BATCH,
-  HANDSHAKE_TAG,
-  readPageMessage,
-  readSignalText,
-  type PageSignal,
-} from '../core/page-signal';
+import { EVENT_NAME_PREFIX, HANDSHAKE_TAG, createPageMessageOrder, type PageSignal } from '../core/page-signal';
 
 export interface PageSignalSource {
   subscribe(listener: (signal: PageSignal) => void, signal: AbortSignal): void;
@@ -40,7 +31,6 @@ function randomEventName(): string {
 
 export function connectPageBridge(lifetime: AbortSignal): PageSignalSource {
   const listeners = new Set<(signal: PageSignal) => void>();
-  let rejected = 0;
   const channel = new MessageChannel();
   const deliver = (signal: PageSignal) => {
     for (const listener of listeners) {
@@ -53,41 +43,11 @@ export function connectPageBridge(lifetime: AbortSignal): PageSignalSource {
     }
   };
 
-  // The event channel, in the order the hook sent: event details, read once the hook's answer is.
+  const order = createPageMessageOrder(deliver);
   const eventName = randomEventName();
-  let eventsStarted = false;
-  /** Binary batches the event stream announced and the port has not brought yet. */
-  let portBatchesOwed = 0;
-  const inbox: string[] = [];
-  const readInbox = () => {
-    while (inbox.length > 0 && portBatchesOwed === 0) {
-      const detail = inbox.shift();
-      if (detail === undefined) break;
-      if (detail === EVENT_TAKE_PORT_BATCH) portBatchesOwed++;
-      else rejected += readSignalText(detail, deliver);
-    }
-  };
-  const onEvent = (event: Event) => {
-    const detail = (event as CustomEvent<unknown>).detail;
-    if (typeof detail !== 'string') {
-      rejected++;
-      return;
-    }
-    inbox.push(detail);
-    if (eventsStarted) readInbox();
-  };
+  const onEvent = (event: Event) => order.event((event as CustomEvent<unknown>).detail);
   window.addEventListener(eventName, onEvent);
-
-  channel.port1.onmessage = (event: MessageEvent) => {
-    const data: unknown = event.data;
-    if (data === EVENTS_START_TAG) {
-      eventsStarted = true;
-    } else {
-      rejected += readPageMessage(data, deliver);
-      if (eventsStarted && portBatchesOwed > 0) portBatchesOwed--;
-    }
-    if (eventsStarted) readInbox();
-  };
+  channel.port1.onmessage = (event: MessageEvent) => order.port(event.data);
   lifetime.addEventListener(
     'abort',
     () => {
@@ -111,7 +71,7 @@ export function connectPageBridge(lifetime: AbortSignal): PageSignalSource {
       signal.addEventListener('abort', () => listeners.delete(listener), { once: true });
     },
     get rejected() {
-      return rejected;
+      return order.rejected;
     },
   };
 }

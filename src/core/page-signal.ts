@@ -162,7 +162,7 @@ export function readPageMessage(raw: unknown, visit: (signal: PageSignal) => voi
 }
 
 /**
- * One signal as text for the event channel, or undefined for a binary frame (it goes on the port).
+ * One signal as text for the event channel, or undefined for what goes on the port (a binary frame).
  * `kind` then comma-separated numbers, the last the payload's length, ':' and the payload (a frame's
  * text or a socket's URL). Runs in the page hook: only string concatenation and own fields of the
  * hook's own signal for its kind (an absent field would be looked up on Object.prototype, where
@@ -180,16 +180,15 @@ export function encodeSignalText(signal: PageSignal): string | undefined {
       return (signal.t === 'ws-open' ? 'o' : 'u') + signal.socket + ',' + signal.at + ',' + signal.url.length + ':' + signal.url;
     case 'ws-close':
       return 'c' + signal.socket + ',' + signal.code + ',' + signal.at + ',0:';
-    case 'dropped':
-      return 'd' + signal.count + ',0:';
-    case 'hook':
-      return 'h' + signal.v + ',' + signal.since + ',' + (signal.late ? 1 : 0) + ',0:';
+    default:
+      // The greeting and `dropped` only ever go on the port, when it connects.
+      return undefined;
   }
 }
 
 /** How many comma-separated numbers each kind's header holds (the payload's length last). */
 function fieldCount(kind: string): number | undefined {
-  return kind === 'f' || kind === 'c' || kind === 'h' ? 4 : kind === 'o' || kind === 'u' ? 3 : kind === 'd' ? 2 : undefined;
+  return kind === 'f' || kind === 'c' ? 4 : kind === 'o' || kind === 'u' ? 3 : undefined;
 }
 
 /** The fields of one encoded signal as an untrusted object for readPageSignal, or undefined. */
@@ -203,10 +202,6 @@ function decodedSignal(kind: string, n: readonly number[], payload: string): unk
       return { t: 'ws-found', socket: n[0], at: n[1], url: payload };
     case 'c':
       return { t: 'ws-close', socket: n[0], code: n[1], at: n[2] };
-    case 'd':
-      return { t: 'dropped', count: n[0] };
-    case 'h':
-      return { t: 'hook', v: n[0], since: n[1], late: n[2] === 1 };
     default:
       return undefined;
   }
@@ -237,4 +232,60 @@ export function readSignalText(text: string, visit: (signal: PageSignal) => void
     else rejected++;
   }
   return rejected;
+}
+
+/**
+ * The content script's reading of the hook's two streams in the order the hook sent them
+ * (protocol 3): port messages as they come until the hook's EVENTS_START_TAG; events held until
+ * that answer is read (a port message posted before an event is read after it); after it, each
+ * EVENT_TAKE_PORT_BATCH holds the events behind it until the port brings its batch.
+ */
+export interface PageMessageOrder {
+  /** A message from our port, as read from `event.data`. */
+  port(data: unknown): void;
+  /** The `detail` of one of our events. */
+  event(detail: unknown): void;
+  /** Messages and entries that failed validation. */
+  readonly rejected: number;
+}
+
+export function createPageMessageOrder(visit: (signal: PageSignal) => void): PageMessageOrder {
+  let rejected = 0;
+  let started = false;
+  /** Binary batches the event stream announced and the port has not brought yet. */
+  let portBatchesOwed = 0;
+  const held: string[] = [];
+  let next = 0;
+  const readHeld = () => {
+    while (started && portBatchesOwed === 0 && next < held.length) {
+      const detail = held[next++] ?? '';
+      if (detail === EVENT_TAKE_PORT_BATCH) portBatchesOwed++;
+      else rejected += readSignalText(detail, visit);
+    }
+    if (next === held.length) {
+      held.length = 0;
+      next = 0;
+    }
+  };
+  return {
+    port(data) {
+      if (data === EVENTS_START_TAG) started = true;
+      else {
+        rejected += readPageMessage(data, visit);
+        if (started && portBatchesOwed > 0) portBatchesOwed--;
+      }
+      readHeld();
+    },
+    event(detail) {
+      if (typeof detail !== 'string') {
+        rejected++;
+        return;
+      }
+      held.push(detail);
+      readHeld();
+    },
+    get rejected() {
+      return rejected;
+    },
+  };
 }
