@@ -5,15 +5,8 @@
  * this isolated world, so the page cannot write into it. Everything read is still validated.
  * A message is a batch of signals (this version's hook) or one signal (the hook of the version
  * before, left in a tab that stayed open over an update): both are read, in order.
- *
- * Protocol 3 (core/page-signal.ts, "The event channel"): on that port we name the CustomEvents
- * we listen for on the window (random, never sent anywhere else, so the page cannot dispatch
- * one); a hook of this version answers EVENTS_START_TAG and then delivers batches as those
- * events, in the task that would have posted them. Events can overtake the port's last messages:
- * createPageMessageOrder puts both back in the order the hook sent them.
- * A hook of protocol 2 never answers: everything stays on the port.
  */
-import { EVENT_NAME_PREFIX, HANDSHAKE_TAG, createPageMessageOrder, type PageSignal } from '../core/page-signal';
+import { HANDSHAKE_TAG, readPageMessage, type PageSignal } from '../core/page-signal';
 
 export interface PageSignalSource {
   subscribe(listener: (signal: PageSignal) => void, signal: AbortSignal): void;
@@ -21,16 +14,9 @@ export interface PageSignalSource {
   readonly rejected: number;
 }
 
-/** 32 random hex digits after the prefix: the name only our port ever carries. */
-function randomEventName(): string {
-  const bytes = crypto.getRandomValues(new Uint8Array(16));
-  let hex = '';
-  for (const b of bytes) hex += (b < 16 ? '0' : '') + b.toString(16);
-  return EVENT_NAME_PREFIX + hex;
-}
-
 export function connectPageBridge(lifetime: AbortSignal): PageSignalSource {
   const listeners = new Set<(signal: PageSignal) => void>();
+  let rejected = 0;
   const channel = new MessageChannel();
   const deliver = (signal: PageSignal) => {
     for (const listener of listeners) {
@@ -42,20 +28,10 @@ export function connectPageBridge(lifetime: AbortSignal): PageSignalSource {
       }
     }
   };
-
-  const order = createPageMessageOrder(deliver);
-  const eventName = randomEventName();
-  const onEvent = (event: Event) => order.event((event as CustomEvent<unknown>).detail);
-  window.addEventListener(eventName, onEvent);
-  channel.port1.onmessage = (event: MessageEvent) => order.port(event.data);
-  lifetime.addEventListener(
-    'abort',
-    () => {
-      channel.port1.close();
-      window.removeEventListener(eventName, onEvent);
-    },
-    { once: true },
-  );
+  channel.port1.onmessage = (event: MessageEvent) => {
+    rejected += readPageMessage(event.data, deliver);
+  };
+  lifetime.addEventListener('abort', () => channel.port1.close(), { once: true });
   // Posted from a microtask: it still runs before any page script (the parser waits for this
   // script and its microtasks), but its stack is this one small function. window.postMessage
   // captures the caller's stack, and posted from inside start-up it made V8 re-parse the whole
@@ -63,7 +39,6 @@ export function connectPageBridge(lifetime: AbortSignal): PageSignalSource {
   // dispatched from this world instead connected nothing: no frame reached this script.)
   queueMicrotask(function postHandshake() {
     window.postMessage(HANDSHAKE_TAG, '*', [channel.port2]);
-    channel.port1.postMessage(eventName);
   });
   return {
     subscribe(listener, signal) {
@@ -71,7 +46,7 @@ export function connectPageBridge(lifetime: AbortSignal): PageSignalSource {
       signal.addEventListener('abort', () => listeners.delete(listener), { once: true });
     },
     get rejected() {
-      return order.rejected;
+      return rejected;
     },
   };
 }

@@ -18,15 +18,6 @@
  * forged port gets copies of the page's own SIP frames, which the page has anyway, and can
  * never write into ours; at most MAX_PORTS ports bound the work per frame.
  *
- * Protocol 3 (core/page-signal.ts, "The event channel"): a content script that posts its event
- * name on its port gets its batches as CustomEvents of that name on the window instead, one per
- * batch, its `detail` one string (no structured clone, no task of its own: about 7 µs less per
- * one-frame task, measured). The name travels only on the private port, so the page cannot
- * listen for those events nor dispatch one the content script would take. The event is built and
- * dispatched with natives captured here, from a null-prototype init dictionary, in the post task
- * (after the page's own handler). A forged port may name events too: it gets the page's own
- * frames that way instead of on its port, as before.
- *
  * Signals are not posted from the socket listener, which runs before the page's own: they wait
  * in a batch (signal-batch.ts) posted from a task of the hook's own, after the page handled the
  * event: `scheduler.postTask` (Chromium 94+, Firefox 142+), one per batch. Unlike timers
@@ -36,25 +27,12 @@
  * self-post kept the extension's event page from unloading while a call was on hold (seen in
  * test/e2e-firefox/coaching.firefox.test.ts, cause not found).
  */
-import {
-  EVENTS_START_TAG,
-  EVENT_TAKE_PORT_BATCH,
-  HANDSHAKE_TAG,
-  encodeSignalText,
-  isEventChannelName,
-  type FrameData,
-  type PageSignal,
-  type PageSignalBatch,
-} from '../core/page-signal';
+import { HANDSHAKE_TAG, type FrameData, type PageSignal, type PageSignalBatch } from '../core/page-signal';
 import { createSignalHistory } from './signal-history';
 import { createSignalBatcher } from './signal-batch';
 import {
-  NativeCustomEvent,
   NativeMessageChannel,
   addEventListener,
-  dispatchEvent,
-  objectCreate,
-  reflectConstruct,
   arrayBufferByteLength,
   blobSize,
   messageEventData,
@@ -78,12 +56,7 @@ const MAX_PORTS = 4;
 // index setters). The array is filled with own slots now and only ever indexed afterwards,
 // so nothing the page patched can see a port.
 const ports: (MessagePort | undefined)[] = [];
-/** Per slot, the event name its owner listens for (protocol 3), once it said it. */
-const eventNames: (string | undefined)[] = [];
-for (let i = 0; i < MAX_PORTS; i++) {
-  ports.push(undefined);
-  eventNames.push(undefined);
-}
+for (let i = 0; i < MAX_PORTS; i++) ports.push(undefined);
 
 /** A kept frame's size through captured getters (the page may have replaced Blob.prototype.size). */
 function frameSize(data: FrameData): number {
@@ -97,54 +70,18 @@ function frameSize(data: FrameData): number {
 const history = createSignalHistory(undefined, undefined, frameSize);
 let connected = false;
 
-function send(to: MessagePort, message: PageSignal | PageSignalBatch | string): boolean {
+function send(to: MessagePort, message: PageSignal | PageSignalBatch): void {
   try {
     reflectApply(portPostMessage, to, [message]);
-    return true;
   } catch {
     // A Blob the page closed, a port gone with its context: nothing the page should feel.
-    return false;
   }
-}
-
-function dispatchTo(name: string, detail: string): void {
-  try {
-    // Null prototype: the constructor reads bubbles, cancelable, composed and detail, which must
-    // never reach a getter the page put on Object.prototype.
-    const init = objectCreate(null) as CustomEventInit<string>;
-    init.detail = detail;
-    reflectApply(dispatchEvent, windowRef, [reflectConstruct(NativeCustomEvent, [name, init])]);
-  } catch {
-    // As in send().
-  }
-}
-
-/** The batch as one event detail, or undefined when it holds a binary frame. */
-function batchText(batch: PageSignalBatch): string | undefined {
-  let text = '';
-  for (let i = 0; i < batch.count; i++) {
-    const signal = batch.signals[i];
-    const part = signal && encodeSignalText(signal);
-    if (part === undefined) return undefined;
-    text += part;
-  }
-  return text;
 }
 
 function postBatch(batch: PageSignalBatch): void {
-  let text: string | undefined | null = null;
   for (let i = 0; i < MAX_PORTS; i++) {
     const port = ports[i];
-    if (!port) continue;
-    const name = eventNames[i];
-    if (name === undefined) {
-      send(port, batch);
-      continue;
-    }
-    if (text === null) text = batchText(batch);
-    if (text !== undefined) dispatchTo(name, text);
-    // Binary: the batch goes on the port, and the event stream says where it belongs.
-    else if (send(port, batch)) dispatchTo(name, EVENT_TAKE_PORT_BATCH);
+    if (port) send(port, batch);
   }
 }
 
@@ -182,21 +119,6 @@ function replay(to: MessagePort): void {
   history.forEach((signal) => send(to, signal));
 }
 
-/** Protocol 3: the port's owner may name its events once; the answer comes after all it was sent. */
-function listenForEventName(port: MessagePort, slot: number): void {
-  const onPortMessage = (event: MessageEvent) => {
-    try {
-      const name = reflectApply(messageEventData, event, []);
-      if (eventNames[slot] !== undefined || ports[slot] !== port || !isEventChannelName(name)) return;
-      if (send(port, EVENTS_START_TAG)) eventNames[slot] = name;
-    } catch {
-      // As in send().
-    }
-  };
-  reflectApply(addEventListener, port, ['message', onPortMessage]);
-  reflectApply(portStart, port, []);
-}
-
 function freeSlot(): number {
   for (let i = 0; i < MAX_PORTS; i++) if (ports[i] === undefined) return i;
   return -1;
@@ -223,7 +145,6 @@ function onWindowMessage(event: MessageEvent): void {
     ports[slot] = offered;
     replay(offered);
     connected = true;
-    listenForEventName(offered, slot);
   } catch {
     // Never let a hook failure reach the page.
   }

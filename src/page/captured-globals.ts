@@ -17,9 +17,6 @@ export const dateNow = Date.now;
 export const nativeFunctionToString = Function.prototype.toString;
 export const addEventListener = EventTarget.prototype.addEventListener;
 export const stopImmediatePropagation = Event.prototype.stopImmediatePropagation;
-export const dispatchEvent = EventTarget.prototype.dispatchEvent;
-export const NativeCustomEvent = CustomEvent;
-export const objectCreate = Object.create;
 /** V8 only; re-captures an error's stack without the hook's frames (see hook-websocket.ts). */
 export const captureStackTrace = (Error as { captureStackTrace?: (target: object, above?: unknown) => void }).captureStackTrace;
 function nativeGetter(proto: object, name: string | symbol): () => unknown {

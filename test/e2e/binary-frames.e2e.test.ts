@@ -1,10 +1,10 @@
 /**
- * SIP sent as binary WebSocket frames reaches the coach, in real Chromium, in the order it was sent
- * alongside text frames. The hook carries text batches as events and a batch with a binary frame
- * on the private port, its place kept in the event stream (src/core/page-signal.ts, "The event
- * channel"): a page of a listed site sends REFERs on four made-up dialogs over a real "sip"
- * WebSocket (to the lab's Kamailio), as text, ArrayBuffer, Blob and text again, each in a task of
- * its own; every dialog becomes a call in the history, its transfer with the Refer-To it was sent.
+ * SIP sent as binary WebSocket frames reaches the coach, in real Chromium, alongside text frames:
+ * a page of a listed site sends REFERs on four made-up dialogs over a real "sip" WebSocket (to the
+ * lab's Kamailio), as text, ArrayBuffer, Blob and text again, each in a task of its own (a batch
+ * of its own from the hook); every dialog becomes a call in the history, with its transfer.
+ * (Written for a trial of a second channel that carried text batches as events and binary ones
+ * on the port; it holds for any channel.)
  */
 import type { BrowserContext, Page, Worker } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -60,7 +60,7 @@ function sendMixed(page: Page, wsUrl: string): Promise<number> {
         else if (kind === 'blob') ws.send(new Blob([text]));
         else ws.send(text);
         sent++;
-        // A task of its own: each frame is a batch of its own, text as an event, binary on the port.
+        // A task of its own: each frame is a batch of its own.
         await new Promise((r) => setTimeout(r, 20));
       }
       return sent;

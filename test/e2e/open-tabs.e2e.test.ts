@@ -252,8 +252,6 @@ describe('softphones already open when their site is added', () => {
     { fixture: 'page-hook-protocol-1.js', hookVersion: 1, user: 'open-previous-hook' },
     // One message per signal, where today's hook posts batches.
     { fixture: 'page-hook-protocol-2-unbatched.js', hookVersion: 2, user: 'open-unbatched-hook' },
-    // Batches on the port, never answering the event channel's name (protocol 3).
-    { fixture: 'page-hook-protocol-2.js', hookVersion: 2, user: 'open-batched-hook' },
   ])('works with the hook of the version before ($fixture; hook N, content script N+1): an update leaves the old hook in open tabs', async ({ fixture, hookVersion, user }) => {
     const previousHook = fs.readFileSync(path.join(path.dirname(fileURLToPath(import.meta.url)), 'fixtures/previous', fixture), 'utf8');
     const agentUser = user;
