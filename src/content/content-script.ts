@@ -28,13 +28,16 @@ import {
 import { answerSeveral, type BackgroundToContent, type BackgroundToTab, type Handlers } from '../core/messages';
 import type { Language } from '../core/coach/types';
 import type { SoftphoneSite } from '../core/coach/config';
-import { contentRuntime, extensionId, handleMessages } from '../platform/content-runtime';
+import { extensionId, handleMessages } from '../platform/content-runtime';
 import { CONTENT_RUNNING_KEY, PAGE_PROTOCOL, type PageSignal } from '../core/page-signal';
 // The version this script was built with, which is the manifest's: runtime.getManifest() would
 // build the whole manifest as an object in the page's time, at every page start.
 import { version as BUILT_VERSION } from '../../manifest.json';
 
-/** No greeting from a hook by then (none in this frame, or one of protocol 1 on a quiet page): hello without it. */
+/**
+ * The hello goes by then at the latest: without a greeting from a hook (none in this frame, or one
+ * of protocol 1 on a quiet page), or with one on a page still loading.
+ */
 const HELLO_WITHOUT_HOOK_MS = 2_000;
 
 const world = globalThis as { [CONTENT_RUNNING_KEY]?: string };
@@ -44,13 +47,14 @@ if (world[CONTENT_RUNNING_KEY] === undefined) {
 }
 
 function start(version: string): void {
-  const ownPage = location.href.startsWith(contentRuntime.url(''));
+  // Browsers inject content scripts into no extension's pages: one is ours (the practice page
+  // imports this code). Read without the extension API, which is first touched after load.
+  const ownPage = location.protocol === 'chrome-extension:' || location.protocol === 'moz-extension:';
   // Registered scripts start while the document loads; an injected one finds it loaded.
   // (Our own practice page loads this code itself: its reloads are page loads.)
   const openPage = document.readyState !== 'loading' && !ownPage;
   const controller = new AbortController();
   const { signal } = controller;
-  const ownId = extensionId();
   const link = createBackgroundLink(signal);
 
   let decoder: TextDecoder | undefined; // only for a frame sent as bytes
@@ -67,21 +71,34 @@ function start(version: string): void {
   let answerHello: (answer: Promise<HelloState | undefined>) => void = () => undefined;
   const hello = new Promise<HelloState | undefined>((resolve) => (answerHello = resolve));
   let helloSent = false;
-  const sayHello = (hook?: { v: number; since: number; late: boolean; at: number }) => {
+  let greeted: { v: number; since: number; late: boolean; at: number } | undefined;
+  const sayHello = () => {
     if (helloSent) return;
     helloSent = true;
     clearTimeout(helloTimer);
-    answerHello(link.send('hello', { openPage, ...(hook ? { hook } : {}) }));
+    // Listening from now on: what the background sent before is in its answer to the hello.
+    listen();
+    answerHello(link.send('hello', { openPage, ...(greeted ? { hook: greeted } : {}) }));
   };
-  const helloTimer = setTimeout(() => sayHello(), ownPage ? 0 : HELLO_WITHOUT_HOOK_MS);
+  // The hello wakes the worker, whose answer (the coach's resync, the tab's coverage, settings)
+  // would compete with the page's own start for the agent's CPU (the page's scripts ran about
+  // 3 ms slower, traced): once the hook has greeted, it waits for the page's load event, or the
+  // timer, whichever comes first. Evidence of a call does not wait (loadCoaching says hello).
+  // The extension API is first touched then too (its bindings are made on first use).
+  const helloTimer = setTimeout(sayHello, ownPage ? 0 : HELLO_WITHOUT_HOOK_MS);
   signal.addEventListener('abort', () => clearTimeout(helloTimer));
+  const helloOnceLoaded = () => {
+    if (document.readyState === 'complete') sayHello();
+    else window.addEventListener('load', sayHello, { once: true, signal });
+  };
 
   const page = connectPageBridge(signal);
   page.subscribe((s) => {
-    if (!helloSent) {
+    if (!helloSent && !greeted) {
       const hook = s.t === 'hook' ? s : { v: 1, since: 0, late: false };
       if (hook.v < PAGE_PROTOCOL - 1) console.warn(`[Second Ring] page hook protocol ${hook.v} is too old; frames may be missed`);
-      sayHello({ v: hook.v, since: hook.since, late: hook.late, at: Date.now() });
+      greeted = { v: hook.v, since: hook.since, late: hook.late, at: Date.now() };
+      helloOnceLoaded();
     }
     // Before the coaching part is asked for, only what may start a call is kept (and asks for it);
     // REGISTER, OPTIONS, keep-alives and their answers cannot, and go (the tracker skips them too).
@@ -145,7 +162,6 @@ function start(version: string): void {
     })();
     return coaching;
   }
-  if (ownPage) void loadCoaching();
 
   // The background speaks to this tab about its calls, reminders and settings. Settings and the
   // coach's next deadline (sent to every tab; those with a call keep it) are kept for the coaching
@@ -178,13 +194,18 @@ function start(version: string): void {
       if (payload.site?.adapter === 'selectors') void loadCoaching();
     },
   };
-  const stopHandling = handleMessages<BackgroundToTab, true>(
-    // What the worker has for this tab in one turn comes as one message (background/tab-mail.ts).
-    { ...messageHandlers, several: (payload) => answerSeveral(payload, messageHandlers, true) },
-    // Only our own background (which sends without a tab) may drive this page.
-    (sender) => (sender.id === ownId && !sender.tab ? true : undefined),
-  );
-  signal.addEventListener('abort', stopHandling);
+  let stopHandling: (() => void) | undefined;
+  function listen(): void {
+    if (stopHandling || signal.aborted) return;
+    stopHandling = handleMessages<BackgroundToTab, true>(
+      // What the worker has for this tab in one turn comes as one message (background/tab-mail.ts).
+      { ...messageHandlers, several: (payload) => answerSeveral(payload, messageHandlers, true) },
+      // Only our own background (which sends without a tab) may drive this page.
+      (sender) => (sender.id === extensionId() && !sender.tab ? true : undefined),
+    );
+  }
+  signal.addEventListener('abort', () => stopHandling?.());
+  if (ownPage) void loadCoaching();
 
   // The extension was updated or removed: this script is orphaned and must let go of the page.
   const orphanCheck = setInterval(() => {

@@ -12,6 +12,8 @@
  * worker stopped; written to test-results/page-start-first-call.json (figures, not asserted).
  */
 import fs from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import type { BrowserContext, Page, Worker } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hangupAll, launchPhoneBrowser, openPhone, phoneEventMark, waitForPhoneEvent } from './sip-lab/browsers';
@@ -21,6 +23,7 @@ import { CONTENT_RUNNING_KEY } from '../../src/core/page-signal';
 import { CONTENT_COACHING_KEY } from '../../src/content/coaching-handoff';
 import { CONTENT_UI_KEY } from '../../src/content/ui-loader';
 import type { CallRecord } from '../../src/core/coach/types';
+import { startBenchServer } from '../bench/lib/bench-server';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -151,5 +154,56 @@ describe('what a softphone page gets at page start', () => {
     expect(await partsIn(agent)).toMatchObject({ starter: true, coaching: true });
     await Promise.allSettled([hangupAll(agent), hangupAll(caller)]);
     await agent.close();
+  });
+});
+
+describe('the hello to the worker', () => {
+  it('waits for the page to load (the worker’s answer does not compete with the page’s start), though the hook greeted at once', async () => {
+    // A page whose load is held 1.5 s by an image, and which opens a "sip" socket (to a server that
+    // accepts and stays silent) and registers at once, as a softphone does.
+    const ws = await startBenchServer();
+    const HOLD_MS = 1_500;
+    const site = http.createServer((req, res) => {
+      if (req.url === '/held.png') {
+        setTimeout(() => res.writeHead(200, { 'content-type': 'image/png' }).end(), HOLD_MS);
+        return;
+      }
+      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+      res.end(`<!doctype html><html lang="en"><head><meta charset="utf-8"><title>held load</title></head><body>
+<script>const s = new WebSocket(${JSON.stringify(`${ws.wsOrigin}/ws/silent`)}, 'sip');
+s.onopen = () => s.send('REGISTER sip:127.0.0.1 SIP/2.0\\r\\nVia: SIP/2.0/WS h.invalid;branch=z9hG4bK1\\r\\nCall-ID: held-1\\r\\nCSeq: 1 REGISTER\\r\\nContent-Length: 0\\r\\n\\r\\n');</script>
+<img src="/held.png" alt=""></body></html>`);
+    });
+    await new Promise<void>((resolve) => site.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(site.address() as AddressInfo).port}/`;
+    const page = await agentBrowser.newPage();
+    try {
+      // The worker notes this frame's coverage when it gets the hello (background/coverage.ts).
+      const seen = (async () => {
+        for (const end = Date.now() + 10_000; Date.now() < end; await sleep(20)) {
+          const entry = await sw.evaluate(async (u) => {
+            const api = (globalThis as unknown as { chrome: { storage: { session: { get(k: string): Promise<Record<string, unknown>> } } } }).chrome;
+            const map = ((await api.storage.session.get('coverage/v1'))['coverage/v1'] ?? {}) as Record<string, { url: string; attachedAt?: number }>;
+            return Object.values(map).find((c) => c.url === u && c.attachedAt !== undefined);
+          }, url);
+          if (entry) return { at: Date.now(), greetedAt: entry.attachedAt! };
+        }
+        throw new Error('no hello from the page within 10 s');
+      })();
+      await page.goto(url, { waitUntil: 'load' });
+      const loadAt = await page.evaluate(() => performance.timeOrigin + (performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming).loadEventStart);
+      const hello = await seen;
+      // The hook greeted the content script while the image still held the load…
+      expect(hello.greetedAt).toBeLessThan(loadAt - HOLD_MS / 2);
+      // …and the hello reached the worker only after the load event (seen within a 20 ms poll).
+      expect(hello.at).toBeGreaterThanOrEqual(loadAt);
+      expect((await partsIn(page)).coaching).toBe(false);
+    } finally {
+      await page.close();
+      // The browser keeps its connection alive: closed here, or close() would wait for it.
+      site.closeAllConnections();
+      await new Promise((resolve) => site.close(resolve));
+      await ws.close();
+    }
   });
 });
