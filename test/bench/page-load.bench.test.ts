@@ -7,12 +7,10 @@
  * renderer is idle), Navigation Timing loadEventStart and domContentLoadedEventStart, and
  * long tasks ≥ 50 ms from a PerformanceObserver registered before any page script.
  */
-import fs from 'node:fs';
-import { afterAll, beforeAll, describe, it } from 'vitest';
+import { describe, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { buildPhones } from '../e2e/sip-lab/build-phones';
-import { abOrder, getMetrics, hookInstalled, launchArms, sleep, waitIdle, type Arm, type ArmName } from './lib/arms';
-import { startBenchServer, type BenchServer } from './lib/bench-server';
+import { abOrder, getMetrics, hookInstalled, sleep, waitIdle, type Arm, type ArmName } from './lib/arms';
+import { usePhonePageArms } from './lib/phone-page-arms';
 import { figure, scaled, writePart, type Figure } from './lib/results';
 import { bootstrapMedianDiff, median, round, summary } from './lib/stats';
 import { traceScriptTime, type ScriptTimeBySource } from './lib/trace';
@@ -35,27 +33,8 @@ interface LoadSample {
   hook: boolean;
 }
 
-let server: BenchServer;
-let phonesDir: string;
-let close: () => Promise<void>;
-let arms: Record<ArmName, Arm>;
-
-beforeAll(async () => {
-  phonesDir = await buildPhones();
-  server = await startBenchServer({ phonesDir });
-  ({ arms, close } = await launchArms(`${server.origin}/bench/blank.html`));
-});
-
-afterAll(async () => {
-  await close?.();
-  await server?.close();
-  if (phonesDir) fs.rmSync(phonesDir, { recursive: true, force: true });
-});
-
-function phoneUrl(): string {
-  const q = new URLSearchParams({ ws: `${server.wsOrigin}/ws/silent`, user: 'agent', domain: '127.0.0.1', autoAnswer: '0' });
-  return `${server.origin}/phones/jssip-phone.html?${q}`;
-}
+const phones = usePhonePageArms();
+const phoneUrl = () => phones.phoneUrl();
 
 async function loadOnce(arm: Arm, round: number, warmup: boolean): Promise<LoadSample> {
   const page: Page = await arm.context.newPage();
@@ -110,7 +89,7 @@ describe('page load A/B', () => {
     const started = Date.now();
     const samples: LoadSample[] = [];
     for (let r = 0; r < WARMUP + LOADS; r++) {
-      for (const name of abOrder(r)) samples.push(await loadOnce(arms[name], r, r < WARMUP));
+      for (const name of abOrder(r)) samples.push(await loadOnce(phones.arms[name], r, r < WARMUP));
     }
     const measured = (arm: ArmName) => samples.filter((s) => s.arm === arm && !s.warmup);
     const pick = (arm: ArmName, f: (s: LoadSample) => number) => measured(arm).map(f);
@@ -127,9 +106,9 @@ describe('page load A/B', () => {
     // Where the extension's script time goes: traced loads (slower, so not in the A/B).
     const traced: ScriptTimeBySource[] = [];
     for (let t = 0; t < TRACED; t++) {
-      const page = await arms.with.context.newPage();
+      const page = await phones.arms.with.context.newPage();
       try {
-        const cdp = await arms.with.context.newCDPSession(page);
+        const cdp = await phones.arms.with.context.newCDPSession(page);
         traced.push(
           await traceScriptTime(cdp, async () => {
             await page.goto(phoneUrl(), { waitUntil: 'load' });
@@ -145,9 +124,9 @@ describe('page load A/B', () => {
     // And per function: the sampling profiler over a few more loads (also slowed, also not in the A/B).
     const profiled: ProfileSummary[] = [];
     for (let t = 0; t < TRACED; t++) {
-      const page = await arms.with.context.newPage();
+      const page = await phones.arms.with.context.newPage();
       try {
-        const cdp = await arms.with.context.newCDPSession(page);
+        const cdp = await phones.arms.with.context.newCDPSession(page);
         profiled.push(
           await profileScript(cdp, async () => {
             await page.goto(phoneUrl(), { waitUntil: 'load' });

@@ -8,12 +8,10 @@
  *   npx vite build --mode e2e --logLevel warn
  *   BENCH_DIST=dist-e2e flock /tmp/second-ring-e2e.lock npx vitest run -c test/bench/diag/vitest.diag.config.ts page-load-trace
  */
-import fs from 'node:fs';
-import { afterAll, beforeAll, it } from 'vitest';
+import { it } from 'vitest';
 import type { CDPSession, Page } from 'playwright-core';
-import { buildPhones } from '../../e2e/sip-lab/build-phones';
-import { launchArms, sleep, type Arm, type ArmName } from '../lib/arms';
-import { startBenchServer, type BenchServer } from '../lib/bench-server';
+import { sleep, type Arm, type ArmName } from '../lib/arms';
+import { usePhonePageArms } from '../lib/phone-page-arms';
 
 const LOADS = Number(process.env.DIAG_LOADS ?? '6');
 const CATEGORIES = 'toplevel,devtools.timeline,v8,blink,renderer,extensions,mojom,loading,disabled-by-default-devtools.timeline';
@@ -29,25 +27,8 @@ interface TraceEvent {
   args?: { name?: string; data?: { url?: string; type?: string; frame?: string } };
 }
 
-let server: BenchServer;
-let phonesDir: string;
-let close: () => Promise<void>;
-let arms: Record<ArmName, Arm>;
-
-beforeAll(async () => {
-  phonesDir = await buildPhones();
-  server = await startBenchServer({ phonesDir });
-  ({ arms, close } = await launchArms(`${server.origin}/bench/blank.html`));
-});
-
-afterAll(async () => {
-  await close?.();
-  await server?.close();
-  if (phonesDir) fs.rmSync(phonesDir, { recursive: true, force: true });
-});
-
-const phoneUrl = () =>
-  `${server.origin}/phones/jssip-phone.html?${new URLSearchParams({ ws: `${server.wsOrigin}/ws/silent`, user: 'agent', domain: '127.0.0.1', autoAnswer: '0' })}`;
+const phones = usePhonePageArms();
+const phoneUrl = () => phones.phoneUrl();
 
 async function traced(arm: Arm): Promise<Map<string, number>> {
   const page: Page = await arm.context.newPage();
@@ -100,9 +81,9 @@ async function traced(arm: Arm): Promise<Map<string, number>> {
 
 it('traces the JsSIP page load with and without the extension', async () => {
   const sums: Record<ArmName, Map<string, number>[]> = { with: [], without: [] };
-  await traced(arms.with);
-  await traced(arms.without);
-  for (let i = 0; i < LOADS; i++) for (const name of (i % 2 ? ['with', 'without'] : ['without', 'with']) as ArmName[]) sums[name].push(await traced(arms[name]));
+  await traced(phones.arms.with);
+  await traced(phones.arms.without);
+  for (let i = 0; i < LOADS; i++) for (const name of (i % 2 ? ['with', 'without'] : ['without', 'with']) as ArmName[]) sums[name].push(await traced(phones.arms[name]));
   const median = (xs: number[]) => {
     const s = [...xs].sort((a, b) => a - b);
     return s.length ? (s[(s.length - 1) >> 1]! + s[s.length >> 1]!) / 2 : 0;

@@ -43,7 +43,7 @@ async function timings(arm: Arm) {
       await new Promise((r) => setTimeout(r, 5));
     }
     const fns = [Array.prototype.map, function f() {}, Math.max, JSON.parse, document.createElement];
-    let t = now();
+    const t = now();
     for (let i = 0; i < 20000; i++) Function.prototype.toString.call(fns[i % 5]);
     const toString = ((now() - t) * 1000) / 20000;
     return { sip: median(sip) * 1000, plain: median(plain) * 1000, toString };
