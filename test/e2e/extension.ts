@@ -31,8 +31,14 @@ export const extensionScope = (sw: Worker) => `chrome-extension://${new URL(sw.u
 export async function serviceWorkerControl(context: BrowserContext, page: Page, scope: string) {
   const cdp = await context.newCDPSession(page);
   const versions = new Map<string, { scriptURL: string; runningStatus: string }>();
+  // Every status our worker passed through since `stop` asked: a stopped worker that a message
+  // woke again between two polls (a content script's call event, a tab's tick) was stopped all the same.
+  const passed = new Set<string>();
   cdp.on('ServiceWorker.workerVersionUpdated', ({ versions: vs }) => {
-    for (const v of vs) versions.set(v.versionId, v);
+    for (const v of vs) {
+      versions.set(v.versionId, v);
+      if (v.scriptURL.startsWith(scope)) passed.add(v.runningStatus);
+    }
   });
   await cdp.send('ServiceWorker.enable');
   const status = () =>
@@ -48,8 +54,11 @@ export async function serviceWorkerControl(context: BrowserContext, page: Page, 
     waitStatus,
     /** Like MV3 idle termination. Never call worker.evaluate() while it is stopped: it hangs. */
     stop: async () => {
+      passed.clear();
       await cdp.send('ServiceWorker.stopAllWorkers');
-      await waitStatus('stopped');
+      for (const end = Date.now() + 5_000; !passed.has('stopped'); await new Promise((r) => setTimeout(r, 25))) {
+        if (Date.now() > end) throw new Error(`service worker never reached 'stopped' (now ${status().join(',')})`);
+      }
     },
     start: async () => {
       await cdp.send('ServiceWorker.startWorker', { scopeURL: scope });

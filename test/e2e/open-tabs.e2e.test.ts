@@ -389,6 +389,8 @@ describe('an update in the middle of a call', () => {
       await agent.evaluate(() => window.phone.hold());
       const question = nudgeFor(agent, 'hold-permission');
       await question.waitFor({ timeout: 5_000 });
+      // The history gets the record after the nudge is out (the worker writes it when idle).
+      await expect.poll(async () => (await recordOf(sw, callId))?.holds.length, { timeout: 5_000 }).toBe(1);
       const before = await recordOf(sw, callId);
       expect(before?.holds).toHaveLength(1);
 
