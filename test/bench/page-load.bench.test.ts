@@ -16,7 +16,8 @@ import { bootstrapMedianDiff, median, round, summary } from './lib/stats';
 import { traceScriptTime, type ScriptTimeBySource } from './lib/trace';
 import { mergeProfiles, profileScript, type ProfileSummary } from './lib/cpu-profile';
 
-const LOADS = scaled(15);
+// 30 per arm: with 15 the CI of a 5 ms difference spanned about 6 ms (1.2–7.6 ms), too wide to tell 3 ms from 5.
+const LOADS = scaled(30);
 const WARMUP = 1;
 const TRACED = 3;
 
