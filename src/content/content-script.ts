@@ -81,10 +81,11 @@ function start(version: string): void {
     answerHello(link.send('hello', { openPage, ...(greeted ? { hook: greeted } : {}) }));
   };
   // The hello wakes the worker, whose answer (the coach's resync, the tab's coverage, settings)
-  // would compete with the page's own start for the agent's CPU (the page's scripts ran about
-  // 3 ms slower, traced): once the hook has greeted, it waits for the page's load event, or the
-  // timer, whichever comes first. Evidence of a call does not wait (loadCoaching says hello).
-  // The extension API is first touched then too (its bindings are made on first use).
+  // would compete with the page's own start for the agent's CPU (the JsSIP page's scripts ran
+  // 0.5–3.9 ms slower: test/bench/diag/page-load-trace.diag.test.ts): once the hook has greeted, it
+  // waits for the page's load event, or the timer, whichever comes first. Evidence of a call does
+  // not wait (loadCoaching says hello). The extension API is first touched then too (its bindings
+  // are made on first use).
   const helloTimer = setTimeout(sayHello, ownPage ? 0 : HELLO_WITHOUT_HOOK_MS);
   signal.addEventListener('abort', () => clearTimeout(helloTimer));
   const helloOnceLoaded = () => {

@@ -43,12 +43,14 @@ export async function serviceWorkerControl(context: BrowserContext, page: Page, 
   await cdp.send('ServiceWorker.enable');
   const status = () =>
     [...versions.values()].filter((v) => v.scriptURL.startsWith(scope)).map((v) => v.runningStatus);
-  const waitStatus = async (s: string, timeout = 5_000) => {
+  /** Until `reached()` (polled every 25 ms), else an error naming status `s`. */
+  const waitFor = async (s: string, reached: () => boolean, timeout = 5_000) => {
     for (const end = Date.now() + timeout; Date.now() < end; await new Promise((r) => setTimeout(r, 25))) {
-      if (status().includes(s)) return;
+      if (reached()) return;
     }
     throw new Error(`service worker never reached '${s}' (now ${status().join(',')})`);
   };
+  const waitStatus = (s: string, timeout = 5_000) => waitFor(s, () => status().includes(s), timeout);
   return {
     status,
     waitStatus,
@@ -56,9 +58,7 @@ export async function serviceWorkerControl(context: BrowserContext, page: Page, 
     stop: async () => {
       passed.clear();
       await cdp.send('ServiceWorker.stopAllWorkers');
-      for (const end = Date.now() + 5_000; !passed.has('stopped'); await new Promise((r) => setTimeout(r, 25))) {
-        if (Date.now() > end) throw new Error(`service worker never reached 'stopped' (now ${status().join(',')})`);
-      }
+      await waitFor('stopped', () => passed.has('stopped'));
     },
     start: async () => {
       await cdp.send('ServiceWorker.startWorker', { scopeURL: scope });

@@ -23,6 +23,7 @@ import { CONTENT_RUNNING_KEY } from '../../src/core/page-signal';
 import { CONTENT_COACHING_KEY } from '../../src/content/coaching-handoff';
 import { CONTENT_UI_KEY } from '../../src/content/ui-loader';
 import type { CallRecord } from '../../src/core/coach/types';
+import { COVERAGE_KEY } from '../../src/background/coverage';
 import { startBenchServer } from '../bench/lib/bench-server';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -181,15 +182,17 @@ s.onopen = () => s.send('REGISTER sip:127.0.0.1 SIP/2.0\\r\\nVia: SIP/2.0/WS h.i
       // The worker notes this frame's coverage when it gets the hello (background/coverage.ts).
       const seen = (async () => {
         for (const end = Date.now() + 10_000; Date.now() < end; await sleep(20)) {
-          const entry = await sw.evaluate(async (u) => {
+          const entry = await sw.evaluate(async ([u, key]) => {
             const api = (globalThis as unknown as { chrome: { storage: { session: { get(k: string): Promise<Record<string, unknown>> } } } }).chrome;
-            const map = ((await api.storage.session.get('coverage/v1'))['coverage/v1'] ?? {}) as Record<string, { url: string; attachedAt?: number }>;
+            const map = ((await api.storage.session.get(key))[key] ?? {}) as Record<string, { url: string; attachedAt?: number }>;
             return Object.values(map).find((c) => c.url === u && c.attachedAt !== undefined);
-          }, url);
+          }, [url, COVERAGE_KEY] as const);
           if (entry) return { at: Date.now(), greetedAt: entry.attachedAt! };
         }
         throw new Error('no hello from the page within 10 s');
       })();
+      // Awaited below; a failed load must not leave it rejecting unheard.
+      seen.catch(() => undefined);
       await page.goto(url, { waitUntil: 'load' });
       const loadAt = await page.evaluate(() => performance.timeOrigin + (performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming).loadEventStart);
       const hello = await seen;
